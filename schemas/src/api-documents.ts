@@ -1,0 +1,160 @@
+import { z } from 'zod';
+import { capabilitiesSchema } from './capabilities.ts';
+import { CATEGORIES } from './bundle-manifest.ts';
+import { bundleNameSchema, skillNameSchema } from './names.ts';
+import { integritySchema, rangeSchema, semverSchema } from './semver-text.ts';
+import { contentWarningSchema } from './warnings.ts';
+
+export const signatureSchema = z.strictObject({
+  keyid: z.string(),
+  /** Base64 Ed25519 signature over the UTF-8 bytes of `NAME@VER:INTEGRITY`. */
+  sig: z.string(),
+});
+
+export const skillSummarySchema = z.strictObject({
+  name: skillNameSchema,
+  description: z.string(),
+  /** Its folder inside the bundle: `.` for a single-skill bundle, `skills/NAME` otherwise. */
+  path: z.string(),
+  allowedTools: z.string().optional(),
+});
+
+/** `GET /v1/bundles/NAME/VER` */
+export const versionDocumentSchema = z.strictObject({
+  name: bundleNameSchema,
+  version: semverSchema,
+  description: z.string(),
+  license: z.string().optional(),
+  category: z.enum(CATEGORIES).optional(),
+  keywords: z.array(z.string()).default([]),
+  repository: z.string().optional(),
+  homepage: z.string().optional(),
+  integrity: integritySchema,
+  tarball: z.string(),
+  size: z.number().int().nonnegative(),
+  fileCount: z.number().int().nonnegative(),
+  dependencies: z.record(bundleNameSchema, rangeSchema),
+  skills: z.array(skillSummarySchema),
+  pipelines: z.array(z.string()).default([]),
+  capabilities: capabilitiesSchema,
+  deprecated: z.string().optional(),
+  yanked: z.boolean().optional(),
+  publishedAt: z.string(),
+  publishedBy: z.string().optional(),
+  warnings: z.array(contentWarningSchema),
+  signature: signatureSchema.optional(),
+});
+export type VersionDocument = z.infer<typeof versionDocumentSchema>;
+
+/** `GET /v1/bundles/NAME` */
+export const bundleDocumentSchema = z.strictObject({
+  name: bundleNameSchema,
+  description: z.string(),
+  category: z.enum(CATEGORIES).optional(),
+  keywords: z.array(z.string()).default([]),
+  distTags: z.record(z.string(), semverSchema),
+  versions: z.record(semverSchema, versionDocumentSchema),
+  owners: z.array(z.string()),
+  downloads: z.number().int().nonnegative(),
+  createdAt: z.string().optional(),
+  updatedAt: z.string().optional(),
+});
+export type BundleDocument = z.infer<typeof bundleDocumentSchema>;
+
+/** `PUT /v1/bundles/NAME` → 201 */
+export const publishResultSchema = z.strictObject({
+  name: bundleNameSchema,
+  version: semverSchema,
+  integrity: integritySchema,
+  warnings: z.array(contentWarningSchema).default([]),
+});
+export type PublishResult = z.infer<typeof publishResultSchema>;
+
+/** `GET /v1/search` */
+export const searchResponseSchema = z.strictObject({
+  total: z.number().int().nonnegative(),
+  results: z.array(
+    z.strictObject({
+      name: bundleNameSchema,
+      version: semverSchema,
+      description: z.string(),
+      category: z.enum(CATEGORIES).optional(),
+      keywords: z.array(z.string()).default([]),
+      downloads: z.number().int().nonnegative(),
+      score: z.number(),
+    }),
+  ),
+});
+export type SearchResponse = z.infer<typeof searchResponseSchema>;
+
+export const TOKEN_SCOPES = ['read', 'publish'] as const;
+export const tokenScopeSchema = z.enum(TOKEN_SCOPES);
+export type TokenScope = z.infer<typeof tokenScopeSchema>;
+
+/** `POST /v1/tokens` body */
+export const tokenRequestSchema = z.strictObject({
+  scope: tokenScopeSchema.default('publish'),
+  expiresInDays: z.number().int().min(1).max(3650).optional(),
+  name: z.string().max(128).optional(),
+});
+
+/** `POST /v1/tokens` → 201; the only time the token itself is shown. */
+export const tokenCreatedSchema = z.strictObject({
+  id: z.string(),
+  token: z.string(),
+  scope: tokenScopeSchema,
+  expiresAt: z.string().nullable(),
+});
+
+/** `GET /v1/tokens` entries: never the token. */
+export const tokenInfoSchema = z.strictObject({
+  id: z.string(),
+  scope: tokenScopeSchema,
+  name: z.string().optional(),
+  prefix: z.string(),
+  createdAt: z.string(),
+  expiresAt: z.string().nullable(),
+  lastUsedAt: z.string().nullable(),
+});
+export type TokenInfo = z.infer<typeof tokenInfoSchema>;
+
+/** `POST /v1/users` body */
+export const signupRequestSchema = z.strictObject({
+  username: z
+    .string()
+    .min(2)
+    .max(39)
+    .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be lowercase letters and digits separated by hyphens'),
+  password: z.string().min(10, 'must be at least 10 characters').max(1024),
+  email: z.email().max(256).optional(),
+});
+
+/** `GET /v1/keys` */
+export const keysDocumentSchema = z.strictObject({
+  keys: z.array(
+    z.strictObject({
+      keyid: z.string(),
+      algorithm: z.literal('ed25519'),
+      /** Base64 DER (SPKI) public key. */
+      publicKey: z.string(),
+      createdAt: z.string(),
+    }),
+  ),
+});
+export type KeysDocument = z.infer<typeof keysDocumentSchema>;
+
+/** `GET /.well-known/agent-skills/index.json` (discovery index v0.2.0). */
+export const discoveryIndexSchema = z.strictObject({
+  $schema: z.string().optional(),
+  version: z.string(),
+  skills: z.array(
+    z.strictObject({
+      name: z.string(),
+      type: z.enum(['skill-md', 'archive']),
+      description: z.string(),
+      url: z.string(),
+      digest: z.string().regex(/^sha256:[0-9a-f]{64}$/),
+    }),
+  ),
+});
+export type DiscoveryIndex = z.infer<typeof discoveryIndexSchema>;

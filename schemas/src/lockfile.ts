@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { agentNameSchema } from './project-manifest.ts';
+import { bundleNameSchema, skillNameSchema } from './names.ts';
+import { integritySchema, rangeSchema, semverSchema } from './semver-text.ts';
+
+export const LOCKFILE_VERSION = 1;
+
+/** One resolved bundle in `skills-lock.json`. */
+export const lockedBundleSchema = z.strictObject({
+  version: semverSchema,
+  /** The tarball URL it was fetched from. */
+  resolved: z.string().regex(/^https?:\/\//, 'must be an http(s) URL'),
+  integrity: integritySchema,
+  /** The registry's signature over `NAME@VER:INTEGRITY`, when the registry signs. */
+  signature: z.strictObject({ keyid: z.string(), sig: z.string() }).optional(),
+  /** Exact versions of its dependencies, by bundle name. */
+  dependencies: z.record(bundleNameSchema, semverSchema).default({}),
+  /** The skills it installed into `.agents/skills/`. */
+  skills: z.array(skillNameSchema),
+  /** The agent folders its skills were linked into. */
+  agents: z.array(agentNameSchema).default([]),
+});
+
+/** `skills-lock.json`: enough to reproduce the exact tree and to prove it untampered. */
+export const lockfileSchema = z.strictObject({
+  lockfileVersion: z.literal(LOCKFILE_VERSION, { error: `must be ${LOCKFILE_VERSION}` }),
+  /** The ranges of skills.json this lockfile was resolved for; a difference means it is out of date. */
+  dependencies: z.record(bundleNameSchema, rangeSchema).default({}),
+  agents: z.array(agentNameSchema).default([]),
+  bundles: z.record(bundleNameSchema, lockedBundleSchema).default({}),
+});
+
+export type LockedBundle = z.infer<typeof lockedBundleSchema>;
+export type Lockfile = z.infer<typeof lockfileSchema>;

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+
+/** Semantic Versioning 2.0.0, the regular expression from semver.org. */
+export const SEMVER_PATTERN =
+  /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
+
+export const semverSchema = z
+  .string()
+  .max(256, 'is too long')
+  .regex(SEMVER_PATTERN, 'must be a semantic version such as 1.2.0');
+
+/** A dependency specifier: a semver range or a dist-tag. Checked loosely here; resolvers check it for real. */
+export const rangeSchema = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(256, 'is too long')
+  .regex(/^[\x21-\x7e ]+$/, 'must be a semver range or a dist-tag');
+
+export const distTagSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[a-z][a-z0-9._-]*$/, 'must start with a letter and hold only a-z, 0-9, ".", "_" and "-"')
+  .refine((t) => !SEMVER_PATTERN.test(t), { message: 'must not be a version' });
+
+/** `sha512-<base64>` Subresource Integrity. */
+export const integritySchema = z
+  .string()
+  .regex(/^sha512-[A-Za-z0-9+/]{86}==$/, 'must be a sha512 Subresource Integrity string (sha512-…)');
