@@ -1,0 +1,15 @@
+/**
+ * `@skills/archive`: reading, checking and writing skill bundle archives.
+ * The registry uses it at publish, the CLI at pack, validate and install.
+ */
+export { collectFiles, IGNORED_NAMES, isIgnored } from './collect.ts';
+export { ArchiveError, type ArchiveErrorCode } from './errors.ts';
+export { type SkillMdParts, splitSkillMd } from './frontmatter.ts';
+export { type BundleInspection, type InspectedSkill, type InspectOptions, inspectBundle } from './inspect.ts';
+export { type ArchiveLimits, DEFAULT_LIMITS, RATIO_GRACE_BYTES } from './limits.ts';
+export { BUNDLE_ROOT, integrityOf, packDirectory, packFiles } from './pack.ts';
+export { readArchive } from './read.ts';
+export { scanContent } from './scan.ts';
+export type { BundleFile } from './types.ts';
+export { validateDirectory } from './validate.ts';
+export { writeFilesSafely } from './write-safely.ts';
