@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { capabilitiesSchema } from './capabilities.ts';
 import { CATEGORIES } from './bundle-manifest.ts';
+import { capabilitiesSchema } from './capabilities.ts';
 import { bundleNameSchema, skillNameSchema } from './names.ts';
 import { integritySchema, rangeSchema, semverSchema } from './semver-text.ts';
 import { contentWarningSchema } from './warnings.ts';

@@ -17,7 +17,10 @@ export const CATEGORIES = [
 export const categorySchema = z.enum(CATEGORIES, { error: `must be one of ${CATEGORIES.join(', ')}` });
 export type Category = z.infer<typeof categorySchema>;
 
-const url = z.string().max(2048).regex(/^https?:\/\//, 'must be an http(s) URL');
+const url = z
+  .string()
+  .max(2048)
+  .regex(/^https?:\/\//, 'must be an http(s) URL');
 
 /** `skill.json`, the bundle manifest at a bundle's root. */
 export const bundleManifestSchema = z.strictObject({

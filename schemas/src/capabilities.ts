@@ -1,7 +1,10 @@
 import { z } from 'zod';
 
 const list = (what: string) =>
-  z.array(z.string().min(1).max(256), { error: `must be a list of ${what}` }).max(256).optional();
+  z
+    .array(z.string().min(1).max(256), { error: `must be a list of ${what}` })
+    .max(256)
+    .optional();
 
 /** What a bundle says it needs; shown at install, compared on update. */
 export const capabilitiesSchema = z.strictObject({

@@ -3,7 +3,14 @@ import { skillNameSchema } from './names.ts';
 import type { Problem } from './problems.ts';
 
 /** Keys of the Agent Skills specification; any other key is a warning (an error with `--strict`). */
-export const FRONTMATTER_KEYS = ['name', 'description', 'license', 'compatibility', 'metadata', 'allowed-tools'] as const;
+export const FRONTMATTER_KEYS = [
+  'name',
+  'description',
+  'license',
+  'compatibility',
+  'metadata',
+  'allowed-tools',
+] as const;
 
 /** The SKILL.md frontmatter (agentskills.io), without the folder-name rule, which needs the path. */
 export const skillFrontmatterSchema = z.looseObject({

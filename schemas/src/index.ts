@@ -3,6 +3,7 @@ export * from './api-errors.ts';
 export * from './bundle-manifest.ts';
 export * from './capabilities.ts';
 export * from './frontmatter.ts';
+export * from './json-schemas.ts';
 export * from './lockfile.ts';
 export * from './names.ts';
 export * from './pipeline.ts';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { agentNameSchema } from './project-manifest.ts';
 import { bundleNameSchema, skillNameSchema } from './names.ts';
+import { agentNameSchema } from './project-manifest.ts';
 import { integritySchema, rangeSchema, semverSchema } from './semver-text.ts';
 
 export const LOCKFILE_VERSION = 1;

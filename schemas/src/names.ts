@@ -19,7 +19,10 @@ export const skillNameSchema = z
 export const bundleNameSchema = z
   .string()
   .max(SKILL_NAME_MAX * 2 + 2, 'is too long')
-  .regex(BUNDLE_NAME_PATTERN, 'must be "name" or "@scope/name", each lowercase letters and digits separated by hyphens')
+  .regex(
+    BUNDLE_NAME_PATTERN,
+    'must be "name" or "@scope/name", each lowercase letters and digits separated by hyphens',
+  )
   .refine((n) => (parseBundleName(n)?.name.length ?? 0) <= SKILL_NAME_MAX, {
     message: `the name part must be at most ${SKILL_NAME_MAX} characters`,
   });

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { skillNameSchema } from './names.ts';
 
-const idSchema = z.string().regex(/^[a-z][a-z0-9_-]*$/, 'must start with a letter and hold only a-z, 0-9, "_" and "-"');
+const idSchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9_-]*$/, 'must start with a letter and hold only a-z, 0-9, "_" and "-"');
 
 export const permissionsSchema = z.strictObject({
   scripts: z.enum(['allow', 'deny']).optional(),
@@ -42,13 +44,15 @@ export const pipelineSchema = z
   .superRefine((p, ctx) => {
     const index = new Map<string, number>();
     p.steps.forEach((s, i) => {
-      if (index.has(s.id)) ctx.addIssue({ code: 'custom', path: ['steps', i, 'id'], message: `duplicate step id "${s.id}"` });
+      if (index.has(s.id))
+        ctx.addIssue({ code: 'custom', path: ['steps', i, 'id'], message: `duplicate step id "${s.id}"` });
       else index.set(s.id, i);
     });
     p.steps.forEach((s, i) => {
       const needs = new Set(s.needs ?? []);
       for (const n of needs) {
-        if (!index.has(n)) ctx.addIssue({ code: 'custom', path: ['steps', i, 'needs'], message: `unknown step "${n}"` });
+        if (!index.has(n))
+          ctx.addIssue({ code: 'custom', path: ['steps', i, 'needs'], message: `unknown step "${n}"` });
       }
       for (const m of (s.prompt ?? '').matchAll(EXPRESSION)) {
         const expr = m[1] ?? '';
@@ -56,7 +60,11 @@ export const pipelineSchema = z
         const input = /^inputs\.([a-z][a-z0-9_-]*)$/.exec(expr);
         if (input) {
           if (!p.inputs?.[input[1]!]) {
-            ctx.addIssue({ code: 'custom', path: ['steps', i, 'prompt'], message: `unknown input "${input[1]}"` });
+            ctx.addIssue({
+              code: 'custom',
+              path: ['steps', i, 'prompt'],
+              message: `unknown input "${input[1]}"`,
+            });
           }
         } else if (step) {
           if (!needs.has(step[1]!)) {
@@ -67,12 +75,17 @@ export const pipelineSchema = z
             });
           }
         } else {
-          ctx.addIssue({ code: 'custom', path: ['steps', i, 'prompt'], message: `unknown expression "\${{ ${expr} }}"` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['steps', i, 'prompt'],
+            message: `unknown expression "\${{ ${expr} }}"`,
+          });
         }
       }
     });
     const cycle = findCycle(p.steps);
-    if (cycle) ctx.addIssue({ code: 'custom', path: ['steps'], message: `needs form a cycle: ${cycle.join(' → ')}` });
+    if (cycle)
+      ctx.addIssue({ code: 'custom', path: ['steps'], message: `needs form a cycle: ${cycle.join(' → ')}` });
   });
 
 export type Pipeline = z.infer<typeof pipelineSchema>;

@@ -31,7 +31,10 @@ export function issuesToProblems(error: z.ZodError, file: string, prefix = ''): 
       path: field ? `${file}: ${field}` : file,
       message: issue.message,
       severity: 'error' as const,
-      code: issue.code === 'custom' ? String(issue.params?.code ?? 'INVALID') : `INVALID_${issue.code.toUpperCase()}`,
+      code:
+        issue.code === 'custom'
+          ? String(issue.params?.code ?? 'INVALID')
+          : `INVALID_${issue.code.toUpperCase()}`,
     };
   });
 }
