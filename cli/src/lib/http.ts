@@ -1,0 +1,183 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { redactSecrets, SkillsError } from './errors.ts';
+
+/** How one client talks HTTP: retries, timeouts and what it may never print. */
+export interface HttpSettings {
+  fetch: typeof globalThis.fetch;
+  userAgent: string;
+  /** Retries after the first attempt. */
+  retries: number;
+  /** Per attempt, body included. */
+  timeoutMs: number;
+  /** First backoff delay; doubled each retry, with jitter. */
+  retryBaseMs: number;
+  /** Longest wait between attempts, `Retry-After` included. */
+  maxRetryDelayMs: number;
+  /** Strings to remove from every message (the token). */
+  secrets: string[];
+  onRetry?: ((info: RetryInfo) => void) | undefined;
+}
+
+/** Why and when the client will try again; for progress output. */
+export interface RetryInfo {
+  attempt: number;
+  delayMs: number;
+  reason: string;
+  url: string;
+}
+
+export interface HttpRequest {
+  method: 'GET' | 'PUT' | 'POST' | 'DELETE';
+  url: string;
+  headers?: Record<string, string>;
+  body?: Buffer | string;
+  /** Largest response body accepted, in bytes. */
+  maxBytes?: number;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Headers;
+  body: Buffer;
+}
+
+const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Sends one request with timeouts and retries: network errors, timeouts, 5xx and 429 are
+ * retried with exponential backoff and jitter (429 and 503 honour `Retry-After`, capped). A POST
+ * is retried only when the server surely did nothing (429, 503, connection refused). Other
+ * statuses are returned as they are. Throws SkillsError NETWORK, TIMEOUT or TOO_LARGE.
+ * @example const res = await sendWithRetries(settings, { method: 'GET', url })
+ */
+export async function sendWithRetries(settings: HttpSettings, req: HttpRequest): Promise<HttpResponse> {
+  const idempotent = req.method !== 'POST';
+  for (let attempt = 0; ; attempt++) {
+    const canRetry = attempt < settings.retries;
+    let res: HttpResponse;
+    try {
+      res = await sendOnce(settings, req);
+    } catch (err) {
+      if (err instanceof SkillsError) throw err;
+      const failure = classifyFailure(err, req.url, settings.secrets);
+      if (!canRetry || !(idempotent || failure.refused)) throw failure.error;
+      await pause(settings, attempt, undefined, failure.error.message, req.url);
+      continue;
+    }
+    const retryable = res.status === 429 || res.status === 503 || (idempotent && res.status >= 500);
+    if (!retryable || !canRetry) return res;
+    await pause(settings, attempt, res.headers.get('retry-after'), `HTTP ${res.status}`, req.url);
+  }
+}
+
+async function sendOnce(settings: HttpSettings, req: HttpRequest): Promise<HttpResponse> {
+  const signal = AbortSignal.timeout(settings.timeoutMs);
+  const res = await settings.fetch(req.url, {
+    method: req.method,
+    headers: { 'user-agent': settings.userAgent, accept: 'application/json', ...req.headers },
+    ...(req.body !== undefined ? { body: req.body } : {}),
+    signal,
+  });
+  const body = await readBounded(res, req.maxBytes ?? DEFAULT_MAX_BYTES, req.url);
+  return { status: res.status, headers: res.headers, body };
+}
+
+/** Reads a body, counting bytes as they arrive: a lying or missing Content-Length changes nothing. */
+async function readBounded(res: Response, maxBytes: number, url: string): Promise<Buffer> {
+  const tooLarge = () =>
+    new SkillsError('TOO_LARGE', `the answer from ${safeUrl(url)} is larger than ${maxBytes} bytes`, {
+      hint: 'the registry or a mirror in between is misbehaving',
+    });
+  const declared = Number(res.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await res.body?.cancel().catch(() => {});
+    throw tooLarge();
+  }
+  if (!res.body) return Buffer.alloc(0);
+  const chunks: Buffer[] = [];
+  let total = 0;
+  const reader = res.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge();
+    }
+    chunks.push(Buffer.from(value));
+  }
+  return Buffer.concat(chunks, total);
+}
+
+async function pause(
+  settings: HttpSettings,
+  attempt: number,
+  retryAfter: string | null | undefined,
+  reason: string,
+  url: string,
+): Promise<void> {
+  const fromHeader = parseRetryAfter(retryAfter);
+  const backoff = settings.retryBaseMs * 2 ** attempt;
+  const jittered = backoff / 2 + Math.random() * (backoff / 2);
+  const delayMs = Math.round(Math.min(settings.maxRetryDelayMs, fromHeader ?? jittered));
+  settings.onRetry?.({ attempt: attempt + 1, delayMs, reason, url: safeUrl(url) });
+  await sleep(delayMs);
+}
+
+/**
+ * `Retry-After` in milliseconds: delta-seconds or an HTTP date; undefined when absent or unreadable.
+ * @example parseRetryAfter('2') // 2000
+ */
+export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+function classifyFailure(
+  err: unknown,
+  url: string,
+  secrets: string[],
+): { error: SkillsError; refused: boolean } {
+  const e = err as Error & { cause?: { code?: string; message?: string } };
+  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') {
+    return {
+      error: new SkillsError('TIMEOUT', `no answer from ${safeUrl(url)} in time`, {
+        hint: 'the registry is slow or unreachable; try again later',
+        cause: err,
+      }),
+      refused: false,
+    };
+  }
+  const code = e?.cause?.code;
+  const detail = redactSecrets(String(code ?? e?.cause?.message ?? e?.message ?? err), secrets);
+  return {
+    error: new SkillsError('NETWORK', `cannot reach ${safeUrl(url)}: ${detail}`, {
+      hint: 'check the registry URL (--registry, SKILLS_REGISTRY) and your network',
+      cause: err,
+    }),
+    refused: code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN',
+  };
+}
+
+/** A URL without query or credentials, for messages. */
+export function safeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.origin}${u.pathname}`;
+  } catch {
+    return '(invalid URL)';
+  }
+}
+
+/**
+ * Text from a remote party made safe for a terminal: control and bidi characters replaced,
+ * length capped (SECURITY.md rows 15 and 16).
+ * @example sanitizeRemoteText('evil\u001b[2J') // 'evil?[2J'
+ */
+export function sanitizeRemoteText(text: string, max = 500): string {
+  const clean = text.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g, '?');
+  return clean.length > max ? `${clean.slice(0, max)}…` : clean;
+}
