@@ -1,0 +1,52 @@
+import { makeTempDir } from './fs.ts';
+
+export interface TestRegistry {
+  url: string;
+  dataDir: string;
+  /** Signs up `name` through `POST /v1/users` and returns a publish token made with Basic auth. */
+  createUser(name: string): Promise<{ token: string; password: string }>;
+  close(): Promise<void>;
+}
+
+/**
+ * A real registry (`@skills/registry`) on 127.0.0.1, port 0, with its data in a fresh temp dir.
+ * @example
+ * const reg = await startTestRegistry()
+ * const { token } = await reg.createUser('alice')
+ * await reg.close()
+ */
+export async function startTestRegistry(): Promise<TestRegistry> {
+  const { startServer } = await import('@skills/registry');
+  const { dir: dataDir, cleanup } = await makeTempDir('skills-registry-');
+  const server = await startServer({ host: '127.0.0.1', port: 0, dataDir });
+  const url = server.url.replace(/\/+$/, '');
+  return {
+    url,
+    dataDir,
+    async createUser(name) {
+      const password = `${name}-password-123`;
+      const signup = await fetch(`${url}/v1/users`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: name, password }),
+      });
+      if (signup.status !== 201)
+        throw new Error(`signup of ${name}: HTTP ${signup.status} ${await signup.text()}`);
+      const res = await fetch(`${url}/v1/tokens`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Basic ${Buffer.from(`${name}:${password}`).toString('base64')}`,
+        },
+        body: JSON.stringify({ scope: 'publish' }),
+      });
+      if (res.status !== 201) throw new Error(`token for ${name}: HTTP ${res.status} ${await res.text()}`);
+      const { token } = (await res.json()) as { token: string };
+      return { token, password };
+    },
+    async close() {
+      await server.close();
+      await cleanup();
+    },
+  };
+}
