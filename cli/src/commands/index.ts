@@ -29,6 +29,7 @@ export const COMMANDS: Record<string, Loader> = {
   yank: () => import('./yank.ts'),
   unyank: () => import('./unyank.ts'),
   owner: () => import('./owner.ts'),
+  trust: () => import('./trust.ts'),
 };
 
 /** Other spellings people type, as npm accepts them. */
@@ -71,4 +72,5 @@ export const SUMMARIES: Record<string, string> = {
   yank: 'hide a version from new resolutions',
   unyank: 'undo a yank',
   owner: 'add, remove and list owners',
+  trust: "pin the registry's signing keys (after a key rotation)",
 };
