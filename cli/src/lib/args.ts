@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { usageError } from './errors.ts';
 import type { GlobalOptions, OptionSpec } from './context.ts';
+import { usageError } from './errors.ts';
 
 export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   registry: { type: 'string', description: 'registry URL (env SKILLS_REGISTRY)' },
@@ -22,7 +22,10 @@ export interface ParsedArgs {
  * Parses argv (without node and script) against the global options and a command's options.
  * Throws a USAGE SkillsError naming the unknown flag.
  */
-export function parseCommandLine(argv: string[], commandOptions: Record<string, OptionSpec> = {}): ParsedArgs {
+export function parseCommandLine(
+  argv: string[],
+  commandOptions: Record<string, OptionSpec> = {},
+): ParsedArgs {
   const options = { ...GLOBAL_OPTIONS, ...commandOptions };
   let parsed: ReturnType<typeof parseArgs>;
   try {

@@ -10,7 +10,11 @@ export class SkillsError extends Error {
   /** Machine-readable details for `--json` output. */
   readonly details: unknown;
 
-  constructor(code: string, message: string, options: { hint?: string; exitCode?: number; details?: unknown; cause?: unknown } = {}) {
+  constructor(
+    code: string,
+    message: string,
+    options: { hint?: string; exitCode?: number; details?: unknown; cause?: unknown } = {},
+  ) {
     super(message, { cause: options.cause });
     this.name = 'SkillsError';
     this.code = code;
@@ -35,6 +39,7 @@ const SECRET_PATTERNS: RegExp[] = [
 export function redactSecrets(text: string, secrets: readonly string[] = []): string {
   let out = text;
   for (const s of secrets) if (s.length >= 8) out = out.split(s).join('[redacted]');
-  for (const re of SECRET_PATTERNS) out = out.replace(re, (_m, keep: unknown) => `${typeof keep === 'string' ? keep : ''}[redacted]`);
+  for (const re of SECRET_PATTERNS)
+    out = out.replace(re, (_m, keep: unknown) => `${typeof keep === 'string' ? keep : ''}[redacted]`);
   return out;
 }

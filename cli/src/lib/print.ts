@@ -17,7 +17,9 @@ export function printError(
   options.stderr.write(`ERR_SKILLS_${err.code}: ${clean(err.message)}\n`);
   if (err.hint) options.stderr.write(`hint: ${clean(err.hint)}\n`);
   if (options.json) {
-    const body = { error: { code: err.code, message: clean(err.message), hint: err.hint, details: err.details } };
+    const body = {
+      error: { code: err.code, message: clean(err.message), hint: err.hint, details: err.details },
+    };
     options.stdout.write(`${clean(JSON.stringify(body, null, 2))}\n`);
   }
 }
