@@ -5,6 +5,7 @@ import { findCommandName, GLOBAL_OPTIONS, parseCommandLine } from './lib/args.ts
 import type { Command, CommandContext } from './lib/context.ts';
 import { redactSecrets, SkillsError, usageError } from './lib/errors.ts';
 import { printError, printResult } from './lib/print.ts';
+import { askQuestion } from './lib/prompt.ts';
 
 export interface MainOptions {
   argv: string[];
@@ -42,7 +43,7 @@ export async function main(opts: MainOptions): Promise<number> {
     const { command } = await load();
     const parsed = parseCommandLine(argv, command.options);
     if (parsed.global.help) {
-      stdout.write(commandHelp(resolved, command));
+      stdout.write(commandHelp(command));
       return 0;
     }
     const interactive = opts.stdin.isTTY === true && !parsed.global.yes && !json;
@@ -63,6 +64,11 @@ export async function main(opts: MainOptions): Promise<number> {
           rl.close();
         }
       },
+      stdin: opts.stdin,
+      prompt: async (question, promptOpts) => {
+        if (!interactive) throw usageError(`cannot ask "${question.trim()}" without a terminal`);
+        return askQuestion(opts.stdin, stderr, question, promptOpts);
+      },
     };
     const result = await command.run(ctx);
     printResult(result, json, stdout);
@@ -70,7 +76,8 @@ export async function main(opts: MainOptions): Promise<number> {
   } catch (err) {
     if (err instanceof SkillsError) {
       printError(err, { json, stdout, stderr, secrets });
-      if (debug && err.cause) stderr.write(`${redactSecrets(String((err.cause as Error).stack ?? err.cause), secrets)}\n`);
+      if (debug && err.cause)
+        stderr.write(`${redactSecrets(String((err.cause as Error).stack ?? err.cause), secrets)}\n`);
       return err.exitCode;
     }
     const e = err as Error;
@@ -90,13 +97,16 @@ function suggestCommand(name: string): string {
 function helpText(version: string): string {
   const width = Math.max(...Object.keys(SUMMARIES).map((k) => k.length));
   const lines = Object.entries(SUMMARIES).map(([k, v]) => `  ${k.padEnd(width)}  ${v}`);
-  const globals = Object.entries(GLOBAL_OPTIONS).map(([k, o]) => `  --${k.padEnd(width - 2)}  ${o.description}`);
+  const globals = Object.entries(GLOBAL_OPTIONS).map(
+    ([k, o]) => `  --${k.padEnd(width - 2)}  ${o.description}`,
+  );
   return `skills ${version}: install, publish and run agent skills\n\nUsage: skills <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nGlobal options:\n${globals.join('\n')}\n`;
 }
 
-function commandHelp(name: string, command: Command): string {
+function commandHelp(command: Command): string {
   const opts = Object.entries(command.options ?? {}).map(
-    ([k, o]) => `  --${k}${o.type === 'string' ? ' <value>' : ''}${o.short ? `, -${o.short}` : ''}  ${o.description}`,
+    ([k, o]) =>
+      `  --${k}${o.type === 'string' ? ' <value>' : ''}${o.short ? `, -${o.short}` : ''}  ${o.description}`,
   );
   return `Usage: skills ${command.usage}\n\n${command.summary}\n${opts.length ? `\nOptions:\n${opts.join('\n')}\n` : ''}`;
 }

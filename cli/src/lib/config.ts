@@ -20,7 +20,7 @@ export interface UserConfig {
   registry?: string;
   /** `{"@acme": "https://skills.acme.dev"}`: a mapped scope never falls back to another registry. */
   scopes?: Record<string, string>;
-  registries: Record<string, { token?: string; username?: string }>;
+  registries: Record<string, { token?: string; username?: string; tokenId?: string }>;
   /** Trust-on-first-use pins of each registry's signing keys: `{[url]: {keyid: base64 DER}}`. */
   keys?: Record<string, Record<string, string>>;
 }

@@ -1,4 +1,4 @@
-import type { Writable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 
 /** Flags every command understands (CONTRACT.md §2). */
 export interface GlobalOptions {
@@ -27,6 +27,13 @@ export interface CommandContext {
   interactive: boolean;
   /** Ask a yes/no question; resolves false without asking when not interactive. */
   confirm(question: string): Promise<boolean>;
+  /** The process's stdin, for `--password-stdin` and the like; `main` always sets it. */
+  stdin?: Readable;
+  /**
+   * Ask a free-text question on stderr (hidden input for passwords). `main` always sets it; it
+   * throws USAGE when not interactive, so call it only when `interactive` is true.
+   */
+  prompt?(question: string, opts?: { hidden?: boolean }): Promise<string>;
 }
 
 /** A command's result: `text` for people, `json` for `--json` (defaults to the whole result). */

@@ -1,0 +1,55 @@
+import { distTagSchema } from '@skills/schemas';
+import { loadBundle } from '../lib/bundle-source.ts';
+import type { Command } from '../lib/context.ts';
+import { usageError } from '../lib/errors.ts';
+import { openRegistry } from '../lib/registry-context.ts';
+import { packSummary, renderPackSummary } from './pack.ts';
+
+/**
+ * `skills publish [dir|file.tgz] [--tag T] [--dry-run]`: validate, pack canonically and upload.
+ * `--dry-run` shows exactly the files, size and integrity that would be uploaded and sends
+ * nothing. With `--tag`, the tag is pointed at the new version after the upload.
+ */
+export const command: Command = {
+  usage: 'publish [DIR|FILE.tgz] [--tag TAG] [--dry-run]',
+  summary: 'validate, pack and upload a bundle',
+  options: {
+    tag: { type: 'string', description: 'also point this dist-tag at the new version' },
+    'dry-run': { type: 'boolean', description: 'show what would be uploaded; send nothing' },
+  },
+  async run(ctx) {
+    if (ctx.args.length > 1) throw usageError('publish takes one folder or .tgz file');
+    const tag = typeof ctx.flags.tag === 'string' ? ctx.flags.tag : undefined;
+    if (tag !== undefined && !distTagSchema.safeParse(tag).success)
+      throw usageError(`"${tag}" is not a valid tag`);
+    const packed = await loadBundle(ctx.args[0], ctx.cwd);
+    const summary = packSummary(packed);
+    const { name, version } = packed.manifest;
+    const dryRun = ctx.flags['dry-run'] === true;
+    const { client, url } = await openRegistry(ctx, { bundle: name, requireToken: !dryRun });
+    if (dryRun) {
+      return {
+        text: `${renderPackSummary(summary)}\n(dry run: would publish ${name}@${version} to ${url}${tag ? ` with tag ${tag}` : ''}; nothing was sent)`,
+        json: { ...summary, registry: url, tag, dryRun: true },
+      };
+    }
+    for (const w of summary.contentWarnings)
+      ctx.stderr.write(`warning ${w.path}:${w.line}: ${w.code}: ${w.message}\n`);
+    const result = await client.publish(name, packed.tarball);
+    if (result.integrity !== packed.integrity) {
+      ctx.stderr.write(`warning: the registry computed ${result.integrity}, not ${packed.integrity}\n`);
+    }
+    if (tag) await client.distTags.add(name, version, tag);
+    return {
+      text: `published ${result.name}@${result.version} to ${url}${tag ? ` (tag ${tag})` : ''}\nintegrity: ${result.integrity}`,
+      json: {
+        ...summary,
+        registry: url,
+        tag,
+        dryRun: false,
+        integrity: result.integrity,
+        warnings: result.warnings,
+      },
+    };
+  },
+};
