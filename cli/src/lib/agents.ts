@@ -1,0 +1,183 @@
+import { cp, lstat, mkdir, readdir, readlink, realpath, rm, symlink } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+import { usageError } from './errors.ts';
+
+/** Where an agent reads a project's skills from. */
+export interface AgentInfo {
+  name: string;
+  /** Its project skills folder, relative to the project root. */
+  skillsDir: string;
+  /** True when it also reads `.agents/skills` itself (so a link is a convenience, not a need). */
+  readsAgentsSkills: boolean;
+}
+
+/** The cross-agent folder every installed skill is written to, once. */
+export const AGENTS_SKILLS_DIR = '.agents/skills';
+
+/**
+ * The agents the CLI knows, from each one's documentation: Claude Code reads `.claude/skills`;
+ * Codex reads `.agents/skills` (so it needs nothing more); Cursor `.cursor/skills`; GitHub
+ * Copilot `.github/skills`; Gemini CLI `.gemini/skills`; OpenCode `.opencode/skills`; Windsurf
+ * `.windsurf/skills`. Cursor, Copilot, Gemini CLI and OpenCode read `.agents/skills` as well.
+ */
+export const AGENTS: Readonly<Record<string, AgentInfo>> = Object.freeze({
+  claude: { name: 'claude', skillsDir: '.claude/skills', readsAgentsSkills: false },
+  codex: { name: 'codex', skillsDir: AGENTS_SKILLS_DIR, readsAgentsSkills: true },
+  copilot: { name: 'copilot', skillsDir: '.github/skills', readsAgentsSkills: true },
+  cursor: { name: 'cursor', skillsDir: '.cursor/skills', readsAgentsSkills: true },
+  gemini: { name: 'gemini', skillsDir: '.gemini/skills', readsAgentsSkills: true },
+  opencode: { name: 'opencode', skillsDir: '.opencode/skills', readsAgentsSkills: true },
+  windsurf: { name: 'windsurf', skillsDir: '.windsurf/skills', readsAgentsSkills: false },
+});
+
+/**
+ * Parses `--agent a,b` values (repeatable, comma-separated) into sorted known agent names.
+ * Throws USAGE naming an unknown agent and listing the known ones.
+ * @example parseAgentList(['claude,codex', 'cursor']) // ['claude', 'codex', 'cursor']
+ */
+export function parseAgentList(values: readonly string[]): string[] {
+  const names = values
+    .flatMap((v) => v.split(','))
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
+  for (const n of names) {
+    if (!Object.hasOwn(AGENTS, n)) {
+      throw usageError(
+        `unknown agent "${n.replace(/[^\x20-\x7e]/g, '?').slice(0, 40)}"`,
+        `known agents: ${Object.keys(AGENTS).join(', ')}`,
+      );
+    }
+  }
+  return [...new Set(names)].sort();
+}
+
+/** Skills that were, and are to be, visible to which agents. */
+export interface AgentLinkPlan {
+  projectDir: string;
+  agents: readonly string[];
+  skills: readonly string[];
+  /** What the previous lockfile recorded: only those targets may be replaced or removed. */
+  previous: { agents: readonly string[]; skills: readonly string[] };
+  /** For tests: the symlink call, to exercise the copy fallback. */
+  symlink?: typeof symlink;
+}
+
+/** What syncAgentLinks did: targets by agent, how each was made, and what it left alone. */
+export interface AgentLinkResult {
+  linked: { agent: string; skill: string; path: string; mode: 'symlink' | 'copy' }[];
+  warnings: string[];
+}
+
+/**
+ * Makes each skill of `.agents/skills` visible in each agent's folder with a relative symlink
+ * (`.claude/skills/x → ../../.agents/skills/x`), copying only where symlinks fail; removes the
+ * links of skills or agents no longer wanted. Never touches an entry it did not make: one that
+ * the previous lockfile does not record is left alone with a warning.
+ * @example await syncAgentLinks({ projectDir, agents: ['claude'], skills: ['deploy'], previous })
+ */
+export async function syncAgentLinks(plan: AgentLinkPlan): Promise<AgentLinkResult> {
+  const result: AgentLinkResult = { linked: [], warnings: [] };
+  const makeLink = plan.symlink ?? symlink;
+  const ours = (agent: string, skill: string) =>
+    plan.previous.agents.includes(agent) && plan.previous.skills.includes(skill);
+  const shared = await realpath(join(plan.projectDir, AGENTS_SKILLS_DIR)).catch(() => undefined);
+  const separate = async (a: AgentInfo) => {
+    if (a.skillsDir === AGENTS_SKILLS_DIR) return false;
+    // A folder the user made a symlink to .agents/skills already shows every skill; writing
+    // through it would touch the shared folder itself.
+    const real = await realpath(join(plan.projectDir, a.skillsDir)).catch(() => undefined);
+    return real === undefined || real !== shared;
+  };
+  const folders = async (agents: readonly string[]) => {
+    const out: AgentInfo[] = [];
+    for (const a of agents.map((n) => AGENTS[n])) if (a && (await separate(a))) out.push(a);
+    return out;
+  };
+
+  for (const agent of await folders(plan.previous.agents)) {
+    for (const skill of plan.previous.skills) {
+      if (plan.agents.includes(agent.name) && plan.skills.includes(skill)) continue;
+      await removeTarget(plan.projectDir, agent, skill);
+    }
+  }
+  for (const agent of await folders([...new Set([...plan.agents, ...plan.previous.agents])])) {
+    await removeDanglingLinks(plan.projectDir, agent, plan.skills);
+  }
+  for (const agent of await folders(plan.agents)) {
+    for (const skill of plan.skills) {
+      const path = join(plan.projectDir, agent.skillsDir, skill);
+      const target = linkTarget(plan.projectDir, path, skill);
+      const current = await inspectTarget(path);
+      if (current.kind === 'symlink' && current.target === target) {
+        result.linked.push({ agent: agent.name, skill, path, mode: 'symlink' });
+        continue;
+      }
+      if (current.kind !== 'none' && !ours(agent.name, skill)) {
+        result.warnings.push(`left ${relative(plan.projectDir, path)} alone: it was not made by skills`);
+        continue;
+      }
+      await rm(path, { recursive: true, force: true });
+      await mkdir(dirname(path), { recursive: true });
+      try {
+        await makeLink(target, path, 'dir');
+        result.linked.push({ agent: agent.name, skill, path, mode: 'symlink' });
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code !== 'EPERM' && code !== 'EACCES' && code !== 'ENOTSUP' && code !== 'ENOSYS') throw err;
+        await cp(join(plan.projectDir, AGENTS_SKILLS_DIR, skill), path, { recursive: true });
+        result.linked.push({ agent: agent.name, skill, path, mode: 'copy' });
+      }
+    }
+  }
+  return result;
+}
+
+/** Removes a recorded target: our symlink, or the copy made where symlinks failed; never a link elsewhere. */
+async function removeTarget(projectDir: string, agent: AgentInfo, skill: string): Promise<void> {
+  const path = join(projectDir, agent.skillsDir, skill);
+  const current = await inspectTarget(path);
+  if (current.kind === 'none') return;
+  if (current.kind === 'symlink' && current.target !== linkTarget(projectDir, path, skill)) return;
+  await rm(path, { recursive: true, force: true });
+}
+
+/**
+ * Removes links in our exact shape (`NAME → ../../.agents/skills/NAME`) whose skill is no longer
+ * installed: what an install killed before it wrote its lockfile can leave behind.
+ */
+async function removeDanglingLinks(
+  projectDir: string,
+  agent: AgentInfo,
+  keep: readonly string[],
+): Promise<void> {
+  const dir = join(projectDir, agent.skillsDir);
+  const names = await readdir(dir).catch(() => [] as string[]);
+  for (const name of names) {
+    if (keep.includes(name)) continue;
+    const path = join(dir, name);
+    const current = await inspectTarget(path);
+    if (current.kind !== 'symlink' || current.target !== linkTarget(projectDir, path, name)) continue;
+    const alive = await lstat(join(projectDir, AGENTS_SKILLS_DIR, name)).then(
+      () => true,
+      () => false,
+    );
+    if (!alive) await rm(path, { force: true });
+  }
+}
+
+function linkTarget(projectDir: string, path: string, skill: string): string {
+  return relative(dirname(path), join(projectDir, AGENTS_SKILLS_DIR, skill));
+}
+
+async function inspectTarget(
+  path: string,
+): Promise<{ kind: 'none' | 'other' } | { kind: 'symlink'; target: string }> {
+  try {
+    const s = await lstat(path);
+    if (s.isSymbolicLink()) return { kind: 'symlink', target: await readlink(path) };
+    return { kind: 'other' };
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'none' };
+    throw err;
+  }
+}

@@ -1,0 +1,98 @@
+import type { BundleDocument, SearchResponse } from '@skills/schemas';
+import {
+  type ProjectRegistrySettings,
+  readConfig,
+  registryForBundle,
+  type SkillsPaths,
+  tokenFor,
+  type UserConfig,
+} from './config.ts';
+import type { CommandContext } from './context.ts';
+import { createRegistryClient, type RegistryClient } from './registry-client.ts';
+import { configKeyPins, createSignatureVerifier } from './signature.ts';
+
+/** A signed bundle version: what the registry's signature covers. */
+export interface SignedBundle {
+  name: string;
+  version: string;
+  integrity: string;
+  signature?: { keyid: string; sig: string } | undefined;
+}
+
+/**
+ * Where bundles come from, per bundle name: each name goes to its registry (a mapped scope
+ * never falls back, SECURITY.md row 11), documents are fetched once per run.
+ */
+export interface InstallSource {
+  getBundle(name: string): Promise<BundleDocument>;
+  /** The tarball of `name`, from its registry's client (retries, size cap, 429 back-off), integrity checked. */
+  fetchTarball(name: string, url: string, opts: { integrity: string }): Promise<Buffer>;
+  /** Throws unless the signature verifies against the pinned keys of the bundle's registry. */
+  verifySignature(bundle: SignedBundle): Promise<void>;
+  /** Search on the registry of `name`; for the typosquatting warning. */
+  search(name: string, q: string): Promise<SearchResponse>;
+  /** The registry URL a bundle resolves from. */
+  registryOf(name: string): string;
+}
+
+/**
+ * A InstallSource for a command: registry choice from `--registry`, SKILLS_REGISTRY, the
+ * project's skills.json (`registry`, `scopes`) and the user config; tokens from SKILLS_TOKEN or
+ * `skills login`; key pins in the user config.
+ * @example const source = await openInstallSource(ctx, paths, { registry: project.manifest.registry, scopes: project.manifest.scopes })
+ */
+export async function openInstallSource(
+  ctx: Pick<CommandContext, 'env' | 'global' | 'stderr'>,
+  paths: SkillsPaths,
+  project: ProjectRegistrySettings | undefined,
+): Promise<InstallSource> {
+  const config: UserConfig = await readConfig(paths);
+  const clients = new Map<string, RegistryClient>();
+  const verifiers = new Map<string, ReturnType<typeof createSignatureVerifier>>();
+  const documents = new Map<string, Promise<BundleDocument>>();
+  const registryOf = (name: string) =>
+    registryForBundle(name, { flag: ctx.global.registry, env: ctx.env, project, config }).url;
+  const clientFor = (name: string): RegistryClient => {
+    const url = registryOf(name);
+    let client = clients.get(url);
+    if (!client) {
+      client = createRegistryClient({
+        url,
+        token: tokenFor(url, ctx.env, config),
+        onRetry: (r) =>
+          ctx.stderr.write(
+            `skills: ${r.reason} from ${r.url}; retrying in ${(r.delayMs / 1000).toFixed(1)}s\n`,
+          ),
+      });
+      clients.set(url, client);
+    }
+    return client;
+  };
+  return {
+    registryOf,
+    getBundle(name) {
+      let doc = documents.get(name);
+      if (!doc) {
+        doc = clientFor(name).getBundle(name);
+        doc.catch(() => {});
+        documents.set(name, doc);
+      }
+      return doc;
+    },
+    fetchTarball: (name, url, opts) => clientFor(name).fetchTarball(url, opts),
+    async verifySignature(bundle) {
+      const url = registryOf(bundle.name);
+      let verifier = verifiers.get(url);
+      if (!verifier) {
+        verifier = createSignatureVerifier({
+          registryUrl: url,
+          client: clientFor(bundle.name),
+          pins: configKeyPins(paths),
+        });
+        verifiers.set(url, verifier);
+      }
+      await verifier.verify(bundle);
+    },
+    search: (name, q) => clientFor(name).search({ q, limit: 10 }),
+  };
+}
