@@ -158,3 +158,11 @@ export const discoveryIndexSchema = z.strictObject({
   ),
 });
 export type DiscoveryIndex = z.infer<typeof discoveryIndexSchema>;
+
+/** `PUT /v1/bundles/NAME/dist-tags/TAG` body. */
+export const distTagRequestSchema = z.strictObject({ version: semverSchema });
+
+/** `POST /v1/bundles/NAME/VER/deprecate` body; an empty message un-deprecates. */
+export const deprecateRequestSchema = z.strictObject({
+  message: z.string().max(1024, 'must be at most 1024 characters'),
+});
