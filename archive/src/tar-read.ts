@@ -40,8 +40,8 @@ type State =
       at: 'data';
       entry: EntryHeader | undefined;
       meta: 'x' | 'g' | 'L' | undefined;
-      left: number;
-      chunks: Buffer[];
+      data: Buffer;
+      filled: number;
     }
   | { at: 'padding'; left: number }
   | { at: 'end' };
@@ -78,11 +78,11 @@ export class TarParser {
         at += n;
         if (s.left === 0) this.state = { at: 'header' };
       } else if (s.at === 'data') {
-        const n = Math.min(s.left, buf.length - at);
-        s.chunks.push(buf.subarray(at, at + n));
-        s.left -= n;
+        const n = Math.min(s.data.length - s.filled, buf.length - at);
+        buf.copy(s.data, s.filled, at, at + n);
+        s.filled += n;
         at += n;
-        if (s.left === 0) this.finishData(s);
+        if (s.filled === s.data.length) this.finishData(s);
       } else {
         if (buf.length - at < BLOCK) break;
         this.readHeader(buf.subarray(at, at + BLOCK));
@@ -169,14 +169,18 @@ export class TarParser {
     this.startData(entry, undefined, realSize);
   }
 
+  /**
+   * The data goes into one buffer of the declared size (already capped), copied as it arrives:
+   * a stream cut into tiny chunks cannot multiply the memory held per byte.
+   */
   private startData(entry: EntryHeader | undefined, meta: 'x' | 'g' | 'L' | undefined, size: number): void {
-    const s: State = { at: 'data', entry, meta, left: size, chunks: [] };
+    const s: State = { at: 'data', entry, meta, data: Buffer.alloc(size), filled: 0 };
     if (size === 0) this.finishData(s);
     else this.state = s;
   }
 
   private finishData(s: Extract<State, { at: 'data' }>): void {
-    const data = Buffer.concat(s.chunks);
+    const data = s.data;
     if (s.meta === 'x') this.pax = new Map([...(this.pax ?? []), ...parsePax(data)]);
     else if (s.meta === 'g') {
       const global = parsePax(data);

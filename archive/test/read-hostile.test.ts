@@ -270,6 +270,15 @@ describe('what it accepts', () => {
     expect(root).toBe('package');
     expect(files.map((f) => f.path)).toEqual(['SKILL.md', 'a/b.md']);
   });
+  it('reads the same from a stream cut into tiny chunks', async () => {
+    const tgz = tgzOf({ 'SKILL.md': 'hello '.repeat(1000), 'a/b.md': 'world' });
+    async function* tiny() {
+      for (let at = 0; at < tgz.length; at += 3) yield new Uint8Array(tgz.subarray(at, at + 3));
+    }
+    const fromStream = await readArchive(tiny());
+    const fromBuffer = await readArchive(tgz);
+    expect(fromStream).toEqual(fromBuffer);
+  });
   it('takes the executable bit from any x bit of the mode', async () => {
     const { files } = await readArchive(gz(tarOf([{ ...file('bundle/run.sh'), mode: 0o700 }, ok])));
     expect(files.find((f) => f.path === 'run.sh')!.executable).toBe(true);
