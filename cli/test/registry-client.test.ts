@@ -165,6 +165,15 @@ describe('registry client', () => {
     expect(requests).toHaveLength(1);
   });
 
+  it('retries a publish only when the registry surely did nothing (503), never after a 500', async () => {
+    const { client, requests } = await serve((_r, i) =>
+      i === 0 ? { status: 503 } : { status: 500, body: envelope('INTERNAL', 'boom') },
+    );
+    const err = await caught(client.publish('deploy', Buffer.from('tgz')));
+    expect(err.code).toBe('INTERNAL');
+    expect(requests).toHaveLength(2);
+  });
+
   it('reports an unreachable registry as NETWORK after retrying', async () => {
     const srv = await startScriptedServer(() => ({ status: 200 }));
     await srv.close();

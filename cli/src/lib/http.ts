@@ -33,6 +33,11 @@ export interface HttpRequest {
   body?: Buffer | string;
   /** Largest response body accepted, in bytes. */
   maxBytes?: number;
+  /**
+   * Whether repeating the request after a 5xx or a timeout is harmless; default: every method
+   * but POST. A publish is a PUT that is not: a retry after the server acted would answer 409.
+   */
+  retrySafe?: boolean;
 }
 
 export interface HttpResponse {
@@ -46,12 +51,13 @@ const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
 /**
  * Sends one request with timeouts and retries: network errors, timeouts, 5xx and 429 are
  * retried with exponential backoff and jitter (429 and 503 honour `Retry-After`, capped). A POST
- * is retried only when the server surely did nothing (429, 503, connection refused). Other
+ * (or `retrySafe: false`) is retried only when the server surely did nothing (429, 503,
+ * connection refused). Other
  * statuses are returned as they are. Throws SkillsError NETWORK, TIMEOUT or TOO_LARGE.
  * @example const res = await sendWithRetries(settings, { method: 'GET', url })
  */
 export async function sendWithRetries(settings: HttpSettings, req: HttpRequest): Promise<HttpResponse> {
-  const idempotent = req.method !== 'POST';
+  const idempotent = req.retrySafe ?? req.method !== 'POST';
   for (let attempt = 0; ; attempt++) {
     const canRetry = attempt < settings.retries;
     let res: HttpResponse;

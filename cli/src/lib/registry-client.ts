@@ -199,7 +199,13 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
     },
     async publish(name, tgz) {
       const res = await call(
-        { method: 'PUT', path: bundlePath(name), body: tgz, headers: { 'content-type': 'application/gzip' } },
+        {
+          method: 'PUT',
+          path: bundlePath(name),
+          body: tgz,
+          headers: { 'content-type': 'application/gzip' },
+          retrySafe: false,
+        },
         [200, 201],
       );
       return parseDocument(res, 'publish result', publishResultSchema);
