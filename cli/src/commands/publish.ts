@@ -8,13 +8,13 @@ import { packSummary, renderPackSummary } from './pack.ts';
 /**
  * `skills publish [dir|file.tgz] [--tag T] [--dry-run]`: validate, pack canonically and upload.
  * `--dry-run` shows exactly the files, size and integrity that would be uploaded and sends
- * nothing. With `--tag`, the tag is pointed at the new version after the upload.
+ * nothing. With `--tag`, that tag instead of `latest` is pointed at the new version.
  */
 export const command: Command = {
   usage: 'publish [DIR|FILE.tgz] [--tag TAG] [--dry-run]',
   summary: 'validate, pack and upload a bundle',
   options: {
-    tag: { type: 'string', description: 'also point this dist-tag at the new version' },
+    tag: { type: 'string', description: 'point this dist-tag (instead of latest) at the new version' },
     'dry-run': { type: 'boolean', description: 'show what would be uploaded; send nothing' },
   },
   async run(ctx) {
@@ -35,11 +35,10 @@ export const command: Command = {
     }
     for (const w of summary.contentWarnings)
       ctx.stderr.write(`warning ${w.path}:${w.line}: ${w.code}: ${w.message}\n`);
-    const result = await client.publish(name, packed.tarball);
+    const result = await client.publish(name, packed.tarball, { tag });
     if (result.integrity !== packed.integrity) {
       ctx.stderr.write(`warning: the registry computed ${result.integrity}, not ${packed.integrity}\n`);
     }
-    if (tag) await client.distTags.add(name, version, tag);
     return {
       text: `published ${result.name}@${result.version} to ${url}${tag ? ` (tag ${tag})` : ''}\nintegrity: ${result.integrity}`,
       json: {

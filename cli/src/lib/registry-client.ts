@@ -57,7 +57,8 @@ export interface RegistryClient {
   getVersion(name: string, version: string): Promise<VersionDocument>;
   /** The exact bytes at a version's `tarball` URL, size-bounded; checks `integrity` when given. */
   fetchTarball(url: string, opts?: { integrity?: string }): Promise<Buffer>;
-  publish(name: string, tgz: Buffer): Promise<PublishResult>;
+  /** Uploads a tarball; `tag` (default `latest` on the registry) is pointed at the new version. */
+  publish(name: string, tgz: Buffer, opts?: { tag?: string | undefined }): Promise<PublishResult>;
   search(query: {
     q: string;
     category?: string | undefined;
@@ -197,11 +198,12 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
       }
       return res.body;
     },
-    async publish(name, tgz) {
+    async publish(name, tgz, opts = {}) {
+      const query = opts.tag ? `?tag=${encodeURIComponent(opts.tag)}` : '';
       const res = await call(
         {
           method: 'PUT',
-          path: bundlePath(name),
+          path: `${bundlePath(name)}${query}`,
           body: tgz,
           headers: { 'content-type': 'application/gzip' },
           retrySafe: false,
