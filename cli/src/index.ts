@@ -1,3 +1,3 @@
-export { main, type MainOptions } from './main.ts';
 export type { Command, CommandContext, CommandResult } from './lib/context.ts';
 export { SkillsError } from './lib/errors.ts';
+export { type MainOptions, main } from './main.ts';
