@@ -1,0 +1,42 @@
+import { Hono } from 'hono';
+import { type AppDeps, resolveDeps } from './deps.ts';
+import { RegistryError } from './errors.ts';
+import { normalizedPath } from './http/bundle-path.ts';
+import type { AppEnv } from './http/env.ts';
+import { renderError } from './http/render-error.ts';
+import { requestContext } from './http/request-context.ts';
+import { bundleRoutes } from './routes/bundles.ts';
+import { distTagRoutes } from './routes/dist-tags.ts';
+import { healthRoutes } from './routes/health.ts';
+import { keyRoutes } from './routes/keys.ts';
+import { lifecycleRoutes } from './routes/lifecycle.ts';
+import { ownerRoutes } from './routes/owners.ts';
+import { searchRoutes } from './routes/search.ts';
+import { tokenRoutes } from './routes/tokens.ts';
+import { userRoutes } from './routes/users.ts';
+
+/**
+ * Builds the registry's HTTP app from what it is given. Does nothing else: no I/O, no timers,
+ * no environment. Every error leaves through `renderError` as the envelope of `@skills/schemas`.
+ * @example const app = createApp({ store: createSqliteStore({ path: ':memory:' }), blobs: createMemoryBlobStore(), signer: createEphemeralSigner() })
+ */
+export function createApp(appDeps: AppDeps): Hono<AppEnv> {
+  const deps = resolveDeps(appDeps);
+  const app = new Hono<AppEnv>({ getPath: normalizedPath });
+  app.use(requestContext(deps));
+  app.onError((err, c) => renderError(c, err));
+  app.notFound((c) =>
+    renderError(c, new RegistryError('NOT_FOUND', `nothing at ${c.req.method} ${c.req.path.slice(0, 200)}`)),
+  );
+  healthRoutes(app);
+  userRoutes(app);
+  tokenRoutes(app);
+  // Static segments (dist-tags, owners, -) before versions; scoped patterns before plain ones.
+  distTagRoutes(app);
+  ownerRoutes(app);
+  lifecycleRoutes(app);
+  bundleRoutes(app);
+  searchRoutes(app);
+  keyRoutes(app);
+  return app;
+}

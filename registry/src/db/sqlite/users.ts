@@ -1,0 +1,92 @@
+import { and, asc, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import type { Store, TokenRecord, UserRecord } from '../store.ts';
+import { writeAudit } from './audit.ts';
+import type { Db } from './connection.ts';
+import { tokens, users } from './schema.ts';
+
+/** A token's last use is written at most this often, so authenticated reads stay reads. */
+const TOUCH_EVERY_MS = 60_000;
+
+type UserMethods = Pick<
+  Store,
+  'createUser' | 'getUser' | 'createToken' | 'findToken' | 'listTokens' | 'revokeToken' | 'touchToken'
+>;
+
+export function sqliteUsers(db: Db): UserMethods {
+  const findByHash = db
+    .select({ token: tokens, admin: users.admin })
+    .from(tokens)
+    .innerJoin(users, eq(users.username, tokens.username))
+    .where(eq(tokens.hash, sql.placeholder('hash')))
+    .limit(1)
+    .prepare();
+  return {
+    async createUser(user, audit) {
+      return db.transaction(
+        (tx) => {
+          const inserted = tx.insert(users).values(user).onConflictDoNothing().run();
+          if (inserted.changes === 0) return 'exists' as const;
+          writeAudit(tx, audit, 'user.create', `~${user.username}`, { admin: user.admin });
+          return 'created' as const;
+        },
+        { behavior: 'immediate' },
+      );
+    },
+    async getUser(username) {
+      const row = db.select().from(users).where(eq(users.username, username)).get();
+      return row ? toUser(row) : undefined;
+    },
+    async createToken(token, audit) {
+      db.transaction(
+        (tx) => {
+          tx.insert(tokens).values(token).run();
+          writeAudit(tx, audit, 'token.create', `~${token.username}`, { id: token.id, scope: token.scope });
+        },
+        { behavior: 'immediate' },
+      );
+    },
+    async findToken(hash) {
+      const row = findByHash.get({ hash });
+      return row ? { ...toToken(row.token), admin: row.admin } : undefined;
+    },
+    async listTokens(username) {
+      return db
+        .select()
+        .from(tokens)
+        .where(and(eq(tokens.username, username), isNull(tokens.revokedAt)))
+        .orderBy(asc(tokens.createdAt), asc(tokens.id))
+        .all()
+        .map(toToken);
+    },
+    async revokeToken({ username, id }, audit) {
+      return db.transaction(
+        (tx) => {
+          const res = tx
+            .update(tokens)
+            .set({ revokedAt: audit.at })
+            .where(and(eq(tokens.id, id), eq(tokens.username, username), isNull(tokens.revokedAt)))
+            .run();
+          if (res.changes === 0) return false;
+          writeAudit(tx, audit, 'token.revoke', `~${username}`, { id });
+          return true;
+        },
+        { behavior: 'immediate' },
+      );
+    },
+    async touchToken(id, at) {
+      const before = new Date(Date.parse(at) - TOUCH_EVERY_MS).toISOString();
+      db.update(tokens)
+        .set({ lastUsedAt: at })
+        .where(and(eq(tokens.id, id), or(isNull(tokens.lastUsedAt), lt(tokens.lastUsedAt, before))))
+        .run();
+    },
+  };
+}
+
+function toUser(row: typeof users.$inferSelect): UserRecord {
+  return { ...row };
+}
+
+function toToken(row: typeof tokens.$inferSelect): TokenRecord {
+  return { ...row };
+}

@@ -1,0 +1,238 @@
+import type { TokenScope } from '@skills/schemas';
+import type { StoredVersion } from '../domain/version-document.ts';
+
+/**
+ * The metadata store port. Every method is one unit of work: the writes it makes happen in one
+ * transaction, so a refusal or a crash leaves nothing half-done. Adapters (SQLite today, a
+ * PostgreSQL one later) are factories returning this interface; `test/store-contract.ts` is the
+ * behaviour every adapter must show. Timestamps are ISO-8601 strings; the caller supplies them,
+ * so no adapter reads the clock.
+ */
+export interface Store {
+  readonly kind: 'sqlite' | 'postgres';
+
+  createUser(user: UserRecord, audit: AuditContext): Promise<'created' | 'exists'>;
+  getUser(username: string): Promise<UserRecord | undefined>;
+
+  createToken(token: TokenRecord, audit: AuditContext): Promise<void>;
+  /** The token whose sha256 hex is `hash`, with its user's admin flag; revoked and expired ones too. */
+  findToken(hash: string): Promise<(TokenRecord & { admin: boolean }) | undefined>;
+  listTokens(username: string): Promise<TokenRecord[]>;
+  /** Marks the caller's token revoked; false when no such token of that user. */
+  revokeToken(input: { username: string; id: string }, audit: AuditContext): Promise<boolean>;
+  /** Records a use; adapters may skip the write when the last one is recent. */
+  touchToken(id: string, at: string): Promise<void>;
+
+  /** The cheap read behind ETags: no document is built. */
+  getBundleHead(name: string): Promise<BundleHead | undefined>;
+  getBundle(name: string): Promise<BundleSnapshot | undefined>;
+  getVersion(name: string, version: string): Promise<VersionRecord | undefined>;
+  /** Bundles whose folded name equals `folded` (at most one, by the UNIQUE constraint). */
+  findFolded(folded: string): Promise<string | undefined>;
+  /** Whether name@version was ever published, even if since removed. */
+  wasPublished(name: string, version: string): Promise<boolean>;
+  /** Latest version of every bundle that has one, for the discovery index. */
+  listLatest(): Promise<VersionRecord[]>;
+  search(query: SearchQuery): Promise<SearchPage>;
+  /** Bundles `username` owns (directly, not through a scope), by name; for the `/~USER` page. */
+  listBundlesByOwner(username: string): Promise<BundleRecord[]>;
+
+  /**
+   * Claims name@version for one publish attempt before its blob is written, and runs every
+   * check the commit will run again. A claim older than `staleBefore` is taken over.
+   */
+  reservePublish(input: PublishClaim): Promise<PublishOutcome>;
+  /** The one publish transaction; re-checks everything, inserts all rows, drops the claim. */
+  commitPublish(input: PublishCommit, audit: AuditContext): Promise<PublishOutcome>;
+  /** Drops a claim that will not be committed. */
+  releasePublish(input: { name: string; version: string; nonce: string }): Promise<void>;
+
+  setDistTag(input: { name: string; tag: string; version: string }, audit: AuditContext): Promise<TagOutcome>;
+  removeDistTag(input: { name: string; tag: string }, audit: AuditContext): Promise<TagOutcome>;
+  setDeprecated(
+    input: { name: string; version: string; message: string | null },
+    audit: AuditContext,
+  ): Promise<boolean>;
+  /** Yanks or unyanks; `latest` moves as docs/http-api.md says. False when no such version. */
+  setYanked(input: { name: string; version: string; yanked: boolean }, audit: AuditContext): Promise<boolean>;
+
+  addOwner(input: { name: string; username: string }, audit: AuditContext): Promise<OwnerOutcome>;
+  removeOwner(input: { name: string; username: string }, audit: AuditContext): Promise<OwnerOutcome>;
+  getScopeOwners(scope: string): Promise<string[]>;
+  addScopeOwner(input: { scope: string; username: string }, audit: AuditContext): Promise<OwnerOutcome>;
+  removeScopeOwner(input: { scope: string; username: string }, audit: AuditContext): Promise<OwnerOutcome>;
+
+  /** Adds counted downloads; bumps nothing else (ETags include the count). */
+  addDownloads(counts: ReadonlyMap<string, number>): Promise<void>;
+  /** One token-bucket take, shared by every process on this store. */
+  takeRateLimit(input: RateLimitTake): Promise<RateLimitResult>;
+
+  /** Public keys of every registry process that signed with this store. */
+  registerSigningKey(key: SigningKeyRecord): Promise<void>;
+  listSigningKeys(): Promise<SigningKeyRecord[]>;
+
+  listAudit(filter?: { target?: string; limit?: number }): Promise<AuditEntry[]>;
+  close(): Promise<void>;
+}
+
+export interface UserRecord {
+  username: string;
+  /** `scrypt$…`, or null for a user that cannot log in (the seeding system user). */
+  passwordHash: string | null;
+  email: string | null;
+  admin: boolean;
+  createdAt: string;
+}
+
+export interface TokenRecord {
+  id: string;
+  username: string;
+  /** Hex sha256 of the token; the token itself is never stored. */
+  hash: string;
+  /** The first characters of the token, to tell tokens apart in lists. */
+  prefix: string;
+  scope: TokenScope;
+  name: string | null;
+  expiresAt: string | null;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+/** Who made a write, from where; every write is recorded in the audit log with it. */
+export interface AuditContext {
+  actor: string;
+  at: string;
+  ip: string | null;
+  requestId: string | null;
+}
+
+export interface AuditEntry extends AuditContext {
+  action: string;
+  target: string;
+  detail: Record<string, unknown> | null;
+}
+
+export interface BundleHead {
+  revision: number;
+  downloads: number;
+}
+
+export interface BundleRecord {
+  name: string;
+  scope: string | null;
+  description: string;
+  category: string | null;
+  keywords: string[];
+  createdAt: string;
+  updatedAt: string;
+  downloads: number;
+  /** Bumped by every change to the bundle or its versions, tags and owners. */
+  revision: number;
+  latestPinned: boolean;
+  /** A popular bundle whose name is one edit away, recorded at creation (SECURITY.md row 10). */
+  closeTo: string | null;
+}
+
+export interface VersionRecord {
+  name: string;
+  version: string;
+  integrity: string;
+  /** Hex sha256 of the tarball: the blob key and the discovery digest. */
+  sha256: string;
+  size: number;
+  document: StoredVersion;
+  publishedBy: string;
+  publishedAt: string;
+  deprecated: string | null;
+  yanked: boolean;
+}
+
+export interface BundleSnapshot {
+  bundle: BundleRecord;
+  versions: VersionRecord[];
+  distTags: Record<string, string>;
+  owners: string[];
+}
+
+export interface SearchQuery {
+  /** Sanitised FTS5 MATCH expression; undefined lists every bundle by downloads. */
+  match?: string;
+  category?: string;
+  limit: number;
+  offset: number;
+}
+
+export interface SearchHit {
+  name: string;
+  version: string;
+  description: string;
+  category: string | null;
+  keywords: string[];
+  downloads: number;
+  score: number;
+}
+
+export interface SearchPage {
+  total: number;
+  hits: SearchHit[];
+}
+
+export interface PublishActor {
+  username: string;
+  admin: boolean;
+}
+
+export interface PublishClaim {
+  name: string;
+  version: string;
+  actor: PublishActor;
+  /** Random, identifies this attempt's claim. */
+  nonce: string;
+  at: string;
+  staleBefore: string;
+}
+
+export interface PublishCommit extends PublishClaim {
+  integrity: string;
+  sha256: string;
+  size: number;
+  document: StoredVersion;
+  /** Dist-tag to point at the new version besides the automatic `latest`. */
+  tag: string;
+  /** Lower bound of downloads for a bundle to count as popular in the close-name check. */
+  popularDownloads: number;
+}
+
+/** Why a publish was refused inside the store; services turn it into a RegistryError. */
+export type PublishRefusal =
+  | { refused: 'VERSION_EXISTS' }
+  | { refused: 'PUBLISH_IN_PROGRESS' }
+  | { refused: 'NAME_CONFUSABLE'; existing: string }
+  | { refused: 'SCOPE_OWNED'; scope: string }
+  | { refused: 'NOT_OWNER' }
+  | { refused: 'CLAIM_LOST' };
+
+export type PublishOutcome = { ok: true; created: boolean; closeTo: string | null } | PublishRefusal;
+
+export type TagOutcome = { ok: true } | { refused: 'NOT_FOUND' | 'YANKED' | 'LATEST' };
+export type OwnerOutcome =
+  | { ok: true; owners: string[] }
+  | { refused: 'NOT_FOUND' | 'NO_USER' | 'LAST_OWNER' };
+
+export interface RateLimitTake {
+  key: string;
+  /** Bucket size: how many in a burst. */
+  capacity: number;
+  /** Milliseconds for one token to come back. */
+  refillMs: number;
+  nowMs: number;
+}
+
+export type RateLimitResult = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+
+export interface SigningKeyRecord {
+  keyid: string;
+  publicKey: string;
+  createdAt: string;
+}

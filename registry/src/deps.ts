@@ -1,0 +1,100 @@
+import { type ArchiveLimits, DEFAULT_LIMITS } from '@skills/archive';
+import { DEFAULT_PASSWORD_COST, type PasswordCost } from './auth/password.ts';
+import type { Store } from './db/store.ts';
+import type { DownloadCounter } from './downloads.ts';
+import type { Signer } from './signing/signer.ts';
+import type { BlobStore } from './storage/blob-store.ts';
+import { createTarballCache, type TarballCache } from './tarball-cache.ts';
+
+/** A token bucket: `capacity` in a burst, one more every `refillMs`. */
+export interface RateLimitRule {
+  capacity: number;
+  refillMs: number;
+}
+
+/** Which actions are limited, per caller (user for publish, client address otherwise). */
+export interface RateLimitRules {
+  publish: RateLimitRule;
+  /** Token creation and password checks. */
+  login: RateLimitRule;
+  signup: RateLimitRule;
+}
+
+export const DEFAULT_RATE_LIMITS: RateLimitRules = {
+  publish: { capacity: 60, refillMs: 10_000 },
+  login: { capacity: 30, refillMs: 2_000 },
+  signup: { capacity: 20, refillMs: 60_000 },
+};
+
+/** One JSON log line. */
+export type LogEntry = Record<string, unknown> & { level: 'info' | 'warn' | 'error'; msg: string };
+
+/** What `createApp` is built from. Only `store`, `blobs` and `signer` are required. */
+export interface AppDeps {
+  store: Store;
+  blobs: BlobStore;
+  signer: Signer;
+  /** Counts tarball downloads; default: written straight to the store (no batching, no timer). */
+  downloads?: DownloadCounter;
+  clock?: () => Date;
+  log?: (entry: LogEntry) => void;
+  /** Origin used in tarball URLs; default: the request's origin. */
+  publicUrl?: string;
+  /** Whether `POST /v1/users` is open. Default true. */
+  signup?: boolean;
+  /** Rate limits; `false` turns them off. */
+  rateLimits?: Partial<RateLimitRules> | false;
+  /** Archive caps at publish; the upload body is capped at `maxCompressedBytes`. */
+  archiveLimits?: Partial<ArchiveLimits>;
+  passwordCost?: PasswordCost;
+  /** Use the first `X-Forwarded-For` address as the client's (behind a trusted proxy only). */
+  trustProxy?: boolean;
+  /** Bundles with at least this many downloads count as popular for the close-name flag. */
+  popularDownloads?: number;
+}
+
+/** AppDeps with every default filled in: what services receive. */
+export interface Deps extends Required<Omit<AppDeps, 'publicUrl' | 'rateLimits' | 'archiveLimits'>> {
+  publicUrl: string | undefined;
+  rateLimits: RateLimitRules | false;
+  archiveLimits: ArchiveLimits;
+  /** Serialised bundle documents keyed by name, revision and origin. */
+  documentCache: Map<string, string>;
+  tarballCache: TarballCache;
+  now(): string;
+}
+
+/** Largest JSON request body accepted anywhere. */
+export const MAX_JSON_BYTES = 64 * 1024;
+
+export function resolveDeps(deps: AppDeps): Deps {
+  const clock = deps.clock ?? (() => new Date());
+  return {
+    store: deps.store,
+    blobs: deps.blobs,
+    signer: deps.signer,
+    downloads: deps.downloads ?? directDownloads(deps.store),
+    clock,
+    now: () => clock().toISOString(),
+    log: deps.log ?? (() => {}),
+    publicUrl: deps.publicUrl?.replace(/\/+$/, ''),
+    signup: deps.signup ?? true,
+    rateLimits: deps.rateLimits === false ? false : { ...DEFAULT_RATE_LIMITS, ...deps.rateLimits },
+    archiveLimits: { ...DEFAULT_LIMITS, ...deps.archiveLimits },
+    passwordCost: deps.passwordCost ?? DEFAULT_PASSWORD_COST,
+    trustProxy: deps.trustProxy ?? false,
+    popularDownloads: deps.popularDownloads ?? 1000,
+    documentCache: new Map(),
+    tarballCache: createTarballCache(),
+  };
+}
+
+function directDownloads(store: Store): DownloadCounter {
+  return {
+    count(name) {
+      void store.addDownloads(new Map([[name, 1]])).catch(() => {});
+    },
+    async flush() {},
+    async stop() {},
+  };
+}

@@ -1,0 +1,40 @@
+import type { ErrorEnvelope } from '@skills/schemas';
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { RegistryError } from '../errors.ts';
+import type { AppEnv } from './env.ts';
+
+/**
+ * The one renderer of errors: every failure, from a route, a validator or hono itself, becomes
+ * the envelope of `errorEnvelopeSchema`. Anything that is not a RegistryError is a bug: it is
+ * logged with its stack and answered with a bare 500 INTERNAL.
+ */
+export function renderError(c: Context<AppEnv>, err: unknown): Response {
+  const e = toRegistryError(err);
+  const requestId = c.get('requestId') ?? 'unknown';
+  if (e.code === 'INTERNAL') {
+    c.get('deps')?.log({
+      level: 'error',
+      msg: 'unhandled error',
+      requestId,
+      error: err instanceof Error ? (err.stack ?? err.message) : String(err),
+    });
+  }
+  const body: ErrorEnvelope = { error: { code: e.code, message: e.message, requestId } };
+  if (e.problems) body.error.problems = e.problems;
+  if (e.retryAfter !== undefined) c.header('Retry-After', String(e.retryAfter));
+  c.header('Cache-Control', 'no-store');
+  return c.json(body, e.status as ContentfulStatusCode);
+}
+
+function toRegistryError(err: unknown): RegistryError {
+  if (err instanceof RegistryError) return err;
+  if (err instanceof HTTPException) {
+    const status = err.status;
+    if (status === 413) return new RegistryError('TOO_LARGE', 'the request body is too large');
+    if (status === 401) return new RegistryError('UNAUTHORIZED', err.message || 'unauthorized');
+    if (status >= 400 && status < 500) return new RegistryError('BAD_REQUEST', err.message || 'bad request');
+  }
+  return new RegistryError('INTERNAL', 'internal error: the request id identifies it in the logs');
+}

@@ -1,0 +1,73 @@
+import type { Hono } from 'hono';
+import { RegistryError } from '../errors.ts';
+import { requestInfo, requireActor } from '../http/auth.ts';
+import { readBody } from '../http/body.ts';
+import { bundleName, bundlePaths, requestOrigin, VERSION_PARAM } from '../http/bundle-path.ts';
+import type { AppEnv } from '../http/env.ts';
+import { getBundleDocument } from '../services/get-bundle-document.ts';
+import { getTarball } from '../services/get-tarball.ts';
+import { getVersionDocument } from '../services/get-version-document.ts';
+import { publishBundle } from '../services/publish-bundle.ts';
+import { takeRateLimit } from '../services/take-rate-limit.ts';
+
+/** Upload media types a publish accepts. */
+const TARBALL_TYPES = ['application/gzip', 'application/x-gzip', 'application/octet-stream'];
+
+export function bundleRoutes(app: Hono<AppEnv>): void {
+  app.on('GET', bundlePaths(), async (c) => {
+    const result = await getBundleDocument({
+      deps: c.get('deps'),
+      input: { name: bundleName(c), origin: requestOrigin(c), ifNoneMatch: c.req.header('if-none-match') },
+    });
+    c.header('ETag', result.etag);
+    c.header('Cache-Control', 'no-cache');
+    if (result.notModified) return c.body(null, 304);
+    c.header('Content-Type', 'application/json; charset=utf-8');
+    return c.body(result.body, 200);
+  });
+
+  app.on('GET', bundlePaths(VERSION_PARAM), async (c) => {
+    const doc = await getVersionDocument({
+      deps: c.get('deps'),
+      input: { name: bundleName(c), version: c.req.param('version') ?? '', origin: requestOrigin(c) },
+    });
+    c.header('Cache-Control', 'no-cache');
+    return c.json(doc);
+  });
+
+  app.on('GET', bundlePaths('/-/:file'), async (c) => {
+    const result = await getTarball({
+      deps: c.get('deps'),
+      input: {
+        name: bundleName(c),
+        file: c.req.param('file') ?? '',
+        ifNoneMatch: c.req.header('if-none-match'),
+      },
+    });
+    c.header('ETag', result.etag);
+    c.header('Cache-Control', 'public, max-age=31536000, immutable');
+    if (result.notModified) return c.body(null, 304);
+    c.header('Content-Type', 'application/gzip');
+    c.header('Content-Length', String(result.bytes.length));
+    // A Buffer is a Uint8Array over a plain ArrayBuffer here (never a SharedArrayBuffer).
+    return c.body(result.bytes as Uint8Array<ArrayBuffer>, 200);
+  });
+
+  app.on('PUT', bundlePaths(), async (c) => {
+    const deps = c.get('deps');
+    const name = bundleName(c);
+    const actor = await requireActor(c, { scope: 'publish' });
+    const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+    if (!TARBALL_TYPES.includes(type)) {
+      throw new RegistryError('UNSUPPORTED_MEDIA_TYPE', 'send the .tgz with content-type: application/gzip');
+    }
+    await takeRateLimit({ deps, input: { kind: 'publish', who: `~${actor.username}` } });
+    const body = await readBody(c, deps.archiveLimits.maxCompressedBytes);
+    const tag = c.req.query('tag');
+    const result = await publishBundle({
+      deps,
+      input: { name, body, actor, request: requestInfo(c), ...(tag !== undefined ? { tag } : {}) },
+    });
+    return c.json(result, 201);
+  });
+}

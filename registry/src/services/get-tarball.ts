@@ -1,0 +1,41 @@
+import type { Deps } from '../deps.ts';
+import { versionFromTarballName } from '../domain/version-document.ts';
+import { RegistryError } from '../errors.ts';
+import { matchesEtag } from '../http/etag.ts';
+import type { CachedTarball } from '../tarball-cache.ts';
+
+export type TarballResult =
+  | { etag: string; notModified: true }
+  | { etag: string; notModified: false; bytes: Buffer };
+
+/**
+ * The exact published bytes of a version's tarball, by its file name (`deploy-1.0.0.tgz`). The
+ * ETag is the integrity. A 200 counts a download (batched; see downloads.ts).
+ * @throws RegistryError NOT_FOUND for an unknown version or file name.
+ */
+export async function getTarball({
+  deps,
+  input,
+}: {
+  deps: Deps;
+  input: { name: string; file: string; ifNoneMatch?: string };
+}): Promise<TarballResult> {
+  const version = versionFromTarballName(input.name, input.file);
+  if (!version) throw new RegistryError('NOT_FOUND', `${input.file} is not a tarball of ${input.name}`);
+  const key = `${input.name}@${version}`;
+  let tarball: CachedTarball | undefined = deps.tarballCache.get(key);
+  if (!tarball) {
+    const v = await deps.store.getVersion(input.name, version);
+    if (!v) throw new RegistryError('NOT_FOUND', `no version ${version} of ${input.name}`);
+    const etag = `"${v.integrity}"`;
+    if (matchesEtag(input.ifNoneMatch, etag)) return { etag, notModified: true };
+    const bytes = await deps.blobs.get(v.sha256);
+    if (!bytes) throw new RegistryError('INTERNAL', `the tarball of ${key} is missing from blob storage`);
+    tarball = { integrity: v.integrity, bytes };
+    deps.tarballCache.set(key, tarball);
+  }
+  const etag = `"${tarball.integrity}"`;
+  if (matchesEtag(input.ifNoneMatch, etag)) return { etag, notModified: true };
+  deps.downloads.count(input.name);
+  return { etag, notModified: false, bytes: tarball.bytes };
+}

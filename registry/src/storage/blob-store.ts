@@ -1,0 +1,41 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * The tarball store port: content-addressed by the hex sha256 of the bytes. `put` is idempotent
+ * and atomic (a reader sees all the bytes or none); adapters are factories returning this, and
+ * `test/blob-store-contract.ts` is the behaviour each must show.
+ */
+export interface BlobStore {
+  readonly kind: string;
+  /** Stores `bytes` under `digest`; throws BlobDigestError when the digest does not match them. */
+  put(digest: string, bytes: Uint8Array): Promise<void>;
+  get(digest: string): Promise<Buffer | undefined>;
+  /** The bytes as a stream, or undefined when absent. */
+  stream(digest: string): Promise<ReadableStream<Uint8Array> | undefined>;
+  has(digest: string): Promise<boolean>;
+  /** Removes the blob; no error when it is absent. */
+  delete(digest: string): Promise<void>;
+  /** Every stored digest (for tests and maintenance). */
+  list(): Promise<string[]>;
+}
+
+export const DIGEST_PATTERN = /^[0-9a-f]{64}$/;
+
+/** The digest a blob is stored under. */
+export function blobDigest(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** Thrown by `put` for a malformed digest or one that is not the sha256 of the bytes. */
+export class BlobDigestError extends Error {
+  constructor(digest: string) {
+    super(`not the sha256 of the bytes given: ${digest.slice(0, 80)}`);
+    this.name = 'BlobDigestError';
+  }
+}
+
+/** Throws BlobDigestError unless `digest` is well formed (and, with `bytes`, theirs). */
+export function assertDigest(digest: string, bytes?: Uint8Array): void {
+  if (!DIGEST_PATTERN.test(digest)) throw new BlobDigestError(digest);
+  if (bytes && blobDigest(bytes) !== digest) throw new BlobDigestError(digest);
+}
