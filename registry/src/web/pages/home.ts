@@ -1,0 +1,50 @@
+import { CATEGORIES } from '@skills/schemas';
+import { bundleCards, categoryList } from '../components.ts';
+import type { PageContext } from '../context.ts';
+import { html, type SafeHtml } from '../html.ts';
+import { layout } from '../layout.ts';
+
+const SHOWN = 8;
+
+/** `GET /`: popular and recently published bundles, and the categories. */
+export async function homePage(ctx: PageContext): Promise<SafeHtml> {
+  const [popular, latest, counts] = await Promise.all([
+    ctx.store.search({ limit: SHOWN, offset: 0 }),
+    ctx.store.listLatest(),
+    Promise.all(
+      CATEGORIES.map(
+        async (c) => [c, (await ctx.store.search({ category: c, limit: 0, offset: 0 })).total] as const,
+      ),
+    ),
+  ]);
+  const recent = [...latest]
+    .sort((a, b) => (a.publishedAt < b.publishedAt ? 1 : a.publishedAt > b.publishedAt ? -1 : 0))
+    .slice(0, SHOWN)
+    .map((v) => ({
+      name: v.name,
+      version: v.version,
+      description: v.document.description,
+      category: v.document.category,
+      keywords: v.document.keywords,
+      publishedAt: v.publishedAt,
+    }));
+  return layout({
+    title: 'Skills for AI agents',
+    description: 'Find and install bundles of skills for AI agents.',
+    body: html`<h1>Skills for AI agents</h1>
+<p class="lead">Bundles of instructions, scripts and references that teach an agent a job. Install one with <code>skills install NAME</code>.</p>
+<section aria-labelledby="popular">
+  <h2 id="popular">Popular</h2>
+  ${bundleCards(popular.hits, 'Nothing has been published yet.')}
+  ${popular.total > SHOWN ? html`<p><a href="/search">All ${popular.total} bundles →</a></p>` : ''}
+</section>
+<section aria-labelledby="recent">
+  <h2 id="recent">Recently published</h2>
+  ${bundleCards(recent, 'Nothing has been published yet.')}
+</section>
+<section aria-labelledby="categories">
+  <h2 id="categories">Categories</h2>
+  ${categoryList({ counts: new Map(counts) })}
+</section>`,
+  });
+}
