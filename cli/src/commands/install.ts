@@ -1,0 +1,80 @@
+import semver from 'semver';
+import type { Command, CommandContext } from '../lib/context.ts';
+import { usageError } from '../lib/errors.ts';
+import { runInstall } from '../lib/install.ts';
+import { announceCapabilities, installDeps, installResult } from '../lib/install-command.ts';
+import type { InstallSource } from '../lib/install-source.ts';
+import { findProjectRoot, type ProjectFile, withDependencies } from '../lib/project.ts';
+import { type BundleSpec, parseSpec } from '../lib/spec.ts';
+
+/**
+ * `skills install [spec…] [--agent a,b] [--frozen] [--force]`: adds specs to skills.json (a bare
+ * name as `^LATEST`, like npm; a range, version or tag as given), then installs the tree.
+ */
+export const command: Command = {
+  usage: 'install [name[@range|@tag]…] [--agent a,b] [--frozen] [--force]',
+  summary: 'install bundles and record them in skills.json and skills-lock.json',
+  options: {
+    agent: {
+      type: 'string',
+      multiple: true,
+      description: 'also make skills visible to these agents (claude, cursor, …)',
+    },
+    frozen: { type: 'boolean', description: 'install exactly skills-lock.json; fail if it is out of date' },
+    force: { type: 'boolean', description: 'overwrite installed skills that were edited locally' },
+  },
+  run: (ctx) => installCommand(ctx, { frozen: ctx.flags.frozen === true }),
+};
+
+/** install and ci: the shared body. */
+export async function installCommand(ctx: CommandContext, opts: { frozen: boolean }) {
+  const specs = ctx.args.map(parseSpec);
+  const agents = (ctx.flags.agent as string[] | undefined) ?? [];
+  if (opts.frozen && specs.length > 0) {
+    throw usageError(
+      '--frozen installs the lockfile as it is and takes no bundle names',
+      'run `skills install NAME` first',
+    );
+  }
+  if (opts.frozen && agents.length > 0)
+    throw usageError('--frozen takes the agents from the lockfile; drop --agent');
+  const projectDir = await findProjectRoot(ctx.cwd);
+  const outcome = await runInstall(installDeps(ctx), {
+    projectDir,
+    frozen: opts.frozen,
+    agents,
+    force: ctx.flags.force === true,
+    unlock: new Set(specs.map((s) => s.name)),
+    ...(specs.length
+      ? {
+          edit: (project: ProjectFile, _lock: unknown, source: InstallSource) =>
+            addSpecs(project, specs, source),
+        }
+      : {}),
+  });
+  announceCapabilities(ctx, outcome);
+  return installResult(outcome, { frozen: opts.frozen, projectDir });
+}
+
+/**
+ * skills.json with the specs added: the range or tag given, or for a bare name `^V` where V is
+ * what `latest` points to (exactly V when it is a prerelease), as npm saves them.
+ */
+async function addSpecs(
+  project: ProjectFile,
+  specs: BundleSpec[],
+  source: InstallSource,
+): Promise<ProjectFile> {
+  const dependencies = { ...project.manifest.dependencies };
+  for (const spec of specs) {
+    if (spec.hasRange) {
+      dependencies[spec.name] = spec.range;
+      continue;
+    }
+    const doc = await source.getBundle(spec.name);
+    const latest = doc.distTags.latest;
+    const usable = latest !== undefined && doc.versions[latest] && !doc.versions[latest]?.yanked;
+    dependencies[spec.name] = usable ? (semver.prerelease(latest) ? latest : `^${latest}`) : 'latest';
+  }
+  return withDependencies(project, dependencies);
+}

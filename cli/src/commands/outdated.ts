@@ -1,0 +1,46 @@
+import { skillsPaths } from '../lib/config.ts';
+import type { Command } from '../lib/context.ts';
+import { table } from '../lib/format.ts';
+import { openInstallSource } from '../lib/install-source.ts';
+import { emptyLockfile, readLockfile } from '../lib/lockfile.ts';
+import { wantedVersions } from '../lib/outdated.ts';
+import { mapLimit } from '../lib/parallel.ts';
+import { findProjectRoot, newProjectFile, readProjectFile } from '../lib/project.ts';
+
+/**
+ * `skills outdated`: per installed bundle with a newer version, the locked (`current`), the
+ * highest its ranges allow (`wanted`, what `skills update` moves to) and `latest`.
+ * `--json`: `{ bundles: [{ name, current, wanted, latest, direct, ranges }] }`. Exit 0 either way.
+ */
+export const command: Command = {
+  usage: 'outdated',
+  summary: 'show bundles with newer versions',
+  async run(ctx) {
+    const projectDir = await findProjectRoot(ctx.cwd);
+    const project = (await readProjectFile(projectDir)) ?? newProjectFile();
+    const lock = (await readLockfile(projectDir)) ?? emptyLockfile();
+    const source = await openInstallSource(ctx, skillsPaths(ctx.env), {
+      registry: project.manifest.registry,
+      scopes: project.manifest.scopes,
+    });
+    const names = Object.keys(lock.bundles).sort();
+    const fetched = await mapLimit(names, 8, (n) => source.getBundle(n));
+    const docs = new Map(names.map((n, i) => [n, fetched[i]!]));
+    const rows = wantedVersions(lock, project.manifest.dependencies, (n) => docs.get(n)).filter(
+      (r) => r.current !== r.wanted || r.current !== r.latest,
+    );
+    const text = rows.length
+      ? table([
+          ['NAME', 'CURRENT', 'WANTED', 'LATEST', ''],
+          ...rows.map((r) => [
+            r.name,
+            r.current,
+            r.wanted ?? '-',
+            r.latest ?? '-',
+            r.direct ? '' : '(dependency)',
+          ]),
+        ])
+      : `all ${names.length} bundle(s) are up to date`;
+    return { text, json: { bundles: rows } };
+  },
+};

@@ -1,0 +1,241 @@
+import type { Lockfile } from '@skills/schemas';
+import { type AgentLinkResult, parseAgentList } from './agents.ts';
+import { applyPlan, type TreeWork, treeWork } from './install-apply.ts';
+import {
+  type BundleChange,
+  checkFrozen,
+  checkPinnedIntegrity,
+  diffLocks,
+  lockFromResolution,
+} from './install-plan.ts';
+import { contentWarnings, type InstallWarning } from './install-report.ts';
+import type { InstallSource } from './install-source.ts';
+import { findLocalEdits } from './local-edits.ts';
+import { emptyLockfile, readLockfile, serializeLockfile } from './lockfile.ts';
+import { mapLimit } from './parallel.ts';
+import {
+  newProjectFile,
+  type ProjectFile,
+  readProjectFile,
+  serializeProjectFile,
+  withAgents,
+} from './project.ts';
+import { lockProject } from './project-lock.ts';
+import { resolveTree } from './resolver.ts';
+import { recoverTree } from './skills-tree.ts';
+import { ensureInStore, type StoreEntry } from './store.ts';
+import { lookAlikes } from './typosquat.ts';
+
+/** What to install: the lockfile as is (`frozen`), or a new resolution of skills.json after `edit`. */
+export interface InstallOptions {
+  projectDir: string;
+  /** Install exactly the lockfile: no resolution, no write to skills.json or the lockfile. */
+  frozen?: boolean;
+  /** Changes skills.json (adds or removes dependencies) before resolving; sees the current lockfile. */
+  edit?: (project: ProjectFile, lock: Lockfile, source: InstallSource) => ProjectFile | Promise<ProjectFile>;
+  /** Bundles whose locked version is not kept (`update`), or all of them. */
+  unlock?: ReadonlySet<string> | 'all';
+  /** Agents from `--agent`, added to skills.json's `agents`. */
+  agents?: readonly string[];
+  /** Overwrite skills with local edits. */
+  force?: boolean;
+  /** Bundles removed from the tree may lose local edits without `force` (uninstall). */
+  allowDrop?: boolean;
+  /** Sees the plan before anything is written; false stops there (update's confirmation). */
+  review?: (plan: InstallPlan) => Promise<boolean>;
+}
+
+/** How install reaches the registry, the store and the person watching. */
+export interface InstallDeps {
+  /** The bundle source for a project (registry choice depends on its skills.json). */
+  openSource(project: ProjectFile): Promise<InstallSource>;
+  storeDir: string;
+  /** Warnings for people, printed as they come (stderr). */
+  warn(line: string): void;
+  progress?(line: string): void;
+  concurrency?: number;
+  lockTimeoutMs?: number;
+}
+
+/** The tree about to be installed, with the store entries of the old and new versions. */
+export interface InstallPlan {
+  previous: Lockfile;
+  lock: Lockfile;
+  changes: BundleChange[];
+  /** Store entries of every bundle of `lock`. */
+  entries: ReadonlyMap<string, StoreEntry>;
+  /** Store entries of the versions `changes` replace or remove. */
+  previousEntries: ReadonlyMap<string, StoreEntry>;
+}
+
+/** What an install did. */
+export interface InstallOutcome {
+  /** False when `review` declined: nothing was written. */
+  applied: boolean;
+  /** What was found and finished or dropped of an earlier, interrupted install. */
+  recovered: 'clean' | 'completed' | 'discarded';
+  plan: InstallPlan;
+  project: ProjectFile;
+  warnings: InstallWarning[];
+  links: AgentLinkResult['linked'];
+}
+
+/**
+ * Installs a project's skills (CONTRACT.md §2 install/ci/update/uninstall): takes the project
+ * lock, finishes an interrupted install, resolves (or takes the lockfile with `frozen`), fetches
+ * every bundle into the store (signature, integrity and archive checks before a byte is
+ * written), refuses to overwrite local edits without `force`, stages the new `.agents/skills`,
+ * swaps it in, links agent folders, then writes skills-lock.json and skills.json. Nothing from a
+ * bundle is executed. Throws the SkillsErrors of each step; on any error nothing is changed.
+ * @example await runInstall(deps, { projectDir, edit: (p) => withDependencies(p, { ...p.manifest.dependencies, x: '^1.0.0' }) })
+ */
+export async function runInstall(deps: InstallDeps, opts: InstallOptions): Promise<InstallOutcome> {
+  const release = await lockProject(opts.projectDir, {
+    timeoutMs: deps.lockTimeoutMs,
+    onWait: (who) => deps.warn(`waiting for another install (${who}) to finish…`),
+  });
+  try {
+    const recovered = await recoverTree(opts.projectDir);
+    if (recovered !== 'clean') deps.progress?.(`finished what an interrupted install left (${recovered})`);
+    return { ...(await install(deps, opts)), recovered };
+  } finally {
+    await release();
+  }
+}
+
+async function install(deps: InstallDeps, opts: InstallOptions): Promise<Omit<InstallOutcome, 'recovered'>> {
+  const existing = await readProjectFile(opts.projectDir);
+  const before = existing ?? newProjectFile();
+  const stored = await readLockfile(opts.projectDir);
+  const previous = stored ?? emptyLockfile();
+  const source = await deps.openSource(before);
+  let project = opts.edit ? await opts.edit(before, previous, source) : before;
+  const agents = parseAgentList([...(project.manifest.agents ?? []), ...(opts.agents ?? [])]);
+  if (!opts.frozen) project = withAgents(project, agents);
+  const warnings: InstallWarning[] = [];
+  const warn = (w: InstallWarning, line: string) => {
+    warnings.push(w);
+    deps.warn(line);
+  };
+
+  let lock: Lockfile;
+  if (opts.frozen) {
+    lock = checkFrozen(stored, project.manifest.dependencies);
+  } else {
+    const unlock = opts.unlock ?? new Set<string>();
+    const locked: Record<string, string> = {};
+    if (unlock !== 'all') {
+      for (const [n, b] of Object.entries(previous.bundles)) if (!unlock.has(n)) locked[n] = b.version;
+    }
+    deps.progress?.('resolving…');
+    const resolution = await resolveTree({
+      roots: project.manifest.dependencies,
+      getBundle: (n) => source.getBundle(n),
+      locked,
+      concurrency: deps.concurrency,
+    });
+    for (const w of resolution.warnings) {
+      warn(
+        { code: w.code, bundle: w.bundle, version: w.version, message: w.message },
+        `warning: ${w.bundle}@${w.version} is deprecated: ${w.message}`,
+      );
+    }
+    lock = lockFromResolution(resolution, { dependencies: project.manifest.dependencies, agents });
+    checkPinnedIntegrity(previous, lock);
+    await warnLookAlikes(source, previous, project, warn);
+  }
+
+  const changes = diffLocks(previous, lock);
+  deps.progress?.(`fetching ${Object.keys(lock.bundles).length} bundle(s)…`);
+  const entries = await fetchAll(deps, source, lock);
+  const replaced = changes.filter((c) => c.from !== null).map((c) => c.name);
+  const previousEntries = await fetchAll(deps, source, previous, new Set(replaced));
+  const plan: InstallPlan = { previous, lock, changes, entries, previousEntries };
+
+  const work: TreeWork = await treeWork(opts.projectDir, plan, { frozen: opts.frozen === true });
+  const dropped = opts.allowDrop
+    ? new Set(changes.filter((c) => c.to === null).map((c) => c.name))
+    : new Set<string>();
+  const atRisk = new Set([...work.rewrittenBundles, ...work.removedBundles].filter((n) => !dropped.has(n)));
+  if (!opts.force)
+    await findLocalEdits({ projectDir: opts.projectDir, plan, bundles: atRisk, throwIfAny: true });
+
+  for (const c of changes) {
+    const entry = c.to !== null ? entries.get(c.name) : undefined;
+    if (entry)
+      for (const w of contentWarnings(entry))
+        warn(w, `warning: ${c.name}@${c.to} ${w.path}:${w.line} ${w.code}: ${w.message}`);
+  }
+  if (opts.review && !(await opts.review(plan))) {
+    return { applied: false, plan, project: before, warnings, links: [] };
+  }
+
+  const lockText = opts.frozen ? null : serializeLockfile(lock);
+  const manifestText =
+    opts.frozen || (!existing && Object.keys(project.manifest.dependencies).length === 0)
+      ? null
+      : serializeProjectFile(project);
+  const links = await applyPlan({
+    projectDir: opts.projectDir,
+    work,
+    previous,
+    lock,
+    lockfile:
+      lockText !== null && (stored === undefined || serializeLockfile(stored) !== lockText) ? lockText : null,
+    manifest:
+      manifestText !== null && (!existing || serializeProjectFile(existing) !== manifestText)
+        ? manifestText
+        : null,
+  });
+  for (const line of links.warnings) warn({ code: 'AGENT_LINK', message: line }, `warning: ${line}`);
+  return { applied: true, plan, project, warnings, links: links.linked };
+}
+
+/** Fetches the bundles of `lock` (or only `only` of them) into the store, in parallel. */
+async function fetchAll(
+  deps: InstallDeps,
+  source: InstallSource,
+  lock: Lockfile,
+  only?: ReadonlySet<string>,
+): Promise<Map<string, StoreEntry>> {
+  const names = Object.keys(lock.bundles)
+    .filter((n) => !only || only.has(n))
+    .sort();
+  const entries = await mapLimit(names, deps.concurrency ?? 8, async (name) => {
+    const b = lock.bundles[name]!;
+    const req = { name, version: b.version, integrity: b.integrity, resolved: b.resolved, skills: b.skills };
+    return ensureInStore(
+      {
+        storeDir: deps.storeDir,
+        fetchTarball: (url, o) => source.fetchTarball(name, url, o),
+        verifySignature: () => source.verifySignature({ ...req, signature: b.signature }),
+      },
+      req,
+    );
+  });
+  return new Map(names.map((n, i) => [n, entries[i]!]));
+}
+
+/** Warns when a dependency new to skills.json is little used and named like a popular bundle. */
+async function warnLookAlikes(
+  source: InstallSource,
+  previous: Lockfile,
+  project: ProjectFile,
+  warn: (w: InstallWarning, line: string) => void,
+): Promise<void> {
+  for (const name of Object.keys(project.manifest.dependencies)) {
+    if (name in previous.dependencies) continue;
+    const doc = await source.getBundle(name);
+    const found = await source.search(name, name).catch(() => undefined);
+    for (const other of lookAlikes(doc, found?.results ?? [])) {
+      warn(
+        {
+          code: 'LOOKALIKE_NAME',
+          bundle: name,
+          message: `looks like ${other.name} (${other.downloads} downloads)`,
+        },
+        `warning: ${name} (${doc.downloads} downloads) looks like ${other.name} (${other.downloads} downloads); check the name before you use it`,
+      );
+    }
+  }
+}
