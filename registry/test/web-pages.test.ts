@@ -232,7 +232,7 @@ describe('bundle page', () => {
     await world.blobs.delete(version!.sha256);
     const { status, body } = await getPage(world.app, '/bundles/lost');
     expect(status).toBe(200);
-    expect(body).toContain('This skill has no SKILL.md to show.');
+    expect(body).toContain('The SKILL.md of this skill cannot be shown right now.');
   });
 
   it('404s with an HTML page for unknown and invalid names', async () => {

@@ -70,7 +70,9 @@ function createRenderer(): Markdown {
 export function isAllowedLink(url: string): boolean {
   const u = url.trim();
   if (u === '') return false;
-  if (/^[\\/]{2}/.test(u) || /^\/\\/.test(u)) return false; // protocol-relative: another host
+  // `//host`, `\\host` and `/\host`, plain or percent-encoded, reach another host; any leading `\` is refused.
+  const head = u.slice(0, 8).replace(/%5c/gi, '\\').replace(/%2f/gi, '/');
+  if (/^[\\/]{2}|^\\/.test(head)) return false;
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(u)?.[1]?.toLowerCase();
   if (scheme === undefined) return !u.includes(':') || /^[^:]*[/?#]/.test(u);
   return scheme === 'http' || scheme === 'https' || scheme === 'mailto';

@@ -5,7 +5,7 @@ import { raw, type SafeHtml } from './html.ts';
 import { createLru } from './lru.ts';
 import { renderMarkdown } from './markdown.ts';
 
-/** The rendered body of one skill's SKILL.md, or why there is none. */
+/** The rendered body of one skill's SKILL.md, or why there is none: no such file, or no readable tarball. */
 export type SkillDoc = { ok: true; html: SafeHtml } | { ok: false; reason: 'missing' | 'unreadable' };
 
 export interface SkillDocs {
@@ -29,11 +29,10 @@ export function createSkillDocs(options: {
       const key = `${version.integrity} ${skillPath}`;
       const hit = cache.get(key);
       if (hit) return hit;
-      let bytes: Buffer | undefined;
       let files: Awaited<ReturnType<typeof readArchive>>['files'];
       try {
-        bytes = await options.blobs.get(version.sha256);
-        if (!bytes) return { ok: false, reason: 'missing' };
+        const bytes = await options.blobs.get(version.sha256);
+        if (!bytes) throw new Error(`no blob ${version.sha256}`);
         ({ files } = await readArchive(bytes));
       } catch (error) {
         options.onError?.(error, version);
