@@ -6,8 +6,6 @@ export interface LayoutOptions {
   title: string;
   /** One-line summary for `<meta name="description">`. */
   description?: string;
-  /** The query to keep in the header's search box. */
-  query?: string;
   body: SafeHtml;
 }
 
@@ -36,7 +34,7 @@ ${options.description ? html`<meta name="description" content="${options.descrip
     </nav>
     <form class="search-form" role="search" action="/search" method="get">
       <label class="visually-hidden" for="site-q">Search bundles</label>
-      <input id="site-q" name="q" type="search" placeholder="Search skills…" maxlength="200" value="${options.query ?? ''}">
+      <input id="site-q" name="q" type="search" placeholder="Search skills…" maxlength="200">
       <button type="submit">Search</button>
     </form>
   </div>

@@ -59,6 +59,7 @@ h2 { font-size: 1.35rem; }
 h3 { font-size: 1.1rem; }
 table { border-collapse: collapse; width: 100%; margin: 1em 0; }
 th, td { border: 1px solid var(--line); padding: 0.4rem 0.6rem; text-align: left; vertical-align: top; }
+blockquote { margin: 1em 0; padding: 0.1rem 1rem; border-left: 4px solid var(--line); color: var(--muted); }
 .align-center { text-align: center; }
 .align-right { text-align: right; }
 
@@ -127,8 +128,9 @@ main { padding-top: 1.5rem; padding-bottom: 3rem; min-height: 60vh; }
 .sidebar dd { margin: 0; overflow-wrap: anywhere; }
 .sidebar ul { padding-left: 1.1rem; margin: 0; }
 .versions { list-style: none; padding: 0 !important; }
-.versions li { display: flex; justify-content: space-between; gap: 0.5rem; border-bottom: 1px solid var(--line); padding: 0.2rem 0; }
-.badge { font-size: 0.75rem; border-radius: 4px; padding: 0 0.4rem; border: 1px solid currentColor; }
+.versions li { display: flex; justify-content: space-between; align-items: baseline; gap: 0.5rem; border-bottom: 1px solid var(--line); padding: 0.2rem 0; }
+.versions time { white-space: nowrap; }
+.badge { display: inline-block; white-space: nowrap; font-size: 0.75rem; border-radius: 4px; padding: 0 0.4rem; border: 1px solid currentColor; }
 .badge-warn { color: var(--warn-line); }
 .badge-danger { color: var(--danger-line); }
 

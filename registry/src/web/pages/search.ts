@@ -57,7 +57,6 @@ export async function searchPage(ctx: PageContext, params: SearchParams): Promis
   const heading = q ? html`Results for “${q}”` : html`All bundles`;
   return layout({
     title: q ? `Search: ${q}` : 'All bundles',
-    query: q,
     body: html`<h1>${heading}${category ? html` in ${category}` : ''}</h1>
 <form class="search-form" role="search" action="/search" method="get">
   <label class="visually-hidden" for="q">Search terms</label>
