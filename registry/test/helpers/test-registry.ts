@@ -30,7 +30,12 @@ export interface TestRegistry {
   call(
     method: string,
     path: string,
-    options?: { token?: string; body?: string | Uint8Array<ArrayBuffer>; json?: unknown; headers?: Record<string, string> },
+    options?: {
+      token?: string;
+      body?: string | Uint8Array<ArrayBuffer>;
+      json?: unknown;
+      headers?: Record<string, string>;
+    },
   ): Promise<Response>;
   publish(token: string, name: string, tarball: Buffer, query?: string): Promise<Response>;
   /** Every file under the blob dir (temp files included). */
@@ -42,7 +47,10 @@ export interface TestRegistry {
  * A registry app on a fresh SQLite file and blob dir in a temp folder, rate limits off unless
  * given, and a fixed clock when `now` is given. Each test builds its own.
  */
-export async function makeTestRegistry(overrides: Partial<AppDeps> = {}): Promise<TestRegistry> {
+export async function makeTestRegistry(
+  overrides: Partial<AppDeps> = {},
+  wrap: { store?: (s: Store) => Store; blobs?: (b: BlobStore) => BlobStore } = {},
+): Promise<TestRegistry> {
   const dir = await mkdtemp(join(tmpdir(), 'registry-test-'));
   const dbPath = join(dir, 'registry.db');
   const blobDir = join(dir, 'blobs');
@@ -50,8 +58,8 @@ export async function makeTestRegistry(overrides: Partial<AppDeps> = {}): Promis
   const blobs = overrides.blobs ?? createFsBlobStore({ dir: blobDir });
   const logs: LogEntry[] = [];
   const appDeps: AppDeps = {
-    store,
-    blobs,
+    store: wrap.store ? wrap.store(store) : store,
+    blobs: wrap.blobs ? wrap.blobs(blobs) : blobs,
     signer: createEphemeralSigner(),
     rateLimits: false,
     passwordCost: TEST_PASSWORD_COST,

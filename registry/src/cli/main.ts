@@ -1,0 +1,39 @@
+import { RegistryError } from '../errors.ts';
+import { tokenCreateCommand, userAddCommand } from './admin-commands.ts';
+import { type CliIo, CliUsageError } from './io.ts';
+import { serveCommand } from './serve-command.ts';
+
+const USAGE = `usage:
+  skills-registry serve [--host H] [--port P] [--data-dir D] [--database-url URL] [--blob-store URL]
+                        [--public-url URL] [--seed DIR] [--no-signup]
+  skills-registry user add NAME --password-stdin [--admin] [--email E] [--data-dir D] [--database-url URL]
+  skills-registry token create --user NAME [--scope read|publish] [--expires 30d] [--name N] [--data-dir D]
+
+environment: HOST, PORT, SKILLS_DATA_DIR, DATABASE_URL, SKILLS_BLOB_STORE, SKILLS_PUBLIC_URL,
+SKILLS_SIGNUP=closed
+`;
+
+/**
+ * The command line: dispatches, and turns every failure into one line on stderr and an exit
+ * status (2 for usage, 1 otherwise). The one catch of the program.
+ */
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const [command, sub, ...rest] = argv;
+  try {
+    if (command === 'serve') return await serveCommand(argv.slice(1), io);
+    if (command === 'user' && sub === 'add') return await userAddCommand(rest, io);
+    if (command === 'token' && sub === 'create') return await tokenCreateCommand(rest, io);
+    if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+      io.stdout(USAGE);
+      return command === undefined ? 2 : 0;
+    }
+    throw new CliUsageError(`unknown command: ${argv.slice(0, 2).join(' ')}`);
+  } catch (e) {
+    const usage = e instanceof CliUsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    const message = e instanceof RegistryError ? `${e.code}: ${e.message}` : (e as Error).message;
+    io.stderr(`skills-registry: ${message}\n`);
+    if (io.env.SKILLS_DEBUG && e instanceof Error && e.stack) io.stderr(`${e.stack}\n`);
+    if (usage) io.stderr(`run skills-registry --help for usage\n`);
+    return usage ? 2 : 1;
+  }
+}

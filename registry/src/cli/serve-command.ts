@@ -1,0 +1,54 @@
+import { parseArgs } from 'node:util';
+import { parsePort, startServer, withEnvironment } from '../server.ts';
+import { type CliIo, CliUsageError } from './io.ts';
+
+/**
+ * `skills-registry serve`: listens until SIGTERM/SIGINT, then drains and returns 0. The first
+ * stdout line is `listening on http://HOST:PORT`; request logs go to stderr as JSON lines.
+ */
+export async function serveCommand(args: string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      'data-dir': { type: 'string' },
+      'database-url': { type: 'string' },
+      'blob-store': { type: 'string' },
+      'public-url': { type: 'string' },
+      seed: { type: 'string' },
+      'no-signup': { type: 'boolean' },
+    },
+    strict: true,
+  });
+  let port: number | undefined;
+  try {
+    port = values.port === undefined ? undefined : parsePort(values.port);
+  } catch (e) {
+    throw new CliUsageError((e as Error).message);
+  }
+  const options = withEnvironment(
+    {
+      ...(values.host ? { host: values.host } : {}),
+      ...(port !== undefined ? { port } : {}),
+      ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
+      ...(values['database-url'] ? { databaseUrl: values['database-url'] } : {}),
+      ...(values['blob-store'] ? { blobStore: values['blob-store'] } : {}),
+      ...(values['public-url'] ? { publicUrl: values['public-url'] } : {}),
+      ...(values.seed ? { seedDir: values.seed } : {}),
+      ...(values['no-signup'] || io.env.SKILLS_SIGNUP === 'closed' ? { signup: false } : {}),
+    },
+    io.env,
+  );
+  const server = await startServer({
+    ...options,
+    log: (entry) => io.stderr(`${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`),
+  });
+  io.stdout(`listening on ${server.url}\n`);
+  const signal = await io.stopSignal();
+  io.stderr(
+    `${JSON.stringify({ time: new Date().toISOString(), level: 'info', msg: 'stopping', signal })}\n`,
+  );
+  await server.close();
+  return 0;
+}

@@ -1,0 +1,169 @@
+import { mkdir } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createAdaptorServer } from '@hono/node-server';
+import { createApp } from './app.ts';
+import { openStore } from './db/open-store.ts';
+import type { Store } from './db/store.ts';
+import { type AppDeps, type LogEntry, type RateLimitRules, resolveDeps } from './deps.ts';
+import { createBatchedDownloads } from './downloads.ts';
+import { seedBundles } from './services/seed-bundles.ts';
+import { seedUsers, type TestUser } from './services/seed-users.ts';
+import { loadOrCreateSigner } from './signing/signer.ts';
+import { openBlobStore } from './storage/open-blob-store.ts';
+
+/** How long SIGTERM waits for in-flight requests before cutting connections. */
+const DRAIN_MS = 10_000;
+
+export interface ServerOptions {
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default 4873; 0 picks a free port. */
+  port?: number;
+  /** Holds `registry.db`, `blobs/` and `keys/` unless URLs say otherwise. Created if missing. */
+  dataDir: string;
+  /** Unset → SQLite in the data dir; see `openStore`. */
+  databaseUrl?: string;
+  /** Unset → `DATA_DIR/blobs`; see `openBlobStore`. */
+  blobStore?: string;
+  /** Origin for tarball URLs; default the request's. */
+  publicUrl?: string;
+  /** Sign-up open (default true). */
+  signup?: boolean;
+  /** Publish every bundle folder here that is not published yet, as the `system` user. */
+  seedDir?: string;
+  /** Users to create at start (if missing), each with a publish token: for tests and demos. */
+  users?: TestUser[];
+  rateLimits?: Partial<RateLimitRules> | false;
+  /** One call per JSON log line; default: none. The command line writes them to stderr. */
+  log?: (entry: LogEntry) => void;
+  /** Extra app deps, for tests (a fixed clock, small archive limits, …). */
+  deps?: Partial<AppDeps>;
+}
+
+export interface RunningServer {
+  /** `http://HOST:PORT`, with the real port. */
+  url: string;
+  port: number;
+  /** The token of each user in `options.users`, by username. */
+  tokens: Record<string, string>;
+  store: Store;
+  /** Stops accepting, lets in-flight requests finish, flushes download counts, closes storage. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a registry: opens storage, loads (or creates) the signing key, builds the app and
+ * listens. With a temp `dataDir` and `port: 0` it needs no other setup, so end-to-end tests run
+ * a real registry in-process.
+ * @example const server = await startServer({ port: 0, dataDir: tmp, users: [{ username: 'alice' }] })
+ */
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const dataDir = resolve(options.dataDir);
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const log = options.log ?? (() => {});
+  const store = openStore(options.databaseUrl, dataDir);
+  try {
+    const blobs = openBlobStore(options.blobStore, dataDir);
+    const signer = await loadOrCreateSigner(dataDir);
+    await store.registerSigningKey({
+      keyid: signer.keyid,
+      publicKey: signer.publicKey,
+      createdAt: signer.createdAt,
+    });
+    const downloads = createBatchedDownloads({
+      store,
+      onError: (e) => log({ level: 'error', msg: 'download count flush failed', error: String(e) }),
+    });
+    const appDeps: AppDeps = {
+      store,
+      blobs,
+      signer,
+      downloads,
+      log,
+      ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
+      ...(options.signup !== undefined ? { signup: options.signup } : {}),
+      ...(options.rateLimits !== undefined ? { rateLimits: options.rateLimits } : {}),
+      ...options.deps,
+    };
+    const app = createApp(appDeps);
+    const deps = resolveDeps(appDeps);
+    const tokens = await seedUsers({ deps, input: { users: options.users ?? [] } });
+    if (options.seedDir) await seedBundles({ deps, input: { dir: resolve(options.seedDir) } });
+
+    const server = createAdaptorServer({ fetch: app.fetch, serverOptions: { requestTimeout: 120_000 } });
+    const host = options.host ?? '127.0.0.1';
+    await new Promise<void>((ok, fail) => {
+      server.once('error', fail);
+      server.listen(options.port ?? 4873, host, () => {
+        server.off('error', fail);
+        ok();
+      });
+    });
+    const port = (server.address() as AddressInfo).port;
+    let closing: Promise<void> | undefined;
+    return {
+      url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+      port,
+      tokens,
+      store,
+      close() {
+        closing ??= (async () => {
+          await new Promise<void>((ok) => {
+            const force = setTimeout(() => {
+              if ('closeAllConnections' in server) server.closeAllConnections();
+            }, DRAIN_MS);
+            server.close(() => {
+              clearTimeout(force);
+              ok();
+            });
+            if ('closeIdleConnections' in server) server.closeIdleConnections();
+          });
+          await downloads.stop();
+          await store.close();
+        })();
+        return closing;
+      },
+    };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
+
+/** Where data lives when no flag says: `SKILLS_DATA_DIR`, else `$XDG_DATA_HOME/skills-registry`, else `~/.local/share/skills-registry`. */
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.SKILLS_DATA_DIR) return env.SKILLS_DATA_DIR;
+  return join(env.XDG_DATA_HOME || join(homedir(), '.local', 'share'), 'skills-registry');
+}
+
+/**
+ * Fills serve options from the environment where flags left them unset: HOST, PORT,
+ * SKILLS_DATA_DIR, DATABASE_URL, SKILLS_BLOB_STORE, SKILLS_PUBLIC_URL. The only reader of the
+ * environment besides `defaultDataDir`.
+ */
+export function withEnvironment(
+  flags: Partial<ServerOptions>,
+  env: NodeJS.ProcessEnv = process.env,
+): ServerOptions {
+  const port = flags.port ?? (env.PORT ? parsePort(env.PORT) : undefined);
+  const databaseUrl = flags.databaseUrl ?? (env.DATABASE_URL || undefined);
+  const blobStore = flags.blobStore ?? (env.SKILLS_BLOB_STORE || undefined);
+  const publicUrl = flags.publicUrl ?? (env.SKILLS_PUBLIC_URL || undefined);
+  return {
+    ...flags,
+    host: flags.host ?? (env.HOST || '127.0.0.1'),
+    ...(port !== undefined ? { port } : {}),
+    dataDir: flags.dataDir ?? defaultDataDir(env),
+    ...(databaseUrl ? { databaseUrl } : {}),
+    ...(blobStore ? { blobStore } : {}),
+    ...(publicUrl ? { publicUrl } : {}),
+  };
+}
+
+export function parsePort(text: string): number {
+  const n = Number(text);
+  if (!/^\d{1,5}$/.test(text) || n > 65535) throw new Error(`not a port number: ${text}`);
+  return n;
+}
