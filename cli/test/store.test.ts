@@ -1,4 +1,4 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type BundleFile, integrityOf, packFiles } from '@skills/archive';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -80,6 +80,16 @@ describe('store', () => {
     await ensureInStore(depsServing(tgz), request('deploy', '1.0.0', tgz));
     expect(fetched).toHaveLength(1);
     expect(await findInStore(storeDir, integrityOf(tgz))).toBeDefined();
+  });
+
+  it('fetches an entry again when its files were changed in the store', async () => {
+    const tgz = packFiles(bundle('deploy', '1.0.0'));
+    const first = await ensureInStore(depsServing(tgz), request('deploy', '1.0.0', tgz));
+    await writeFile(join(first.packageDir, 'SKILL.md'), 'changed in the store\n');
+    const again = await ensureInStore(depsServing(tgz), request('deploy', '1.0.0', tgz));
+    expect(fetched).toHaveLength(2);
+    expect(await readFile(join(again.packageDir, 'SKILL.md'), 'utf8')).toBe(skillMd('deploy'));
+    expect(await readdir(storeDir)).toEqual([again.dir.split('/').pop()]);
   });
 
   it('refuses a tampered tarball before extracting anything', async () => {

@@ -170,7 +170,8 @@ async function install(deps: InstallDeps, opts: InstallOptions): Promise<Omit<In
     return { applied: false, plan, project: before, warnings, links: [] };
   }
 
-  const lockText = opts.frozen ? null : serializeLockfile(lock);
+  const nothing = !existing && !stored && Object.keys(lock.bundles).length === 0;
+  const lockText = opts.frozen || nothing ? null : serializeLockfile(lock);
   const manifestText =
     opts.frozen || (!existing && Object.keys(project.manifest.dependencies).length === 0)
       ? null

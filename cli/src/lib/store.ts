@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ArchiveError, type BundleFile, inspectBundle, readArchive, writeFilesSafely } from '@skills/archive';
 import { SkillsError } from './errors.ts';
@@ -66,7 +66,8 @@ export async function findInStore(storeDir: string, integrity: string): Promise<
  * skills the registry announced, no `error` problem. Only then are files written, into a temp
  * folder in the store that is renamed into place; when another process wins that race, its
  * entry is used. Throws SIGNATURE_*, INTEGRITY_MISMATCH, ARCHIVE_REFUSED, MANIFEST_MISMATCH,
- * BUNDLE_INVALID.
+ * BUNDLE_INVALID. An entry already stored is used only while every file still matches its
+ * index; one changed on disk is discarded and fetched again.
  * @example const entry = await ensureInStore(deps, { name, version, integrity, resolved })
  */
 export async function ensureInStore(deps: StoreDeps, req: StoreRequest): Promise<StoreEntry> {
@@ -74,7 +75,8 @@ export async function ensureInStore(deps: StoreDeps, req: StoreRequest): Promise
   const found = await findInStore(deps.storeDir, req.integrity);
   if (found) {
     checkSameBundle(found.index, req);
-    return found;
+    if (await entryIsIntact(found)) return found;
+    await discardEntry(found.dir); // changed on disk since it was stored: fetch it again
   }
   const tarball = await deps.fetchTarball(req.resolved, { integrity: req.integrity });
   const actual = sha512Integrity(tarball);
@@ -197,12 +199,27 @@ async function placeEntry(tmp: string, final: string): Promise<void> {
   }
   if (await readStoreIndex(final)) return;
   // An incomplete folder (someone deleted files by hand): move it aside and take its place.
-  const aside = `${final}.broken-${process.pid}-${Date.now()}`;
-  await rename(final, aside).catch(() => {});
-  await rm(aside, { recursive: true, force: true });
+  await discardEntry(final);
   await rename(tmp, final).catch(async (err: NodeJS.ErrnoException) => {
     if (!(await readStoreIndex(final))) throw err;
   });
+}
+
+/** True when every file of the entry still has the size, hash and mode its index records. */
+async function entryIsIntact(entry: StoreEntry): Promise<boolean> {
+  for (const f of entry.index.files) {
+    const path = join(entry.packageDir, f.path);
+    const s = await lstat(path).catch(() => undefined);
+    if (!s?.isFile() || s.size !== f.size || ((s.mode & 0o111) !== 0) !== f.executable) return false;
+    if (sha512Integrity(await readFile(path)) !== f.integrity) return false;
+  }
+  return true;
+}
+
+async function discardEntry(dir: string): Promise<void> {
+  const aside = `${dir}.broken-${process.pid}-${Date.now()}`;
+  await rename(dir, aside).catch(() => {});
+  await rm(aside, { recursive: true, force: true });
 }
 
 function checkSameBundle(index: StoreIndex, req: StoreRequest): void {
