@@ -14,6 +14,7 @@ import { ownerRoutes } from './routes/owners.ts';
 import { searchRoutes } from './routes/search.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { userRoutes } from './routes/users.ts';
+import { createWebRoutes } from './web/index.ts';
 
 /**
  * Builds the registry's HTTP app from what it is given. Does nothing else: no I/O, no timers,
@@ -38,5 +39,6 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
   bundleRoutes(app);
   searchRoutes(app);
   keyRoutes(app);
+  app.route('/', createWebRoutes({ store: deps.store, blobs: deps.blobs, log: deps.log }));
   return app;
 }

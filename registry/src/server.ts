@@ -1,4 +1,5 @@
 import { mkdir } from 'node:fs/promises';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -111,14 +112,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       close() {
         closing ??= (async () => {
           await new Promise<void>((ok) => {
-            const force = setTimeout(() => {
-              if ('closeAllConnections' in server) server.closeAllConnections();
-            }, DRAIN_MS);
-            server.close(() => {
+            const http = server as Server;
+            // Connections that finish their request while draining go idle: close those too.
+            const sweep = setInterval(() => http.closeIdleConnections(), 50);
+            const force = setTimeout(() => http.closeAllConnections(), DRAIN_MS);
+            http.close(() => {
+              clearInterval(sweep);
               clearTimeout(force);
               ok();
             });
-            if ('closeIdleConnections' in server) server.closeIdleConnections();
+            http.closeIdleConnections();
           });
           await downloads.stop();
           await store.close();

@@ -81,7 +81,7 @@ export async function tokenCreateCommand(args: string[], io: CliIo): Promise<num
   const username = values.user;
   const created = await withOfflineDeps(values, io, async (deps) => {
     const user = await deps.store.getUser(username);
-    if (!user) throw new CliUsageError(`no user named ${username}`);
+    if (!user) throw new Error(`no user named ${username}`);
     return createToken({
       deps,
       input: {

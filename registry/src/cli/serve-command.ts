@@ -7,6 +7,8 @@ import { type CliIo, CliUsageError } from './io.ts';
  * stdout line is `listening on http://HOST:PORT`; request logs go to stderr as JSON lines.
  */
 export async function serveCommand(args: string[], io: CliIo): Promise<number> {
+  // Listen for the signal before anything is printed: a supervisor may send it right after.
+  const stopped = io.stopSignal();
   const { values } = parseArgs({
     args,
     options: {
@@ -18,6 +20,7 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
       'public-url': { type: 'string' },
       seed: { type: 'string' },
       'no-signup': { type: 'boolean' },
+      'no-rate-limit': { type: 'boolean' },
     },
     strict: true,
   });
@@ -37,6 +40,9 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
       ...(values['public-url'] ? { publicUrl: values['public-url'] } : {}),
       ...(values.seed ? { seedDir: values.seed } : {}),
       ...(values['no-signup'] || io.env.SKILLS_SIGNUP === 'closed' ? { signup: false } : {}),
+      ...(values['no-rate-limit'] || io.env.SKILLS_RATE_LIMIT === 'off'
+        ? { rateLimits: false as const }
+        : {}),
     },
     io.env,
   );
@@ -45,7 +51,7 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
     log: (entry) => io.stderr(`${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`),
   });
   io.stdout(`listening on ${server.url}\n`);
-  const signal = await io.stopSignal();
+  const signal = await stopped;
   io.stderr(
     `${JSON.stringify({ time: new Date().toISOString(), level: 'info', msg: 'stopping', signal })}\n`,
   );

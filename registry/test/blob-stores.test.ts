@@ -1,0 +1,50 @@
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import { blobDigest } from '../src/storage/blob-store.ts';
+import { createFsBlobStore } from '../src/storage/fs-blob-store.ts';
+import { createMemoryBlobStore } from '../src/storage/memory-blob-store.ts';
+import { openBlobStore } from '../src/storage/open-blob-store.ts';
+import { runBlobStoreContract } from './blob-store-contract.ts';
+
+const dirs: string[] = [];
+const tempDir = async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'blobs-'));
+  dirs.push(dir);
+  return dir;
+};
+afterAll(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
+
+describe('memory', () => runBlobStoreContract(async () => createMemoryBlobStore()));
+describe('fs', () => runBlobStoreContract(async () => createFsBlobStore({ dir: await tempDir() })));
+
+describe('fs specifics', () => {
+  test('blobs are sharded files, and no temp file survives a put', async () => {
+    const dir = await tempDir();
+    const store = createFsBlobStore({ dir });
+    const bytes = Buffer.from('tarball bytes');
+    const digest = blobDigest(bytes);
+    await Promise.all(Array.from({ length: 10 }, () => store.put(digest, bytes)));
+    expect(await readdir(join(dir, digest.slice(0, 2)))).toEqual([digest]);
+    expect((await stat(join(dir, digest.slice(0, 2), digest))).size).toBe(bytes.length);
+  });
+
+  test('a failed write leaves no temp file behind', async () => {
+    const dir = await tempDir();
+    const store = createFsBlobStore({ dir: join(dir, 'file-not-dir') });
+    await (await import('node:fs/promises')).writeFile(join(dir, 'file-not-dir'), 'x');
+    const bytes = Buffer.from('x');
+    await expect(store.put(blobDigest(bytes), bytes)).rejects.toThrow();
+    expect(await readdir(dir)).toEqual(['file-not-dir']);
+  });
+
+  test('openBlobStore picks the adapter from the URL', async () => {
+    const dir = await tempDir();
+    expect(openBlobStore(undefined, dir).kind).toBe('fs');
+    expect(openBlobStore('memory:', dir).kind).toBe('memory');
+    expect(openBlobStore(`file://${dir}/b`, dir).kind).toBe('fs');
+    expect(() => openBlobStore('s3://bucket?endpoint=http://x', dir)).toThrow(/not built yet/);
+    expect(() => openBlobStore('ftp://x', dir)).toThrow(/unsupported/);
+  });
+});

@@ -1,0 +1,134 @@
+import { searchResponseSchema } from '@skills/schemas';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { toMatchExpressions } from '../src/domain/search-query.ts';
+import { bundleTarball } from './helpers/bundles.ts';
+import { makeTestRegistry, type TestRegistry } from './helpers/test-registry.ts';
+
+let r: TestRegistry;
+beforeAll(async () => {
+  r = await makeTestRegistry();
+  const token = await r.user('alice');
+  const add = (name: string, description: string, category: string, keywords: string[] = []) =>
+    r.publish(token, name, bundleTarball(name, '1.0.0', { description, category, keywords }));
+  await add('deploy-vercel', 'Deploy previews and production builds to Vercel', 'deploy', [
+    'vercel',
+    'hosting',
+  ]);
+  await add('deploy-fly', 'Ship containers to Fly.io', 'deploy', ['containers']);
+  await add('docs-site', 'Build a documentation site; can deploy it to GitHub Pages', 'docs', ['markdown']);
+  await add('design-to-ui', 'Turn a design into accessible components', 'design', ['figma']);
+  for (let i = 0; i < 12; i++) await add(`widget-${i}`, `Widget number ${i}`, 'other', ['widget']);
+  await r.store.addDownloads(
+    new Map([
+      ['deploy-fly', 500],
+      ['widget-3', 1000],
+    ]),
+  );
+});
+afterAll(() => r.close());
+
+const search = async (query: string) => {
+  const res = await r.call('GET', `/v1/search${query}`);
+  expect(res.status, query).toBe(200);
+  return searchResponseSchema.parse(await res.json());
+};
+
+describe('search', () => {
+  test('a name match outranks a description match', async () => {
+    const { total, results } = await search('?q=deploy');
+    expect(total).toBe(3);
+    expect(
+      results
+        .map((x) => x.name)
+        .slice(0, 2)
+        .sort(),
+    ).toEqual(['deploy-fly', 'deploy-vercel']);
+    expect(results[2]?.name).toBe('docs-site');
+    expect(results[0]!.score).toBeGreaterThanOrEqual(results[2]!.score);
+  });
+
+  test('the last term is a prefix; keywords and descriptions match', async () => {
+    expect((await search('?q=verc')).results.map((x) => x.name)).toEqual(['deploy-vercel']);
+    expect((await search('?q=figma')).results.map((x) => x.name)).toEqual(['design-to-ui']);
+    expect((await search('?q=accessible%20comp')).results.map((x) => x.name)).toEqual(['design-to-ui']);
+  });
+
+  test('when every term together finds nothing, any term may match', async () => {
+    expect((await search('?q=vercel%20figma')).results.map((x) => x.name).sort()).toEqual([
+      'deploy-vercel',
+      'design-to-ui',
+    ]);
+  });
+
+  test('category filters; an unknown category is 400', async () => {
+    expect((await search('?q=deploy&category=docs')).results.map((x) => x.name)).toEqual(['docs-site']);
+    expect((await search('?category=design')).results.map((x) => x.name)).toEqual(['design-to-ui']);
+    expect((await r.call('GET', '/v1/search?category=weapons')).status).toBe(400);
+  });
+
+  test('pagination with total; an empty query lists by downloads', async () => {
+    const first = await search('?q=widget&limit=5');
+    const second = await search('?q=widget&limit=5&offset=5');
+    const third = await search('?q=widget&limit=5&offset=10');
+    expect(first.total).toBe(12);
+    expect([...first.results, ...second.results, ...third.results].map((x) => x.name).sort()).toEqual(
+      Array.from({ length: 12 }, (_, i) => `widget-${i}`).sort(),
+    );
+    expect(first.results[0]?.name).toBe('widget-3');
+    const all = await search('');
+    expect(all.total).toBe(16);
+    expect(all.results.slice(0, 2).map((x) => x.name)).toEqual(['widget-3', 'deploy-fly']);
+    expect((await search('?offset=100')).results).toEqual([]);
+    for (const bad of ['limit=0', 'limit=101', 'limit=abc', 'offset=-1', 'offset=1e3']) {
+      expect((await r.call('GET', `/v1/search?${bad}`)).status, bad).toBe(400);
+    }
+  });
+
+  test('FTS5 syntax in the query is plain text, never an error', async () => {
+    for (const q of [
+      '"',
+      '""',
+      '*',
+      'deploy*',
+      'AND',
+      'deploy AND',
+      'OR OR',
+      'NOT deploy',
+      'NEAR(deploy vercel)',
+      'name:deploy',
+      '^deploy',
+      '-deploy',
+      '(deploy',
+      'deploy)',
+      "'",
+      '\\',
+      '\u0000',
+      '🚀',
+      'a'.repeat(300),
+      '%',
+      '+',
+      '{name description}: x',
+    ]) {
+      const res = await r.call('GET', `/v1/search?q=${encodeURIComponent(q)}`);
+      expect(res.status, JSON.stringify(q)).toBe(200);
+    }
+    await fc.assert(
+      fc.asyncProperty(fc.string({ unit: 'binary', maxLength: 80 }), async (q) => {
+        const res = await r.call('GET', `/v1/search?q=${encodeURIComponent(q)}`);
+        expect(res.status).toBe(200);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  test('toMatchExpressions quotes every term', () => {
+    expect(toMatchExpressions('deploy verc')).toEqual({
+      all: '"deploy" "verc"*',
+      any: '"deploy" OR "verc"*',
+      terms: 2,
+    });
+    expect(toMatchExpressions('  "*" ')).toBeUndefined();
+    expect(toMatchExpressions('Crème Brûlée')?.all).toBe('"crème" "brûlée"*');
+  });
+});
