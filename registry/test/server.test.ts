@@ -142,7 +142,7 @@ function serve(
   env: NodeJS.ProcessEnv = {},
 ): Promise<{ child: ChildProcess; firstLine: string; stderr: string[] }> {
   const child = spawn(process.execPath, [BIN, 'serve', ...args], {
-    env: { ...process.env, ...env },
+    env: isolatedEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const stderr: string[] = [];
@@ -156,6 +156,24 @@ function serve(
     );
     child.once('exit', (code) => reject(new Error(`exited ${code}: ${stderr.join('\n')}`)));
   });
+}
+
+/** The parent's environment minus what would point a spawned registry at shared storage (CI sets DATABASE_URL). */
+function isolatedEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const key of [
+    'DATABASE_URL',
+    'SKILLS_BLOB_STORE',
+    'SKILLS_DATA_DIR',
+    'HOST',
+    'PORT',
+    'SKILLS_PUBLIC_URL',
+    'SKILLS_SIGNUP',
+    'SKILLS_RATE_LIMIT',
+  ]) {
+    delete env[key];
+  }
+  return { ...env, ...extra };
 }
 
 const exitOf = (child: ChildProcess) =>
@@ -189,7 +207,7 @@ describe.skipIf(!built)('the built binary', () => {
     const dataDir = await tempDir();
     const run = (args: string[], input?: string) =>
       new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-        const child = spawn(process.execPath, [BIN, ...args, '--data-dir', dataDir]);
+        const child = spawn(process.execPath, [BIN, ...args, '--data-dir', dataDir], { env: isolatedEnv() });
         let stdout = '';
         let stderr = '';
         child.stdout.on('data', (d) => (stdout += d));
@@ -229,26 +247,18 @@ describe.skipIf(!built)('the built binary', () => {
     const a = await serve(['--port', '0', '--data-dir', dataDir, '--no-rate-limit']);
     const b = await serve(['--port', '0', '--data-dir', dataDir], { SKILLS_RATE_LIMIT: 'off' });
     const urls = [a, b].map((s) => s.firstLine.slice('listening on '.length));
-    const tokenRun = spawn(process.execPath, [
-      BIN,
-      'user',
-      'add',
-      'racer',
-      '--password-stdin',
-      '--data-dir',
-      dataDir,
-    ]);
+    const tokenRun = spawn(
+      process.execPath,
+      [BIN, 'user', 'add', 'racer', '--password-stdin', '--data-dir', dataDir],
+      { env: isolatedEnv() },
+    );
     tokenRun.stdin.end('a long password');
     await exitOf(tokenRun);
-    const tokenChild = spawn(process.execPath, [
-      BIN,
-      'token',
-      'create',
-      '--user',
-      'racer',
-      '--data-dir',
-      dataDir,
-    ]);
+    const tokenChild = spawn(
+      process.execPath,
+      [BIN, 'token', 'create', '--user', 'racer', '--data-dir', dataDir],
+      { env: isolatedEnv() },
+    );
     let token = '';
     tokenChild.stdout.on('data', (d) => (token += d));
     await exitOf(tokenChild);
