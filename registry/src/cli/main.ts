@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { RegistryError } from '../errors.ts';
 import { tokenCreateCommand, userAddCommand } from './admin-commands.ts';
 import { type CliIo, CliUsageError } from './io.ts';
@@ -23,6 +24,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     if (command === 'serve') return await serveCommand(argv.slice(1), io);
     if (command === 'user' && sub === 'add') return await userAddCommand(rest, io);
     if (command === 'token' && sub === 'create') return await tokenCreateCommand(rest, io);
+    if (command === '--version' || command === '-v') {
+      io.stdout(`${packageVersion()}\n`);
+      return 0;
+    }
     if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
       io.stdout(USAGE);
       return command === undefined ? 2 : 0;
@@ -36,4 +41,12 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     if (usage) io.stderr(`run skills-registry --help for usage\n`);
     return usage ? 2 : 1;
   }
+}
+
+/** The version in registry/package.json (two levels up from src/cli and from dist/cli). */
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
 }

@@ -1,0 +1,95 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, expect, test } from 'vitest';
+import { hashToken } from '../src/auth/tokens.ts';
+import type { CliIo } from '../src/cli/io.ts';
+import { main } from '../src/cli/main.ts';
+import { createSqliteStore } from '../src/db/sqlite/sqlite-store.ts';
+
+/** The command line in-process: dispatch, exit statuses, offline admin commands. */
+
+const dirs: string[] = [];
+afterEach(async () => {
+  for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
+});
+
+function fakeIo(stdin = '', env: NodeJS.ProcessEnv = {}) {
+  const out = { stdout: '', stderr: '' };
+  const io: CliIo = {
+    stdout: (t) => (out.stdout += t),
+    stderr: (t) => (out.stderr += t),
+    readStdin: async () => stdin,
+    env,
+    stopSignal: () => new Promise(() => {}),
+  };
+  return { io, out };
+}
+
+test('usage, version and unknown commands', async () => {
+  const help = fakeIo();
+  expect(await main(['--help'], help.io)).toBe(0);
+  expect(help.out.stdout).toContain('skills-registry serve');
+  const version = fakeIo();
+  expect(await main(['--version'], version.io)).toBe(0);
+  expect(version.out.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+  const unknown = fakeIo();
+  expect(await main(['frobnicate'], unknown.io)).toBe(2);
+  expect(unknown.out.stderr).toMatch(/^skills-registry: unknown command/);
+  const badFlag = fakeIo();
+  expect(await main(['serve', '--bogus'], badFlag.io)).toBe(2);
+  const badPort = fakeIo();
+  expect(await main(['serve', '--port', 'http'], badPort.io)).toBe(2);
+});
+
+test('user add and token create against a data dir; the token is stored hashed', async () => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'registry-cli-'));
+  dirs.push(dataDir);
+  const add = fakeIo('a long password\n');
+  expect(
+    await main(['user', 'add', 'carol', '--password-stdin', '--admin', '--data-dir', dataDir], add.io),
+  ).toBe(0);
+  expect(add.out.stdout).toBe('');
+  const again = fakeIo('a long password\n');
+  expect(await main(['user', 'add', 'carol', '--password-stdin', '--data-dir', dataDir], again.io)).toBe(1);
+  expect(again.out.stderr).toContain('USER_EXISTS');
+  const weak = fakeIo('short\n');
+  expect(await main(['user', 'add', 'dave', '--password-stdin', '--data-dir', dataDir], weak.io)).toBe(2);
+  expect(await main(['user', 'add', 'dave', '--data-dir', dataDir], fakeIo('x').io)).toBe(2);
+
+  const token = fakeIo();
+  expect(
+    await main(['token', 'create', '--user', 'carol', '--expires', '7d', '--name', 'ci'], {
+      ...token.io,
+      env: { SKILLS_DATA_DIR: dataDir },
+    }),
+  ).toBe(0);
+  const printed = token.out.stdout.trim();
+  expect(printed).toMatch(/^sk_/);
+  expect(token.out.stderr).toBe('');
+  const store = createSqliteStore({ path: join(dataDir, 'registry.db') });
+  const found = await store.findToken(hashToken(printed));
+  expect(found).toMatchObject({ username: 'carol', admin: true, scope: 'publish', name: 'ci' });
+  expect(Date.parse(found!.expiresAt!) - Date.parse(found!.createdAt)).toBe(7 * 24 * 3600 * 1000);
+  await store.close();
+  expect(
+    await main(
+      ['token', 'create', '--user', 'carol', '--expires', 'soon', '--data-dir', dataDir],
+      fakeIo().io,
+    ),
+  ).toBe(2);
+});
+
+test('serve refuses PostgreSQL and S3 URLs with a clear message', async () => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'registry-cli-'));
+  dirs.push(dataDir);
+  const pg = fakeIo('', { DATABASE_URL: 'postgres://postgres@127.0.0.1/test' });
+  expect(await main(['serve', '--port', '0', '--data-dir', dataDir], pg.io)).toBe(1);
+  expect(pg.out.stderr).toContain('PostgreSQL support is not built yet');
+  expect(pg.out.stdout).toBe('');
+  const s3 = fakeIo();
+  expect(
+    await main(['serve', '--port', '0', '--data-dir', dataDir, '--blob-store', 's3://bucket'], s3.io),
+  ).toBe(1);
+  expect(s3.out.stderr).toContain('S3 blob storage is not built yet');
+});
