@@ -10,24 +10,45 @@ const BIDI = /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/;
 /** Zero-width and invisible characters; ZWJ/ZWNJ and tag characters get a second look (see `hiddenChar`). */
 const INVISIBLE = /[\u200B-\u200D\u2060-\u2064\uFEFF\u180E]|[\u{E0000}-\u{E007F}]/gu;
 
+// Every gap between two tokens is bounded ({0,300}, \s{1,10}): a pattern never scans a line more
+// than a fixed distance from each place it starts, so a hostile 10 MiB line costs linear time.
 const OVERRIDE: RegExp[] = [
-  /\b(?:ignore|disregard|forget|override|bypass)\s+(?:all\s+|any\s+|every\s+)?(?:of\s+)?(?:the\s+|your\s+|my\s+)?(?:previous|prior|above|earlier|preceding|former|original|system)\s+(?:instructions?|prompts?|directions|directives|rules|guidelines|messages)\b/i,
-  /\bdisregard\s+(?:all\s+|any\s+)?(?:of\s+)?(?:the\s+|your\s+)?(?:instructions|guidelines|rules|system\s+prompt)\b/i,
-  /\byou\s+are\s+now\s+(?:an?\s+)?(?:unrestricted|unfiltered|jailbroken|DAN\b|free\s+(?:of|from)|no\s+longer\s+(?:bound|an?\s+(?:ai|assistant))|in\s+(?:developer|god|jailbreak)\s+mode|(?:a\s+)?(?:different|new)\s+(?:ai|assistant|persona|model))/i,
-  /\b(?:do\s+not|don't|never)\s+(?:tell|inform|notify|alert|warn)\s+the\s+user\b/i,
-  /\b(?:do\s+not|don't|never)\s+(?:mention|reveal|disclose|show)\s+(?:this|these|it|that|any\s+of\s+this)\s+to\s+the\s+user\b/i,
-  /\bwithout\s+(?:telling|informing|notifying|alerting)\s+the\s+user\b/i,
-  /\bkeep\s+(?:this|these|it)\s+(?:secret|hidden)\s+from\s+the\s+user\b/i,
+  /\b(?:ignore|disregard|forget|override|bypass)\s{1,10}(?:(?:all|any|every)\s{1,10})?(?:of\s{1,10})?(?:(?:the|your|my)\s{1,10})?(?:previous|prior|above|earlier|preceding|former|original|system)\s{1,10}(?:instructions?|prompts?|directions|directives|rules|guidelines|messages)\b/i,
+  /\bdisregard\s{1,10}(?:(?:all|any)\s{1,10})?(?:of\s{1,10})?(?:(?:the|your)\s{1,10})?(?:instructions|guidelines|rules|system\s{1,10}prompt)\b/i,
+  /\byou\s{1,10}are\s{1,10}now\s{1,10}(?:an?\s{1,10})?(?:unrestricted|unfiltered|jailbroken|DAN\b|free\s{1,10}(?:of|from)|no\s{1,10}longer\s{1,10}(?:bound|an?\s{1,10}(?:ai|assistant))|in\s{1,10}(?:developer|god|jailbreak)\s{1,10}mode|(?:different|new)\s{1,10}(?:ai|assistant|persona|model))/i,
+  /\b(?:do\s{1,10}not|don't|never)\s{1,10}(?:tell|inform|notify|alert|warn)\s{1,10}the\s{1,10}user\b/i,
+  /\b(?:do\s{1,10}not|don't|never)\s{1,10}(?:mention|reveal|disclose|show)\s{1,10}(?:this|these|it|that|any\s{1,10}of\s{1,10}this)\s{1,10}to\s{1,10}the\s{1,10}user\b/i,
+  /\bwithout\s{1,10}(?:telling|informing|notifying|alerting)\s{1,10}the\s{1,10}user\b/i,
+  /\bkeep\s{1,10}(?:this|these|it)\s{1,10}(?:secret|hidden)\s{1,10}from\s{1,10}the\s{1,10}user\b/i,
   /<\|im_start\|>|<\|im_end\|>|<\|(?:system|assistant)\|>|\[\/?INST\]|<<SYS>>/i,
 ];
 
+const SUDO = String.raw`(?:sudo\s{1,10}(?:-[^\s|]{1,20}\s{1,10}){0,5})?(?:env\s{1,10})?`;
+/** A fetch, then within `gap` characters (and, with `noPipe`, before any other `|`) what runs it. */
+interface Pair {
+  first: RegExp;
+  then: RegExp;
+  gap: number;
+  noPipe?: boolean;
+}
+const FETCH = /\b(?:curl|wget)\b/gi;
+const PS_FETCH = /\b(?:iwr|irm|invoke-webrequest|invoke-restmethod|downloadstring)\b/gi;
+const PIPE_TO_SHELL_PAIRS: Pair[] = [
+  {
+    first: FETCH,
+    then: new RegExp(
+      String.raw`\|\s{0,10}${SUDO}(?:(?:ba|z|k|da|fi|c)?sh|python[0-9.]{0,5}|perl|ruby|node)\b`,
+      'gi',
+    ),
+    gap: 300,
+    noPipe: true,
+  },
+  { first: /\b(?:iex|invoke-expression)\b/gi, then: PS_FETCH, gap: 300 },
+  { first: PS_FETCH, then: /\|\s{0,10}(?:iex|invoke-expression)\b/gi, gap: 300, noPipe: true },
+];
 const PIPE_TO_SHELL: RegExp[] = [
-  /\b(?:curl|wget)\b[^|\n]*\|\s*(?:sudo\s+(?:-\S+\s+)*)?(?:env\s+)?(?:ba|z|k|da|fi|c)?sh\b/i,
-  /\b(?:curl|wget)\b[^|\n]*\|\s*(?:sudo\s+(?:-\S+\s+)*)?(?:python[0-9.]*|perl|ruby|node)\b/i,
-  /\b(?:ba|z)?sh\s+(?:-c\s+)?["']?\$\(\s*(?:curl|wget)\b/i,
-  /\b(?:ba|z)?sh\s+<\(\s*(?:curl|wget)\b/i,
-  /\b(?:iex|invoke-expression)\b[^\n]*\b(?:iwr|irm|invoke-webrequest|invoke-restmethod|downloadstring)\b/i,
-  /\b(?:iwr|irm|invoke-webrequest|invoke-restmethod)\b[^|\n]*\|\s*(?:iex|invoke-expression)\b/i,
+  /\b(?:ba|z)?sh\s{1,10}(?:-c\s{1,10})?["']?\$\(\s{0,10}(?:curl|wget)\b/i,
+  /\b(?:ba|z)?sh\s{1,10}<\(\s{0,10}(?:curl|wget)\b/i,
 ];
 
 const HOME = String.raw`(?:~|\$HOME|\$\{HOME\}|%USERPROFILE%|\$env:USERPROFILE)[\\/]`;
@@ -41,17 +62,22 @@ const CREDENTIAL: RegExp[] = [
   ),
   /\/etc\/(?:shadow|sudoers)\b/,
   /\.git-credentials\b/,
-  /\b(?:env|printenv|set|export\s+-p)\s*\|\s*(?:curl|wget|nc|ncat|netcat)\b/,
-  /\b(?:curl|wget)\b[^\n]*\$\(\s*(?:env|printenv)\s*\)/,
+  /\b(?:env|printenv|set|export\s{1,10}-p)\s{0,10}\|\s{0,10}(?:curl|wget|nc|ncat|netcat)\b/,
 ];
+const ENV_DUMP_PAIR: Pair = { first: FETCH, then: /\$\(\s{0,10}(?:env|printenv)\s{0,10}\)/g, gap: 300 };
 
 const EXFIL_HOSTS =
-  /\b(?:webhook\.site|requestbin\.(?:com|net|io)|[a-z0-9-]+\.m\.pipedream\.net|pipedream\.net|[a-z0-9-]+\.ngrok(?:-free)?\.(?:io|app|dev)|ngrok\.io|pastebin\.com|hastebin\.com|paste\.ee|transfer\.sh|0x0\.st|termbin\.com|ix\.io|requestcatcher\.com|beeceptor\.com|hookbin\.com|burpcollaborator\.net|oastify\.com|interact\.sh|oast\.(?:pro|live|site|online|fun|me)|canarytokens\.com|discord(?:app)?\.com\/api\/webhooks|api\.telegram\.org\/bot)/i;
-const FILE_UPLOAD =
-  /\bcurl\b[^\n]*(?:\s(?:-d|--data(?:-binary|-raw|-urlencode)?|-F|--form)\s*["']?(?:[\w-]+=)?@[^\s"']+|\s(?:-T|--upload-file)\s+\S+)[^\n]*https?:\/\/|\bcurl\b[^\n]*https?:\/\/\S+[^\n]*\s(?:-d|--data(?:-binary|-raw)?|-F|--form|-T|--upload-file)\s*["']?(?:[\w-]+=)?@?[~/.$][^\s"']*/i;
-const WGET_POST_FILE = /\bwget\b[^\n]*--post-file[=\s]/i;
+  /\b(?:webhook\.site|requestbin\.(?:com|net|io)|pipedream\.net|ngrok(?:-free)?\.(?:io|app|dev)|pastebin\.com|hastebin\.com|paste\.ee|transfer\.sh|0x0\.st|termbin\.com|ix\.io|requestcatcher\.com|beeceptor\.com|hookbin\.com|burpcollaborator\.net|oastify\.com|interact\.sh|oast\.(?:pro|live|site|online|fun|me)|canarytokens\.com|discord(?:app)?\.com\/api\/webhooks|api\.telegram\.org\/bot)/i;
+/** A curl upload of a local file (`-d @file`, `-F x=@file`, `-T file`), with a URL on the same line. */
+const CURL = /\bcurl\b/i;
+const UPLOAD_OPTION =
+  /(?:^|\s)(?:-d|--data(?:-binary|-raw|-urlencode)?|-F|--form)\s{0,5}["']?(?:[\w-]{1,64}=)?@[^\s"']|(?:^|\s)(?:-T|--upload-file)\s{1,5}[^\s-]/;
+const URL = /https?:\/\//i;
+const WGET_POST_FILE: Pair = { first: /\bwget\b/gi, then: /--post-file[=\s]/gi, gap: 300 };
 
-const BASE64_RUN = /[A-Za-z0-9+/]{200,}={0,2}|[A-Za-z0-9_-]{200,}/g;
+/** Maximal runs of base64 (and base64url) characters: each match resumes after the last, so linear. */
+const BASE64_RUN = /[A-Za-z0-9+/=_-]+/g;
+const MIN_BASE64 = 200;
 const DATA_IMAGE = /data:image\/(?:png|jpe?g|gif|webp|avif);base64,$/i;
 
 /**
@@ -95,12 +121,12 @@ export function scanContent(path: string, text: string): ContentWarning[] {
         lineNo,
         `reads like an attempt to override the agent's instructions: "${snippet(override)}"`,
       );
-    const pipe = firstMatch(PIPE_TO_SHELL, line);
+    const pipe = firstMatch(PIPE_TO_SHELL, line) ?? firstPair(PIPE_TO_SHELL_PAIRS, line);
     if (pipe) add('PIPE_TO_SHELL', lineNo, `runs code straight from the network: "${snippet(pipe)}"`);
-    const cred = firstMatch(CREDENTIAL, line);
+    const cred = firstMatch(CREDENTIAL, line) ?? findPair(ENV_DUMP_PAIR, line);
     if (cred) add('CREDENTIAL_PATH', lineNo, `refers to credentials or secrets: "${snippet(cred)}"`);
-    const exfil = EXFIL_HOSTS.exec(line) ?? FILE_UPLOAD.exec(line) ?? WGET_POST_FILE.exec(line);
-    if (exfil) add('EXFILTRATION_URL', lineNo, `may send data out: "${snippet(exfil[0])}"`);
+    const exfil = EXFIL_HOSTS.exec(line)?.[0] ?? findPair(WGET_POST_FILE, line) ?? curlUpload(line);
+    if (exfil) add('EXFILTRATION_URL', lineNo, `may send data out: "${snippet(exfil)}"`);
     const blob = base64Blob(line);
     if (blob)
       add(
@@ -124,15 +150,29 @@ function hiddenChar(line: string): string | undefined {
       const after = line.codePointAt(at + 1) ?? 0;
       if (at > 0 && before >= 0x80 && after >= 0x80) continue;
     }
-    if (cp >= 0xe0000 && /\u{1F3F4}[\u{E0000}-\u{E007F}]*$/u.test(line.slice(0, at))) continue; // subdivision flags
+    if (cp >= 0xe0000 && isFlagTag(line, at)) continue;
     return c;
   }
   return undefined;
 }
 
+/** Tag characters right after 🏴 spell a subdivision flag (🏴󠁧󠁢󠁳󠁣󠁴󠁿); a flag has at most 7 of them. */
+function isFlagTag(line: string, at: number): boolean {
+  let i = at;
+  for (let n = 0; n < 7; n++) {
+    const prev = line.codePointAt(i - 2);
+    if (prev === 0x1f3f4) return true;
+    if (prev === undefined || prev < 0xe0000 || prev > 0xe007f) return false;
+    i -= 2;
+  }
+  return false;
+}
+
 function base64Blob(line: string): string | undefined {
+  if (line.length < MIN_BASE64) return undefined;
   for (const m of line.matchAll(BASE64_RUN)) {
-    const run = m[0];
+    const run = m[0].replace(/^[=_-]+|=+$/g, '');
+    if (run.length < MIN_BASE64) continue;
     if (!/[A-Z]/.test(run) || !/[a-z]/.test(run) || !/[0-9]/.test(run)) continue;
     if (DATA_IMAGE.test(line.slice(Math.max(0, m.index - 40), m.index))) continue;
     return run;
@@ -140,10 +180,49 @@ function base64Blob(line: string): string | undefined {
   return undefined;
 }
 
+function curlUpload(line: string): string | undefined {
+  const curl = CURL.exec(line);
+  if (!curl || !URL.test(line)) return undefined;
+  const option = UPLOAD_OPTION.exec(line.slice(curl.index));
+  return option ? `curl …${option[0]}…` : undefined;
+}
+
 function firstMatch(patterns: readonly RegExp[], line: string): string | undefined {
   for (const p of patterns) {
     const m = p.exec(line);
     if (m) return m[0];
+  }
+  return undefined;
+}
+
+function firstPair(pairs: readonly Pair[], line: string): string | undefined {
+  for (const p of pairs) {
+    const found = findPair(p, line);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/**
+ * The first `then` match that follows a `first` match within `gap` characters. Both patterns are
+ * global and walked once each, so the cost is linear in the line, whatever it holds.
+ */
+function findPair(pair: Pair, line: string): string | undefined {
+  const { first, then, gap } = pair;
+  first.lastIndex = 0;
+  then.lastIndex = 0;
+  let next = first.exec(line);
+  if (!next) return undefined;
+  let last: { start: number; end: number } | undefined;
+  for (let m = then.exec(line); m; m = then.exec(line)) {
+    while (next && next.index + next[0].length <= m.index) {
+      last = { start: next.index, end: next.index + next[0].length };
+      next = first.exec(line);
+    }
+    if (!last || m.index - last.end > gap) continue;
+    const pipeAt = pair.noPipe ? line.indexOf('|', last.end) : -1;
+    if (pipeAt !== -1 && pipeAt < m.index) continue;
+    return line.slice(last.start, m.index + m[0].length);
   }
   return undefined;
 }

@@ -158,3 +158,21 @@ describe('limits', () => {
     expect(w!.message).not.toMatch(/\u200B/);
   });
 });
+
+describe('hostile input costs linear time', () => {
+  const size = 2_000_000;
+  const rep = (s: string) => s.repeat(Math.ceil(size / s.length));
+  it.each([
+    ['curl curl …', rep('curl ')],
+    ['curl | curl | …', rep('curl |')],
+    ['iex iex …', rep('iex ')],
+    ['199-character runs', rep(`${'a'.repeat(199)}.`)],
+    ['one long word', rep('a')],
+    ['ignore + spaces', `ignore${' '.repeat(size)}`],
+    ['sudo flags', rep('curl | sudo -a -a -a -a -a ')],
+  ])('%s', (_name, text) => {
+    const started = Date.now();
+    scanContent('x.md', text);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+});
