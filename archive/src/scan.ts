@@ -27,7 +27,7 @@ const SUDO = String.raw`(?:sudo\s{1,10}(?:-[^\s|]{1,20}\s{1,10}){0,5})?(?:env\s{
 /** A fetch, then within `gap` characters (and, with `noPipe`, before any other `|`) what runs it. */
 interface Pair {
   first: RegExp;
-  then: RegExp;
+  second: RegExp;
   gap: number;
   noPipe?: boolean;
 }
@@ -36,15 +36,15 @@ const PS_FETCH = /\b(?:iwr|irm|invoke-webrequest|invoke-restmethod|downloadstrin
 const PIPE_TO_SHELL_PAIRS: Pair[] = [
   {
     first: FETCH,
-    then: new RegExp(
+    second: new RegExp(
       String.raw`\|\s{0,10}${SUDO}(?:(?:ba|z|k|da|fi|c)?sh|python[0-9.]{0,5}|perl|ruby|node)\b`,
       'gi',
     ),
     gap: 300,
     noPipe: true,
   },
-  { first: /\b(?:iex|invoke-expression)\b/gi, then: PS_FETCH, gap: 300 },
-  { first: PS_FETCH, then: /\|\s{0,10}(?:iex|invoke-expression)\b/gi, gap: 300, noPipe: true },
+  { first: /\b(?:iex|invoke-expression)\b/gi, second: PS_FETCH, gap: 300 },
+  { first: PS_FETCH, second: /\|\s{0,10}(?:iex|invoke-expression)\b/gi, gap: 300, noPipe: true },
 ];
 const PIPE_TO_SHELL: RegExp[] = [
   /\b(?:ba|z)?sh\s{1,10}(?:-c\s{1,10})?["']?\$\(\s{0,10}(?:curl|wget)\b/i,
@@ -64,7 +64,7 @@ const CREDENTIAL: RegExp[] = [
   /\.git-credentials\b/,
   /\b(?:env|printenv|set|export\s{1,10}-p)\s{0,10}\|\s{0,10}(?:curl|wget|nc|ncat|netcat)\b/,
 ];
-const ENV_DUMP_PAIR: Pair = { first: FETCH, then: /\$\(\s{0,10}(?:env|printenv)\s{0,10}\)/g, gap: 300 };
+const ENV_DUMP_PAIR: Pair = { first: FETCH, second: /\$\(\s{0,10}(?:env|printenv)\s{0,10}\)/g, gap: 300 };
 
 const EXFIL_HOSTS =
   /\b(?:webhook\.site|requestbin\.(?:com|net|io)|pipedream\.net|ngrok(?:-free)?\.(?:io|app|dev)|pastebin\.com|hastebin\.com|paste\.ee|transfer\.sh|0x0\.st|termbin\.com|ix\.io|requestcatcher\.com|beeceptor\.com|hookbin\.com|burpcollaborator\.net|oastify\.com|interact\.sh|oast\.(?:pro|live|site|online|fun|me)|canarytokens\.com|discord(?:app)?\.com\/api\/webhooks|api\.telegram\.org\/bot)/i;
@@ -73,7 +73,7 @@ const CURL = /\bcurl\b/i;
 const UPLOAD_OPTION =
   /(?:^|\s)(?:-d|--data(?:-binary|-raw|-urlencode)?|-F|--form)\s{0,5}["']?(?:[\w-]{1,64}=)?@[^\s"']|(?:^|\s)(?:-T|--upload-file)\s{1,5}[^\s-]/;
 const URL = /https?:\/\//i;
-const WGET_POST_FILE: Pair = { first: /\bwget\b/gi, then: /--post-file[=\s]/gi, gap: 300 };
+const WGET_POST_FILE: Pair = { first: /\bwget\b/gi, second: /--post-file[=\s]/gi, gap: 300 };
 
 /** Maximal runs of base64 (and base64url) characters: each match resumes after the last, so linear. */
 const BASE64_RUN = /[A-Za-z0-9+/=_-]+/g;
@@ -204,17 +204,17 @@ function firstPair(pairs: readonly Pair[], line: string): string | undefined {
 }
 
 /**
- * The first `then` match that follows a `first` match within `gap` characters. Both patterns are
+ * The first `second` match that follows a `first` match within `gap` characters. Both patterns are
  * global and walked once each, so the cost is linear in the line, whatever it holds.
  */
 function findPair(pair: Pair, line: string): string | undefined {
-  const { first, then, gap } = pair;
+  const { first, second, gap } = pair;
   first.lastIndex = 0;
-  then.lastIndex = 0;
+  second.lastIndex = 0;
   let next = first.exec(line);
   if (!next) return undefined;
   let last: { start: number; end: number } | undefined;
-  for (let m = then.exec(line); m; m = then.exec(line)) {
+  for (let m = second.exec(line); m; m = second.exec(line)) {
     while (next && next.index + next[0].length <= m.index) {
       last = { start: next.index, end: next.index + next[0].length };
       next = first.exec(line);
