@@ -41,7 +41,10 @@ export const DEFAULT_LIMITS: Readonly<ArchiveLimits> = Object.freeze({
   maxRatio: 200,
 });
 
-/** Fills the unset fields of `partial` from DEFAULT_LIMITS. */
+/**
+ * Fills the unset fields of `partial` from DEFAULT_LIMITS.
+ * @example resolveLimits({ maxEntries: 100 }).maxFileBytes // 10485760
+ */
 export function resolveLimits(partial: Partial<ArchiveLimits> = {}): ArchiveLimits {
   const out: ArchiveLimits = { ...DEFAULT_LIMITS };
   for (const key of Object.keys(out) as (keyof ArchiveLimits)[]) {

@@ -75,7 +75,10 @@ export function checkBundlePath(
   return nfc;
 }
 
-/** The form two paths are compared in: they collide on a case-insensitive or normalising file system. */
+/**
+ * The form two paths are compared in: they collide on a case-insensitive or normalising file system.
+ * @example collisionKey('Caf\u00e9.md') === collisionKey('cafe\u0301.MD') // true
+ */
 export function collisionKey(path: string): string {
   return path.normalize('NFKC').toUpperCase().toLowerCase().normalize('NFKC');
 }
@@ -83,6 +86,7 @@ export function collisionKey(path: string): string {
 /**
  * Tracks the files and folders of a bundle and refuses two names that would land on the same
  * spot on a case-insensitive or Unicode-normalising file system, and a file that is also a folder.
+ * @example const guard = new CollisionGuard(); guard.addFile('A.md'); guard.addFile('a.md'); // throws NAME_COLLISION
  */
 export class CollisionGuard {
   private readonly files = new Map<string, string>();

@@ -118,6 +118,7 @@ export class TarParser {
       throw new ArchiveError('TOO_MANY_ENTRIES', `more than ${this.limits.maxEntries} entries`);
     }
     const typeflag = block.toString('latin1', 156, 157);
+    if (typeflag === 'K') throw new ArchiveError('LINK_ENTRY', 'a GNU long link name: only links carry one');
     const size = readSize(block);
     const mode = readOctal(block, 100, 8, 'mode');
 
@@ -138,7 +139,7 @@ export class TarParser {
     let kind: EntryKind;
     if (typeflag === '0' || typeflag === '\u0000' || typeflag === '7') kind = 'file';
     else if (typeflag === '5') kind = 'dir';
-    else if (typeflag === '1' || typeflag === '2' || typeflag === 'K') kind = 'link';
+    else if (typeflag === '1' || typeflag === '2') kind = 'link';
     else kind = 'special';
     if (kind === 'file' && name.endsWith('/') && realSize === 0) kind = 'dir';
     if (kind === 'dir') name = name.replace(/\/+$/, '');

@@ -97,6 +97,13 @@ describe('row 2: links, devices, FIFOs', () => {
   });
 });
 
+describe('row 2: GNU long link names', () => {
+  it('refuses the long link name header itself', async () => {
+    const longLink: RawEntry = { name: '././@LongLink', type: 'K', data: '/etc/passwd\u0000', magic: 'gnu' };
+    await expectCode([ok, longLink, { name: 'bundle/l', type: '2', magic: 'gnu' }], 'LINK_ENTRY');
+  });
+});
+
 describe('row 3: names that collide', () => {
   it('by case', async () => {
     const e = await expectCode([file('bundle/A.md'), file('bundle/a.md')], 'NAME_COLLISION', 'bundle/a.md');
