@@ -1,6 +1,7 @@
 import { searchResponseSchema } from '@skills/schemas';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { ftsExpression } from '../src/db/sqlite/search.ts';
 import { toMatchExpressions } from '../src/domain/search-query.ts';
 import { bundleTarball } from './helpers/bundles.ts';
 import { makeTestRegistry, type TestRegistry } from './helpers/test-registry.ts';
@@ -122,13 +123,13 @@ describe('search', () => {
     );
   });
 
-  test('toMatchExpressions quotes every term', () => {
-    expect(toMatchExpressions('deploy verc')).toEqual({
-      all: '"deploy" "verc"*',
-      any: '"deploy" OR "verc"*',
-      terms: 2,
-    });
+  test('toMatchExpressions keeps only words; ftsExpression quotes each', () => {
+    const m = toMatchExpressions('Deploy, "verc"* AND');
+    expect(m?.all).toEqual({ terms: ['deploy', 'verc', 'and'], every: true });
+    expect(ftsExpression(m!.all)).toBe('"deploy" "verc" "and"*');
+    expect(ftsExpression(m!.any)).toBe('"deploy" OR "verc" OR "and"*');
+    expect(ftsExpression({ terms: ['x"y'], every: true })).toBe('"x""y"*');
     expect(toMatchExpressions('  "*" ')).toBeUndefined();
-    expect(toMatchExpressions('Crème Brûlée')?.all).toBe('"crème" "brûlée"*');
+    expect(toMatchExpressions('Crème Brûlée')?.all.terms).toEqual(['crème', 'brûlée']);
   });
 });

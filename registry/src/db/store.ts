@@ -1,4 +1,5 @@
 import type { TokenScope } from '@skills/schemas';
+import type { SearchMatch } from '../domain/search-query.ts';
 import type { StoredVersion } from '../domain/version-document.ts';
 
 /**
@@ -156,8 +157,8 @@ export interface BundleSnapshot {
 }
 
 export interface SearchQuery {
-  /** Sanitised FTS5 MATCH expression; undefined lists every bundle by downloads. */
-  match?: string;
+  /** Terms to match (see `toMatchExpressions`); undefined lists every bundle by downloads. */
+  match?: SearchMatch;
   category?: string;
   limit: number;
   offset: number;

@@ -2,13 +2,24 @@
 const MAX_TERMS = 16;
 
 /**
- * Turns user text into safe FTS5 MATCH expressions: only runs of letters and digits survive,
- * each is quoted (so `AND`, `NEAR`, `*`, `"`, `:` and `^` are plain text), the last is a prefix.
- * `all` needs every term; `any` (for a fallback when `all` finds nothing) needs one.
- * Undefined when the text holds no term.
- * @example toMatchExpressions('deploy verc') // { all: '"deploy" "verc"*', any: '"deploy" OR "verc"*' }
+ * What a store searches for, independent of its SQL dialect: words (runs of letters and digits,
+ * lower case), the last one matched as a prefix; `every` term must match, or any one.
  */
-export function toMatchExpressions(text: string): { all: string; any: string; terms: number } | undefined {
+export interface SearchMatch {
+  terms: string[];
+  every: boolean;
+}
+
+/**
+ * Splits user text into search terms: only runs of letters and digits survive, so no syntax of
+ * any full-text engine (`AND`, `NEAR`, `*`, `"`, `:`, `^`, `&`, `|`, `!`) ever reaches one as
+ * syntax. `all` needs every term; `any` (the fallback when `all` finds nothing) needs one.
+ * Undefined when the text holds no term.
+ * @example toMatchExpressions('deploy verc')?.all // { terms: ['deploy', 'verc'], every: true }
+ */
+export function toMatchExpressions(
+  text: string,
+): { all: SearchMatch; any: SearchMatch; terms: number } | undefined {
   const terms = (
     text
       .normalize('NFKC')
@@ -18,6 +29,5 @@ export function toMatchExpressions(text: string): { all: string; any: string; te
     .slice(0, MAX_TERMS)
     .map((t) => t.slice(0, 64));
   if (terms.length === 0) return undefined;
-  const quoted = terms.map((t, i) => (i === terms.length - 1 ? `"${t}"*` : `"${t}"`));
-  return { all: quoted.join(' '), any: quoted.join(' OR '), terms: terms.length };
+  return { all: { terms, every: true }, any: { terms, every: false }, terms: terms.length };
 }

@@ -30,7 +30,9 @@ export function publishContract(makeStore: MakeStore): void {
       });
       expect(await store.wasPublished('tool', '1.0.0')).toBe(true);
       expect(await store.findFolded('tool')).toBe('tool');
-      expect((await store.search({ match: '"tool"*', limit: 10, offset: 0 })).total).toBe(1);
+      expect(
+        (await store.search({ match: { terms: ['tool'], every: true }, limit: 10, offset: 0 })).total,
+      ).toBe(1);
       expect((await store.listLatest()).map((v) => `${v.name}@${v.version}`)).toEqual(['tool@1.0.0']);
       expect((await store.listAudit({ target: 'tool' }))[0]).toMatchObject({
         action: 'version.publish',

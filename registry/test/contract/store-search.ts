@@ -23,7 +23,7 @@ export function searchContract(makeStore: MakeStore): void {
       await add('docs-site', 'Write documentation sites', { category: 'docs', keywords: ['deploy'] });
       await add('unrelated', 'Nothing to see');
 
-      const all = await store.search({ match: '"deploy"*', limit: 10, offset: 0 });
+      const all = await store.search({ match: { terms: ['deploy'], every: true }, limit: 10, offset: 0 });
       expect(all.total).toBe(3);
       expect(all.hits[0]?.name).toBe('deploy-vercel');
       expect(all.hits.map((h) => h.name).sort()).toEqual(['deploy-vercel', 'docs-site', 'netlify-helper']);
@@ -35,17 +35,36 @@ export function searchContract(makeStore: MakeStore): void {
       });
 
       expect(
-        (await store.search({ match: '"deploy"*', category: 'docs', limit: 10, offset: 0 })).hits.map(
-          (h) => h.name,
-        ),
+        (
+          await store.search({
+            match: { terms: ['deploy'], every: true },
+            category: 'docs',
+            limit: 10,
+            offset: 0,
+          })
+        ).hits.map((h) => h.name),
       ).toEqual(['docs-site']);
-      const page2 = await store.search({ match: '"deploy"*', limit: 2, offset: 2 });
+      const page2 = await store.search({ match: { terms: ['deploy'], every: true }, limit: 2, offset: 2 });
       expect(page2.total).toBe(3);
       expect(page2.hits).toHaveLength(1);
       expect(
-        (await store.search({ match: '"verc"*', limit: 10, offset: 0 })).hits.map((h) => h.name),
+        (await store.search({ match: { terms: ['verc'], every: true }, limit: 10, offset: 0 })).hits.map(
+          (h) => h.name,
+        ),
       ).toEqual(['deploy-vercel']);
-      expect((await store.search({ match: '"zzz"', limit: 10, offset: 0 })).total).toBe(0);
+      expect(
+        (await store.search({ match: { terms: ['zzz'], every: true }, limit: 10, offset: 0 })).total,
+      ).toBe(0);
+      const both = { terms: ['vercel', 'netlify'], every: true };
+      expect((await store.search({ match: both, limit: 10, offset: 0 })).total).toBe(0);
+      const either = await store.search({ match: { ...both, every: false }, limit: 10, offset: 0 });
+      expect(either.hits.map((h) => h.name).sort()).toEqual(['deploy-vercel', 'netlify-helper']);
+      // Terms are words, whatever they hold: nothing is syntax.
+      for (const odd of ['and', 'or', 'not', 'near', 'x"y', "o'brien", 'a*', 'name:x', '&|!']) {
+        expect(
+          (await store.search({ match: { terms: [odd], every: true }, limit: 10, offset: 0 })).total,
+        ).toBeGreaterThanOrEqual(0);
+      }
       await store.close();
     });
 
@@ -64,7 +83,7 @@ export function searchContract(makeStore: MakeStore): void {
       const listed = await store.search({ limit: 10, offset: 0 });
       expect(listed.hits.map((h) => h.name)).toEqual(['beta-tool', 'gamma-tool', 'alpha-tool']);
       expect(listed.total).toBe(3);
-      const matched = await store.search({ match: '"tool"*', limit: 10, offset: 0 });
+      const matched = await store.search({ match: { terms: ['tool'], every: true }, limit: 10, offset: 0 });
       expect(matched.hits.map((h) => h.name)).toEqual(['beta-tool', 'gamma-tool', 'alpha-tool']);
       await store.close();
     });

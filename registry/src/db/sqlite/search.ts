@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { SearchMatch } from '../../domain/search-query.ts';
 import type { SearchHit, SearchQuery, Store } from '../store.ts';
 
 /**
@@ -62,12 +63,24 @@ export function sqliteSearch(sqlite: Database.Database): Pick<Store, 'search'> {
         : category
           ? statements.allCategory
           : statements.all;
-      const where = [match, category].filter((v): v is string => v !== undefined && v !== '');
+      const expression = match ? ftsExpression(match) : undefined;
+      const where = [expression, category].filter((v): v is string => v !== undefined && v !== '');
       const total = s.count.get(...where)?.n ?? 0;
       const hits = total > offset ? s.page.all(...where, limit, offset).map(toHit) : [];
       return { total, hits };
     },
   };
+}
+
+/**
+ * An FTS5 MATCH expression: each term a quoted string (inner quotes doubled), the last a prefix.
+ * @example ftsExpression({ terms: ['deploy', 'verc'], every: false }) // '"deploy" OR "verc"*'
+ */
+export function ftsExpression(match: SearchMatch): string {
+  const quoted = match.terms.map(
+    (t, i) => `"${t.replaceAll('"', '""')}"${i === match.terms.length - 1 ? '*' : ''}`,
+  );
+  return quoted.join(match.every ? ' ' : ' OR ');
 }
 
 function toHit(r: Row): SearchHit {
