@@ -20,13 +20,14 @@ describe('agent links', () => {
 
   it('knows where each agent reads project skills', () => {
     expect(AGENTS.claude?.skillsDir).toBe('.claude/skills');
-    expect(AGENTS.codex?.skillsDir).toBe('.agents/skills');
+    expect(AGENTS.codex?.skillsDir).toBe('.codex/skills');
     expect(AGENTS.copilot?.skillsDir).toBe('.github/skills');
     expect(parseAgentList(['claude,cursor', 'claude'])).toEqual(['claude', 'cursor']);
+    expect(parseAgentList(['claude-code,github-copilot'])).toEqual(['claude', 'copilot']);
     expect(() => parseAgentList(['vim'])).toThrow(/unknown agent/);
   });
 
-  it('links each skill once per agent folder with a relative symlink; codex needs none', async () => {
+  it('links each skill once per agent folder with a relative symlink', async () => {
     const result = await syncAgentLinks({
       projectDir: project,
       agents: ['claude', 'codex', 'cursor'],
@@ -36,6 +37,8 @@ describe('agent links', () => {
     expect(result.linked.map((l) => `${l.agent}/${l.skill}/${l.mode}`).sort()).toEqual([
       'claude/deploy/symlink',
       'claude/lint/symlink',
+      'codex/deploy/symlink',
+      'codex/lint/symlink',
       'cursor/deploy/symlink',
       'cursor/lint/symlink',
     ]);

@@ -103,5 +103,8 @@ describe('registry resolution', () => {
     expect(tokenFor('http://r/', {}, c)).toBe('stored');
     expect(tokenFor('http://r', { SKILLS_TOKEN: 'env' }, c)).toBe('env');
     expect(tokenFor('http://elsewhere', {}, c)).toBeUndefined();
+    // A scope's own registry never receives SKILLS_TOKEN, only the token stored for it.
+    expect(tokenFor('http://r', { SKILLS_TOKEN: 'env' }, c, true)).toBe('stored');
+    expect(tokenFor('http://elsewhere', { SKILLS_TOKEN: 'env' }, c, true)).toBeUndefined();
   });
 });

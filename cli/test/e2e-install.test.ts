@@ -116,12 +116,11 @@ describe('install, update, verify, uninstall against a real registry', () => {
     expect(await read('.agents/skills/deploy/SKILL.md')).toContain('deploy at 1.2.0');
     expect((await lstat(join(project, '.agents/skills/deploy/scripts/deploy.sh'))).mode & 0o777).toBe(0o755);
     expect(await read('.agents/skills/my-own/SKILL.md')).toBe('my own skill, not from a bundle\n');
-    for (const dir of ['.claude/skills', '.cursor/skills']) {
+    for (const dir of ['.claude/skills', '.codex/skills', '.cursor/skills']) {
       expect(await readlink(join(project, dir, 'deploy'))).toBe('../../.agents/skills/deploy');
       expect(await read(`${dir}/vercel-basics/SKILL.md`)).toContain('vercel-basics at 1.1.0');
       expect(await exists(`${dir}/my-own`)).toBe(false);
     }
-    expect(await exists('.codex')).toBe(false);
     expect((await readdir(join(project, '.agents'))).sort()).toEqual(['skills']);
   });
 

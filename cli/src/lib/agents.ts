@@ -16,19 +16,27 @@ export const AGENTS_SKILLS_DIR = '.agents/skills';
 
 /**
  * The agents the CLI knows, from each one's documentation: Claude Code reads `.claude/skills`;
- * Codex reads `.agents/skills` (so it needs nothing more); Cursor `.cursor/skills`; GitHub
+ * Codex reads `.agents/skills` itself, and CONTRACT.md §1 also promises `.codex/skills`; Cursor `.cursor/skills`; GitHub
  * Copilot `.github/skills`; Gemini CLI `.gemini/skills`; OpenCode `.opencode/skills`; Windsurf
  * `.windsurf/skills`. Cursor, Copilot, Gemini CLI and OpenCode read `.agents/skills` as well.
  */
 export const AGENTS: Readonly<Record<string, AgentInfo>> = Object.freeze({
   claude: { name: 'claude', skillsDir: '.claude/skills', readsAgentsSkills: false },
-  codex: { name: 'codex', skillsDir: AGENTS_SKILLS_DIR, readsAgentsSkills: true },
+  codex: { name: 'codex', skillsDir: '.codex/skills', readsAgentsSkills: true },
   copilot: { name: 'copilot', skillsDir: '.github/skills', readsAgentsSkills: true },
   cursor: { name: 'cursor', skillsDir: '.cursor/skills', readsAgentsSkills: true },
   gemini: { name: 'gemini', skillsDir: '.gemini/skills', readsAgentsSkills: true },
   opencode: { name: 'opencode', skillsDir: '.opencode/skills', readsAgentsSkills: true },
   windsurf: { name: 'windsurf', skillsDir: '.windsurf/skills', readsAgentsSkills: false },
 });
+
+/** The names other installers use for the same agents. */
+const AGENT_ALIASES: Readonly<Record<string, string>> = {
+  'claude-code': 'claude',
+  'github-copilot': 'copilot',
+  'gemini-cli': 'gemini',
+  'openai-codex': 'codex',
+};
 
 /**
  * Parses `--agent a,b` values (repeatable, comma-separated) into sorted known agent names.
@@ -39,7 +47,8 @@ export function parseAgentList(values: readonly string[]): string[] {
   const names = values
     .flatMap((v) => v.split(','))
     .map((s) => s.trim().toLowerCase())
-    .filter(Boolean);
+    .filter(Boolean)
+    .map((s) => AGENT_ALIASES[s] ?? s);
   for (const n of names) {
     if (!Object.hasOwn(AGENTS, n)) {
       throw usageError(

@@ -178,10 +178,13 @@ export function registryForBundle(
 
 /**
  * The token to send to `url`: env SKILLS_TOKEN, else the one `skills login` stored for it.
+ * SKILLS_TOKEN is meant for the main registry: a registry that a scope maps to (`scoped`) only
+ * ever gets the token stored for it, so one registry's token never reaches another.
  * @example tokenFor('http://127.0.0.1:4873', env, config) // 'sk_…' or undefined
  */
-export function tokenFor(url: string, env: Env, config: UserConfig): string | undefined {
-  return env.SKILLS_TOKEN || config.registries[normalizeRegistryUrl(url)]?.token || undefined;
+export function tokenFor(url: string, env: Env, config: UserConfig, scoped = false): string | undefined {
+  const stored = config.registries[normalizeRegistryUrl(url)]?.token;
+  return (scoped ? stored : env.SKILLS_TOKEN || stored) || undefined;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

@@ -50,15 +50,16 @@ export async function openInstallSource(
   const clients = new Map<string, RegistryClient>();
   const verifiers = new Map<string, ReturnType<typeof createSignatureVerifier>>();
   const documents = new Map<string, Promise<BundleDocument>>();
-  const registryOf = (name: string) =>
-    registryForBundle(name, { flag: ctx.global.registry, env: ctx.env, project, config }).url;
+  const locate = (name: string) =>
+    registryForBundle(name, { flag: ctx.global.registry, env: ctx.env, project, config });
+  const registryOf = (name: string) => locate(name).url;
   const clientFor = (name: string): RegistryClient => {
-    const url = registryOf(name);
+    const { url, scoped } = locate(name);
     let client = clients.get(url);
     if (!client) {
       client = createRegistryClient({
         url,
-        token: tokenFor(url, ctx.env, config),
+        token: tokenFor(url, ctx.env, config, scoped),
         onRetry: (r) =>
           ctx.stderr.write(
             `skills: ${r.reason} from ${r.url}; retrying in ${(r.delayMs / 1000).toFixed(1)}s\n`,

@@ -37,13 +37,13 @@ export async function openRegistry(
   const paths = skillsPaths(ctx.env);
   const config = await readConfig(paths);
   const project = await readProjectRegistrySettings(ctx.cwd);
-  const { url } = registryForBundle(opts.bundle ?? '', {
+  const { url, scoped } = registryForBundle(opts.bundle ?? '', {
     flag: ctx.global.registry,
     env: ctx.env,
     project,
     config,
   });
-  const token = tokenFor(url, ctx.env, config);
+  const token = tokenFor(url, ctx.env, config, scoped);
   if (opts.requireToken && !token) {
     throw new SkillsError('UNAUTHORIZED', `not logged in to ${url}`, {
       hint: `run \`skills login --registry ${url}\` or set SKILLS_TOKEN`,
