@@ -29,7 +29,7 @@ export function issuesToProblems(error: z.ZodError, file: string, prefix = ''): 
     const field = [prefix, formatIssuePath(issue.path)].filter(Boolean).join('.');
     return {
       path: field ? `${file}: ${field}` : file,
-      message: issue.message,
+      message: describeIssue(issue),
       severity: 'error' as const,
       code:
         issue.code === 'custom'
@@ -37,6 +37,16 @@ export function issuesToProblems(error: z.ZodError, file: string, prefix = ''): 
           : `INVALID_${issue.code.toUpperCase()}`,
     };
   });
+}
+
+/** A record key that fails its rule says which key and why, not zod's generic "Invalid key in record". */
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_key') {
+    const key = String(issue.path.at(-1) ?? '');
+    const why = issue.issues.map((i) => i.message).join('; ');
+    return `the key "${key}" ${why || 'is not allowed'}`;
+  }
+  return issue.message;
 }
 
 /** Formats a problem as one line: `path: message`. */

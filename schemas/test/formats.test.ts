@@ -111,6 +111,17 @@ describe('skill.json', () => {
   });
 });
 
+test('a bad record key is named with its rule', () => {
+  const found = problems(
+    bundleManifestSchema,
+    { name: 'x', version: '1.0.0', dependencies: { Bad: '^1' } },
+    'skill.json',
+  );
+  expect(found).toEqual([
+    'skill.json: dependencies.Bad: the key "Bad" must be "name" or "@scope/name", each lowercase letters and digits separated by hyphens',
+  ]);
+});
+
 describe('names', () => {
   test('parses scoped and plain names', () => {
     expect(parseBundleName('@acme/deploy')).toEqual({ scope: 'acme', name: 'deploy' });
