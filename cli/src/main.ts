@@ -95,7 +95,10 @@ function suggestCommand(name: string): string {
 }
 
 function helpText(version: string): string {
-  const width = Math.max(...Object.keys(SUMMARIES).map((k) => k.length));
+  const width = Math.max(
+    ...Object.keys(SUMMARIES).map((k) => k.length),
+    ...Object.keys(GLOBAL_OPTIONS).map((k) => k.length + 2),
+  );
   const lines = Object.entries(SUMMARIES).map(([k, v]) => `  ${k.padEnd(width)}  ${v}`);
   const globals = Object.entries(GLOBAL_OPTIONS).map(
     ([k, o]) => `  --${k.padEnd(width - 2)}  ${o.description}`,
