@@ -64,7 +64,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const dataDir = resolve(options.dataDir);
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const log = options.log ?? (() => {});
-  const store = openStore(options.databaseUrl, dataDir);
+  const store = await openStore(options.databaseUrl, dataDir);
   try {
     const blobs = openBlobStore(options.blobStore, dataDir);
     const signer = await loadOrCreateSigner(dataDir);

@@ -80,12 +80,14 @@ test('user add and token create against a data dir; the token is stored hashed',
   ).toBe(2);
 });
 
-test('serve refuses PostgreSQL and S3 URLs with a clear message', async () => {
+test('serve fails clearly on unreachable PostgreSQL and on S3 URLs', async () => {
   const dataDir = await mkdtemp(join(tmpdir(), 'registry-cli-'));
   dirs.push(dataDir);
-  const pg = fakeIo('', { DATABASE_URL: 'postgres://postgres@127.0.0.1/test' });
+  const pg = fakeIo('', { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/test' });
   expect(await main(['serve', '--port', '0', '--data-dir', dataDir], pg.io)).toBe(1);
-  expect(pg.out.stderr).toContain('PostgreSQL support is not built yet');
+  expect(pg.out.stderr).toMatch(
+    /^skills-registry: cannot open PostgreSQL at postgres:\/\/postgres@127\.0\.0\.1:1\/test/,
+  );
   expect(pg.out.stdout).toBe('');
   const s3 = fakeIo();
   expect(

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
@@ -6,10 +7,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import { afterEach, describe, expect, test } from 'vitest';
 import { startServer } from '../src/index.ts';
 import { bundleTarball, bundleTree } from './helpers/bundles.ts';
 
+const pgUrl = /^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? '')
+  ? process.env.DATABASE_URL
+  : undefined;
 const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 const built = existsSync(BIN);
 
@@ -129,11 +134,54 @@ describe('startServer (in-process)', () => {
     });
   });
 
-  test('a PostgreSQL URL is a clear startup error for now', async () => {
+  test('an unreachable PostgreSQL is a clear startup error', async () => {
     await expect(
-      startServer({ port: 0, dataDir: await tempDir(), databaseUrl: 'postgres://u@127.0.0.1/db' }),
-    ).rejects.toThrow(/PostgreSQL support is not built yet/);
+      startServer({ port: 0, dataDir: await tempDir(), databaseUrl: 'postgres://u:secret@127.0.0.1:1/db' }),
+    ).rejects.toThrow(/^cannot open PostgreSQL at postgres:\/\/u:…@127\.0\.0\.1:1\/db/);
   });
+
+  test.skipIf(!pgUrl)(
+    'with DATABASE_URL=postgres://… two servers share metadata, keys and the publish race',
+    async () => {
+      const schema = `registry_server_${randomBytes(6).toString('hex')}`;
+      const admin = new pg.Pool({ connectionString: pgUrl, max: 1 });
+      await admin.query(`CREATE SCHEMA ${schema}`);
+      cleanups.push(async () => {
+        await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+        await admin.end();
+      });
+      const databaseUrl = `${pgUrl}${pgUrl!.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+      const blobStore = `file://${await tempDir()}`;
+      const a = await startServer({
+        port: 0,
+        dataDir: await tempDir(),
+        databaseUrl,
+        blobStore,
+        users: [{ username: 'alice' }],
+      });
+      cleanups.push(() => a.close());
+      const b = await startServer({ port: 0, dataDir: await tempDir(), databaseUrl, blobStore });
+      cleanups.push(() => b.close());
+      expect(a.store.kind).toBe('postgres');
+      const put = (url: string, version: string) =>
+        fetch(`${url}/v1/bundles/shared`, {
+          method: 'PUT',
+          headers: { authorization: `Bearer ${a.tokens.alice}`, 'content-type': 'application/gzip' },
+          body: new Uint8Array(bundleTarball('shared', version)),
+        }).then((r) => r.status);
+      const statuses = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => put(i % 2 ? a.url : b.url, '1.0.0')),
+      );
+      expect(statuses.filter((s) => s === 201)).toHaveLength(1);
+      expect(statuses.filter((s) => s === 409)).toHaveLength(19);
+      const doc = (await (await fetch(`${b.url}/v1/bundles/shared`)).json()) as {
+        versions: Record<string, { tarball: string }>;
+      };
+      expect((await fetch(doc.versions['1.0.0']!.tarball)).status).toBe(200);
+      const keys = (await (await fetch(`${b.url}/v1/keys`)).json()) as { keys: unknown[] };
+      expect(keys.keys).toHaveLength(2);
+    },
+  );
 });
 
 /** Starts `node dist/bin.js serve …` and resolves with its first stdout line. */

@@ -112,7 +112,7 @@ async function withOfflineDeps<T>(
   );
   const { mkdir } = await import('node:fs/promises');
   await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
-  const store = openStore(options.databaseUrl, options.dataDir);
+  const store = await openStore(options.databaseUrl, options.dataDir);
   try {
     return await run(resolveDeps({ store, blobs: createMemoryBlobStore(), signer: createEphemeralSigner() }));
   } finally {

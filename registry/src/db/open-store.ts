@@ -1,23 +1,30 @@
 import { join, resolve } from 'node:path';
+import { createPgStore } from './pg/pg-store.ts';
 import { createSqliteStore } from './sqlite/sqlite-store.ts';
 import type { Store } from './store.ts';
 
 /**
  * The store a `--database-url` value names: unset → SQLite at `DATA_DIR/registry.db`;
- * `sqlite:PATH` / `file:PATH` / `:memory:` → that SQLite database; `postgres://…` → refused
- * until the PostgreSQL adapter exists.
+ * `sqlite:PATH` / `file:PATH` / `:memory:` → that SQLite database; `postgres://…` (or
+ * `postgresql://…`) → PostgreSQL, migrated on open.
+ * @throws Error for any other scheme, or when PostgreSQL cannot be reached.
  */
-export function openStore(url: string | undefined, dataDir: string): Store {
+export async function openStore(url: string | undefined, dataDir: string): Promise<Store> {
   if (!url) return createSqliteStore({ path: join(dataDir, 'registry.db') });
   if (url === ':memory:') return createSqliteStore({ path: ':memory:' });
-  if (/^postgres(ql)?:/.test(url)) {
-    throw new Error(
-      'PostgreSQL support is not built yet: leave DATABASE_URL unset to use SQLite in the data dir',
-    );
+  if (/^postgres(ql)?:\/\//.test(url)) {
+    try {
+      return await createPgStore({ url });
+    } catch (e) {
+      throw new Error(`cannot open PostgreSQL at ${redact(url)}: ${(e as Error).message}`);
+    }
   }
   const m = /^(?:sqlite|file):(?:\/\/)?(.+)$/.exec(url);
   if (m) return createSqliteStore({ path: resolve(m[1]!) });
-  throw new Error(
-    `unsupported database URL (use sqlite:PATH or postgres://…): ${url.replace(/\/\/[^@/]*@/, '//…@')}`,
-  );
+  throw new Error(`unsupported database URL (use sqlite:PATH or postgres://…): ${redact(url)}`);
+}
+
+/** The URL without its password, for messages. */
+function redact(url: string): string {
+  return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:…@');
 }

@@ -1,0 +1,152 @@
+import type { Pool } from 'pg';
+
+/** PostgreSQL migrations, in order; append only. The twin of `../sqlite/migrations.ts`. */
+export const PG_MIGRATIONS: readonly { id: string; sql: string }[] = [
+  {
+    id: '0001_init',
+    sql: `
+CREATE TABLE users (
+  username TEXT PRIMARY KEY,
+  password_hash TEXT,
+  email TEXT,
+  admin BOOLEAN NOT NULL DEFAULT false,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE tokens (
+  id TEXT PRIMARY KEY,
+  username TEXT NOT NULL REFERENCES users(username),
+  hash TEXT NOT NULL UNIQUE,
+  prefix TEXT NOT NULL,
+  scope TEXT NOT NULL CHECK (scope IN ('read', 'publish')),
+  name TEXT,
+  expires_at TEXT,
+  created_at TEXT NOT NULL,
+  last_used_at TEXT,
+  revoked_at TEXT
+);
+CREATE INDEX tokens_username ON tokens(username);
+CREATE TABLE scopes (
+  scope TEXT NOT NULL,
+  username TEXT NOT NULL REFERENCES users(username),
+  added_at TEXT NOT NULL,
+  PRIMARY KEY (scope, username)
+);
+CREATE TABLE bundles (
+  id SERIAL PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  folded TEXT NOT NULL UNIQUE,
+  scope TEXT,
+  description TEXT NOT NULL DEFAULT '',
+  category TEXT,
+  keywords TEXT NOT NULL DEFAULT '[]',
+  close_to TEXT,
+  latest_pinned BOOLEAN NOT NULL DEFAULT false,
+  revision INTEGER NOT NULL DEFAULT 1,
+  downloads BIGINT NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX bundles_downloads ON bundles(downloads DESC);
+CREATE TABLE versions (
+  name TEXT NOT NULL REFERENCES bundles(name),
+  version TEXT NOT NULL,
+  integrity TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  document TEXT NOT NULL,
+  published_by TEXT NOT NULL,
+  published_at TEXT NOT NULL,
+  deprecated TEXT,
+  yanked BOOLEAN NOT NULL DEFAULT false,
+  PRIMARY KEY (name, version)
+);
+CREATE INDEX versions_sha256 ON versions(sha256);
+CREATE TABLE published_versions (
+  name TEXT NOT NULL,
+  version TEXT NOT NULL,
+  integrity TEXT NOT NULL,
+  published_at TEXT NOT NULL,
+  PRIMARY KEY (name, version)
+);
+CREATE TABLE pending_publishes (
+  name TEXT NOT NULL,
+  version TEXT NOT NULL,
+  nonce TEXT NOT NULL,
+  started_at TEXT NOT NULL,
+  PRIMARY KEY (name, version)
+);
+CREATE TABLE dist_tags (
+  name TEXT NOT NULL,
+  tag TEXT NOT NULL,
+  version TEXT NOT NULL,
+  PRIMARY KEY (name, tag),
+  FOREIGN KEY (name, version) REFERENCES versions(name, version)
+);
+CREATE TABLE owners (
+  name TEXT NOT NULL REFERENCES bundles(name),
+  username TEXT NOT NULL REFERENCES users(username),
+  added_at TEXT NOT NULL,
+  PRIMARY KEY (name, username)
+);
+CREATE TABLE audit_log (
+  id SERIAL PRIMARY KEY,
+  at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  target TEXT NOT NULL,
+  detail TEXT,
+  ip TEXT,
+  request_id TEXT
+);
+CREATE INDEX audit_log_target ON audit_log(target);
+CREATE TABLE rate_limits (
+  key TEXT PRIMARY KEY,
+  tokens DOUBLE PRECISION NOT NULL,
+  updated_ms BIGINT NOT NULL
+);
+CREATE TABLE signing_keys (
+  keyid TEXT PRIMARY KEY,
+  public_key TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE search (
+  bundle_id INTEGER PRIMARY KEY REFERENCES bundles(id),
+  document TSVECTOR NOT NULL
+);
+CREATE INDEX search_document ON search USING GIN (document);
+`,
+  },
+];
+
+/** Serialises migrations across processes (an advisory lock, per schema). */
+const LOCK = `hashtext(current_schema() || ':skills-registry-migrations')`;
+
+/** Applies the migrations not yet recorded, each in a transaction, one process at a time. */
+export async function applyPgMigrations(pool: Pool, now: () => string): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query(`SELECT pg_advisory_lock(${LOCK})`);
+    try {
+      await client.query(
+        'CREATE TABLE IF NOT EXISTS migrations (id TEXT PRIMARY KEY, applied_at TEXT NOT NULL)',
+      );
+      for (const m of PG_MIGRATIONS) {
+        const done = await client.query('SELECT 1 FROM migrations WHERE id = $1', [m.id]);
+        if (done.rowCount) continue;
+        await client.query('BEGIN');
+        try {
+          await client.query(m.sql);
+          await client.query('INSERT INTO migrations (id, applied_at) VALUES ($1, $2)', [m.id, now()]);
+          await client.query('COMMIT');
+        } catch (e) {
+          await client.query('ROLLBACK');
+          throw e;
+        }
+      }
+    } finally {
+      await client.query(`SELECT pg_advisory_unlock(${LOCK})`);
+    }
+  } finally {
+    client.release();
+  }
+}

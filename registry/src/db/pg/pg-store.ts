@@ -1,0 +1,41 @@
+import type { Store } from '../store.ts';
+import { pgBundleReads } from './bundles-read.ts';
+import { openPg } from './connection.ts';
+import { pgCounters } from './counters.ts';
+import { pgLifecycle } from './lifecycle.ts';
+import { pgPublish } from './publish.ts';
+import { pgSearch } from './search.ts';
+import { pgUsers } from './users.ts';
+
+/**
+ * The PostgreSQL adapter of the metadata store (drizzle over node-postgres). Any number of
+ * registry processes may share one database: bundle writes take one advisory transaction lock,
+ * the way SQLite serialises its writers, and the unique keys stay the final arbiters.
+ * `schema` puts the tables in their own schema (created if missing): tests use it.
+ * @example const store = await createPgStore({ url: 'postgres://postgres@127.0.0.1:5432/registry' })
+ */
+export async function createPgStore(options: {
+  url: string;
+  schema?: string;
+  maxConnections?: number;
+}): Promise<Store> {
+  const { pool, db } = await openPg({
+    url: options.url,
+    ...(options.schema ? { schema: options.schema } : {}),
+    ...(options.maxConnections ? { max: options.maxConnections } : {}),
+  });
+  let closed: Promise<void> | undefined;
+  return {
+    kind: 'postgres',
+    ...pgUsers(db),
+    ...pgBundleReads(db),
+    ...pgPublish(db),
+    ...pgLifecycle(db),
+    ...pgSearch(db),
+    ...pgCounters(db),
+    close() {
+      closed ??= pool.end();
+      return closed;
+    },
+  };
+}

@@ -1,0 +1,74 @@
+import { type SQL, sql } from 'drizzle-orm';
+import type { SearchMatch } from '../../domain/search-query.ts';
+import type { SearchHit, Store } from '../store.ts';
+import type { Db } from './connection.ts';
+
+/** How much popularity lifts relevance: score = relevance × (1 + k·ln(1 + downloads)). */
+const POPULARITY = 0.1;
+
+interface Row extends Record<string, unknown> {
+  name: string;
+  version: string;
+  description: string;
+  category: string | null;
+  keywords: string;
+  downloads: number;
+  score: number;
+}
+
+/**
+ * Search over the weighted tsvector rows (name A, keywords B, description C, skills D), ranked
+ * by ts_rank times the popularity lift: the PostgreSQL twin of the FTS5 search.
+ */
+export function pgSearch(db: Db): Pick<Store, 'search'> {
+  return {
+    async search({ match, category, limit, offset }) {
+      const query = match ? tsQuery(match) : undefined;
+      if (match && query === undefined) return { total: 0, hits: [] };
+      const latest = sql`JOIN dist_tags t ON t.name = b.name AND t.tag = 'latest'`;
+      const byCategory = category ? sql`AND b.category = ${category}` : sql``;
+      const columns = sql`b.name, t.version, b.description, b.category, b.keywords, b.downloads::float8 AS downloads`;
+      let count: SQL;
+      let page: SQL;
+      if (query !== undefined) {
+        const from = sql`FROM search s JOIN bundles b ON b.id = s.bundle_id ${latest}, to_tsquery('simple', ${query}) q
+          WHERE s.document @@ q ${byCategory}`;
+        count = sql`SELECT count(*)::int AS n ${from}`;
+        page = sql`SELECT ${columns}, (ts_rank(s.document, q) * (1 + ${POPULARITY} * ln(1 + b.downloads::float8)))::float8 AS score
+          ${from} ORDER BY score DESC, b.downloads DESC, b.name ASC LIMIT ${limit} OFFSET ${offset}`;
+      } else {
+        const from = sql`FROM bundles b ${latest} WHERE true ${byCategory}`;
+        count = sql`SELECT count(*)::int AS n ${from}`;
+        page = sql`SELECT ${columns}, ln(1 + b.downloads::float8) AS score
+          ${from} ORDER BY b.downloads DESC, b.name ASC LIMIT ${limit} OFFSET ${offset}`;
+      }
+      const total = ((await db.execute<{ n: number }>(count)).rows[0]?.n ?? 0) as number;
+      if (total <= offset) return { total, hits: [] };
+      const rows = (await db.execute<Row>(page)).rows;
+      return { total, hits: rows.map(toHit) };
+    },
+  };
+}
+
+/**
+ * A to_tsquery text from search terms: each word single-quoted (words hold only letters and
+ * digits, so nothing is syntax), the last a prefix; undefined when no word is left.
+ * @example tsQuery({ terms: ['deploy', 'verc'], every: true }) // "'deploy' & 'verc':*"
+ */
+export function tsQuery(match: SearchMatch): string | undefined {
+  const words = match.terms.flatMap((t) => t.toLowerCase().split(/[^\p{L}\p{N}]+/u)).filter(Boolean);
+  if (words.length === 0) return undefined;
+  return words.map((w, i) => `'${w}'${i === words.length - 1 ? ':*' : ''}`).join(match.every ? ' & ' : ' | ');
+}
+
+function toHit(r: Row): SearchHit {
+  return {
+    name: r.name,
+    version: r.version,
+    description: r.description,
+    category: r.category,
+    keywords: JSON.parse(r.keywords) as string[],
+    downloads: Number(r.downloads),
+    score: Math.round(Number(r.score) * 1e6) / 1e6,
+  };
+}
