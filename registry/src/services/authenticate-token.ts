@@ -3,6 +3,8 @@ import type { Deps } from '../deps.ts';
 import type { Actor } from '../domain/caller.ts';
 import { RegistryError } from '../errors.ts';
 
+const TOUCH_EVERY_MS = 60_000;
+
 /**
  * Resolves a bearer token to its actor.
  * @throws RegistryError UNAUTHORIZED for an unknown, malformed, revoked or expired token.
@@ -23,6 +25,9 @@ export async function authenticateToken({
   const now = deps.now();
   if (found.expiresAt && found.expiresAt <= now)
     throw new RegistryError('UNAUTHORIZED', 'the token has expired');
-  await deps.store.touchToken(found.id, now);
+  // Writing on every request would make reads contend for the write lock: once a minute is enough.
+  if (!found.lastUsedAt || Date.parse(now) - Date.parse(found.lastUsedAt) > TOUCH_EVERY_MS) {
+    await deps.store.touchToken(found.id, now);
+  }
   return { username: found.username, admin: found.admin, scope: found.scope, tokenId: found.id };
 }

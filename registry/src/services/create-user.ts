@@ -34,3 +34,8 @@ export async function createUser({ deps, input }: { deps: Deps; input: CreateUse
   if (outcome === 'exists')
     throw new RegistryError('USER_EXISTS', `the username "${input.username}" is taken`);
 }
+
+/** For callers that only need the user to exist (another process may have just made it). */
+export function ignoreUserExists(e: unknown): void {
+  if (!(e instanceof RegistryError && e.code === 'USER_EXISTS')) throw e;
+}

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { inspectBundle, packDirectory } from '@skills/archive';
 import type { Deps } from '../deps.ts';
 import type { Actor } from '../domain/caller.ts';
-import { createUser } from './create-user.ts';
+import { createUser, ignoreUserExists } from './create-user.ts';
 import { publishBundle } from './publish-bundle.ts';
 
 /** The user that owns seeded bundles; it has no password, and sign-up cannot take its name. */

@@ -1,7 +1,7 @@
 import type { TokenScope } from '@skills/schemas';
 import { generateToken, hashToken, TOKEN_PATTERN } from '../auth/tokens.ts';
 import type { Deps } from '../deps.ts';
-import { createUser } from './create-user.ts';
+import { createUser, ignoreUserExists } from './create-user.ts';
 
 /** A user made at start: for tests and demos. */
 export interface TestUser {
@@ -33,7 +33,7 @@ export async function seedUsers({
       await createUser({
         deps,
         input: { username: u.username, password: u.password ?? null, admin: u.admin ?? false, ...SYSTEM },
-      });
+      }).catch(ignoreUserExists);
     }
     if (u.token !== undefined && !TOKEN_PATTERN.test(u.token)) {
       throw new Error(`the token of ${u.username} must look like sk_ followed by 43 base64url characters`);
