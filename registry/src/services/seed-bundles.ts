@@ -36,7 +36,7 @@ export async function seedBundles({
         actor: 'system',
         request: { ip: null, requestId: null },
       },
-    });
+    }).catch(ignoreUserExists);
   }
   const actor: Actor = { username: SYSTEM_USER, admin: true, scope: 'publish', tokenId: null };
   const published: string[] = [];
