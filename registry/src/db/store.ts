@@ -4,8 +4,8 @@ import type { StoredVersion } from '../domain/version-document.ts';
 
 /**
  * The metadata store port. Every method is one unit of work: the writes it makes happen in one
- * transaction, so a refusal or a crash leaves nothing half-done. Adapters (SQLite today, a
- * PostgreSQL one later) are factories returning this interface; `test/store-contract.ts` is the
+ * transaction, so a refusal or a crash leaves nothing half-done. Adapters (`sqlite/`, `pg/`)
+ * are factories returning this interface; `test/store-contract.ts` is the
  * behaviour every adapter must show. Timestamps are ISO-8601 strings; the caller supplies them,
  * so no adapter reads the clock.
  */

@@ -3,7 +3,7 @@ import { pickLatest } from '../../domain/latest.ts';
 import type { Store } from '../store.ts';
 import { writeAudit } from './audit.ts';
 import { readOwners } from './bundles-read.ts';
-import type { Db } from './connection.ts';
+import type { Db, Q } from './connection.ts';
 import { scopeOwners } from './publish.ts';
 import { bundles, distTags, owners, scopes, users, versions } from './schema.ts';
 import { setTag, syncBundle, touchBundle } from './sync-bundle.ts';
@@ -168,6 +168,6 @@ export function sqliteLifecycle(db: Db): LifecycleMethods {
   };
 }
 
-function userExists(q: Db | Parameters<Parameters<Db['transaction']>[0]>[0], username: string): boolean {
+function userExists(q: Q, username: string): boolean {
   return q.select({ u: users.username }).from(users).where(eq(users.username, username)).get() !== undefined;
 }
