@@ -103,10 +103,24 @@ describe('registry client', () => {
     const err = await caught(client.getBundle('deploy-vercl'));
     expect(err.code).toBe('NOT_FOUND');
     expect(err.hint).toBe('did you mean deploy-vercel?');
-    expect(requests.map((r) => r.url)).toEqual([
+    expect(requests.map((r) => r.url).sort()).toEqual([
       '/v1/bundles/deploy-vercl',
-      '/v1/search?q=deploy-vercl&limit=5',
+      '/v1/search?q=de&limit=20',
+      '/v1/search?q=deploy-vercl&limit=20',
     ]);
+  });
+
+  it('suggests the closest name by edit distance when search by the typo finds nothing', async () => {
+    const hit = (name: string) => ({ name, version: '1.0.0', description: '', downloads: 1, score: 1 });
+    const { client } = await serve((req) => {
+      if (req.url.startsWith('/v1/search?q=ev&')) {
+        return { status: 200, body: { total: 2, results: [hit('everything-else'), hit('evil')] } };
+      }
+      if (req.url.startsWith('/v1/search')) return { status: 200, body: { total: 0, results: [] } };
+      return { status: 404, body: envelope('NOT_FOUND', 'no such bundle') };
+    });
+    const err = await caught(client.getBundle('evl'));
+    expect(err.hint).toBe('did you mean evil?');
   });
 
   it('maps error envelopes to SkillsError with the registry code and message', async () => {

@@ -6,6 +6,7 @@ import {
   type KeysDocument,
   keysDocumentSchema,
   type PublishResult,
+  parseBundleName,
   publishResultSchema,
   type SearchResponse,
   searchResponseSchema,
@@ -20,6 +21,7 @@ import { SkillsError } from './errors.ts';
 import { type HttpRequest, type HttpResponse, type RetryInfo, safeUrl, sendWithRetries } from './http.ts';
 import { parseDocument, validateName } from './registry-documents.ts';
 import { errorFromResponse } from './registry-errors.ts';
+import { editDistance } from './typosquat.ts';
 
 export interface RegistryClientOptions {
   /** Registry base URL, e.g. `http://127.0.0.1:4873`. */
@@ -144,10 +146,28 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
   const ownersOf = (res: HttpResponse) => parseDocument(res, 'owners', isOwners).owners;
   const versionOf = (res: HttpResponse) => parseDocument(res, 'version document', versionDocumentSchema);
 
+  /**
+   * A published name close to a mistyped one: the closest by edit distance among what search
+   * finds for the name and for its first letters (so `evl` finds `evil`), else search's best hit.
+   */
+  async function closestName(c: RegistryClient, name: string): Promise<string | undefined> {
+    const short = (parseBundleName(name)?.name ?? name).slice(0, 2);
+    const [byName, byPrefix] = await Promise.all(
+      [name, short].map((q) => c.search({ q, limit: 20 }).catch(() => undefined)),
+    );
+    const names = [...(byName?.results ?? []), ...(byPrefix?.results ?? [])].map((r) => r.name);
+    const ranked = names
+      .filter((n) => n !== name)
+      .map((n) => ({ n, d: editDistance(n, name, 4) }))
+      .sort((a, b) => a.d - b.d);
+    const best = ranked[0];
+    if (best && best.d <= Math.max(2, Math.floor(name.length / 4))) return best.n;
+    return byName?.results.find((r) => r.name !== name)?.name;
+  }
+
   async function notFoundHint(err: unknown, name: string): Promise<never> {
     if (err instanceof SkillsError && err.code === 'NOT_FOUND') {
-      const close = await client.search({ q: name, limit: 5 }).catch(() => undefined);
-      const other = close?.results.find((r) => r.name !== name)?.name;
+      const other = await closestName(client, name);
       throw new SkillsError('NOT_FOUND', `bundle "${name}" not found in ${base}`, {
         hint: other ? `did you mean ${other}?` : '`skills search WORDS` lists what the registry has',
         details: err.details,
