@@ -253,8 +253,18 @@ describe('install, update, verify, uninstall against a real registry', () => {
     expect(JSON.parse(await read('skills-lock.json')).bundles['docs-site'].version).toBe('1.0.0');
   });
 
-  it('updates within ranges, showing what widens, with --yes implied off a terminal', async () => {
-    const r = await cli(['update', '--force', '--json']);
+  it('off a terminal, refuses a widening update without an explicit --yes and writes nothing', async () => {
+    const lockBefore = await read('skills-lock.json');
+    const r = await cli(['update', '--force']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('asks for more: exec mkdocs');
+    expect(r.stderr).toMatch(/^ERR_SKILLS_CAPABILITIES_WIDENED: docs-site would ask for more than before/m);
+    expect(r.stderr).toContain('skills update --yes');
+    expect(await read('skills-lock.json')).toBe(lockBefore);
+  });
+
+  it('updates within ranges with --yes, showing what widens', async () => {
+    const r = await cli(['update', '--force', '--json', '--yes']);
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.changes).toEqual([

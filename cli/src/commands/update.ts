@@ -51,8 +51,18 @@ export const command: Command = {
         updates = describeUpdates(plan);
         for (const u of updates) ctx.stderr.write(`${describe(u)}\n`);
         const wider = updates.filter(widens);
-        if (wider.length === 0 || ctx.global.yes) return true;
-        return ctx.confirm(`${wider.map((u) => u.name).join(', ')} ask for more than before. Update?`);
+        if (wider.length === 0 || ctx.global.yesGiven) return true;
+        const names = wider.map((u) => u.name).join(', ');
+        if (!ctx.interactive) {
+          throw new SkillsError(
+            'CAPABILITIES_WIDENED',
+            `${names} would ask for more than before; nothing was changed`,
+            {
+              hint: 'read what they ask for above, then run `skills update --yes` to accept it',
+            },
+          );
+        }
+        return ctx.confirm(`${names} ask for more than before. Update?`);
       },
     });
     const result = installResult(outcome, { frozen: false, projectDir });

@@ -56,6 +56,7 @@ export function parseCommandLine(
       json: values.json === true,
       debug: values.debug === true,
       yes: values.yes === true,
+      yesGiven: values.yes === true,
       help: values.help === true,
       version: values.version === true,
     },

@@ -6,6 +6,11 @@ export interface GlobalOptions {
   json: boolean;
   debug: boolean;
   yes: boolean;
+  /**
+   * `--yes` was typed. `yes` is also true whenever nobody can be asked (CONTRACT: implied when
+   * stdin is not a TTY); a change that widens what a skill may do needs this explicit one.
+   */
+  yesGiven: boolean;
 }
 
 /**
