@@ -1,0 +1,36 @@
+/**
+ * `@skills/runtime`: loads installed skills into agent sessions over any OpenAI-compatible
+ * endpoint (Chat Completions or Responses), and runs pipelines of skills. Imports no registry
+ * code; the caller hands it an `openai` client.
+ */
+export { buildCatalog, type Catalog, DEFAULT_CATALOG_BUDGET } from './catalog.ts';
+export { RuntimeError, type RuntimeErrorCode } from './errors.ts';
+export { finishStepTool, type StepReport } from './finish-step-tool.ts';
+export { loadPipelineFile, validatePipeline } from './load-pipeline.ts';
+export {
+  findSkills,
+  type LoadSkillsOptions,
+  loadSkills,
+  readSkillBody,
+  type SkippedSkill,
+} from './load-skills.ts';
+export { orderSteps, resolveInputs, substitute } from './pipeline-plan.ts';
+export {
+  type PipelineEvent,
+  type PipelineResult,
+  type RunPipelineOptions,
+  runPipeline,
+  type StepResult,
+} from './run-pipeline.ts';
+export { type RunScriptOptions, runSkillScript, type ScriptResult } from './run-script.ts';
+export { createSession, type Session, type SessionOptions } from './session.ts';
+export { confinedPath, listSkillFiles, MAX_READ_BYTES, readSkillFile } from './skill-files.ts';
+export {
+  executeToolCall,
+  type ToolCall,
+  type ToolOutcome,
+  type ToolParameters,
+  type ToolSpec,
+} from './tool-spec.ts';
+export type { ModelClient, ModelTurn } from './transport.ts';
+export type { LoadedSkill, ModelApi, Permissions, SessionEvent, Usage } from './types.ts';

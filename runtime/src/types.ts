@@ -1,0 +1,38 @@
+import type { Permissions } from '@skills/schemas';
+
+export type { Permissions };
+
+/** The two OpenAI-compatible wire APIs a session can speak. */
+export type ModelApi = 'chat' | 'responses';
+
+/** One installed skill as the runtime knows it before activation: its body is read on activation. */
+export interface LoadedSkill {
+  name: string;
+  description: string;
+  /** The skill's folder (absolute). */
+  dir: string;
+  /** `<dir>/SKILL.md` (absolute). */
+  skillMdPath: string;
+  /** The frontmatter's `allowed-tools`, split on spaces. */
+  allowedTools?: string[];
+  /** Environment variable names the bundle declares in `skill.json` capabilities (single-skill bundles). */
+  env?: string[];
+  /** What was lenient about loading it: a name/folder mismatch, unknown keys, and the like. */
+  diagnostics: string[];
+}
+
+/** Token counts summed over a session's requests, when the server reports them. */
+export interface Usage {
+  inputTokens: number;
+  outputTokens: number;
+}
+
+/** What a session streams while it runs. */
+export type SessionEvent =
+  | { type: 'text'; text: string }
+  | { type: 'tool_call'; name: string; arguments: string }
+  | { type: 'tool_result'; name: string; ok: boolean; summary: string }
+  | { type: 'skill_activated'; name: string }
+  | { type: 'warning'; message: string }
+  /** The last event of a run: the final text, and why it ended (an answer, a stopping tool such as finish_step, or maxTurns). */
+  | { type: 'done'; text: string; usage?: Usage; reason: 'answer' | 'tool' | 'max_turns' };

@@ -1,0 +1,50 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { findSkills, loadSkills, readSkillBody } from '../src/index.ts';
+import { makeProject, skillMd } from './helpers/project.ts';
+
+describe('loadSkills', () => {
+  it('finds the skills in .agents/skills, leniently, and reads the body only when asked', async () => {
+    const cwd = await makeProject({
+      '.agents/skills/pdf/SKILL.md': skillMd('pdf', 'Fill PDF forms.', 'Use pdftk.\n'),
+      '.agents/skills/lint/SKILL.md': `---\nname: linter\ndescription: Lint code.\nallowed-tools: Bash Read\ncontext: fork\n---\nbody`,
+      '.agents/skills/lint/skill.json': JSON.stringify({
+        name: 'lint',
+        version: '1.0.0',
+        capabilities: { env: ['LINT_TOKEN'] },
+      }),
+      '.agents/skills/nodesc/SKILL.md': '---\nname: nodesc\n---\nbody',
+      '.agents/skills/badyaml/SKILL.md': '---\nname: [oops\ndescription: x\n---\n',
+      '.agents/skills/not-a-skill/README.md': 'hello',
+    });
+    const { skills, skipped } = await findSkills({ cwd });
+    expect(skills.map((s) => s.name)).toEqual(['linter', 'pdf']);
+    const linter = skills[0]!;
+    expect(linter.dir).toBe(join(cwd, '.agents/skills/lint'));
+    expect(linter.allowedTools).toEqual(['Bash', 'Read']);
+    expect(linter.env).toEqual(['LINT_TOKEN']);
+    expect(linter.diagnostics.join('\n')).toMatch(/name "linter" differs from its folder "lint"/);
+    expect(linter.diagnostics.join('\n')).toMatch(/"context" is not a key/);
+    expect(skills[1]!.diagnostics).toEqual([]);
+    expect(skipped.map((s) => s.dir.split('/').pop())).toEqual(['badyaml', 'nodesc']);
+    expect(skipped[1]!.reason).toMatch(/no description/);
+    expect(await readSkillBody(skills[1]!)).toBe('Use pdftk.');
+  });
+
+  it('deduplicates by name: the project wins over the home folder', async () => {
+    const home = await makeProject({
+      '.agents/skills/pdf/SKILL.md': skillMd('pdf', 'Home pdf.'),
+      '.agents/skills/notes/SKILL.md': skillMd('notes', 'Home notes.'),
+    });
+    const cwd = await makeProject({ '.agents/skills/pdf/SKILL.md': skillMd('pdf', 'Project pdf.') });
+    const skills = await loadSkills({ cwd, home });
+    expect(skills.map((s) => [s.name, s.description])).toEqual([
+      ['pdf', 'Project pdf.'],
+      ['notes', 'Home notes.'],
+    ]);
+  });
+
+  it('is empty, not an error, without .agents/skills', async () => {
+    expect(await loadSkills({ cwd: await makeProject() })).toEqual([]);
+  });
+});
