@@ -173,7 +173,9 @@ export function responsesStream(opts: { text?: string; calls?: ScriptedCall[] })
       });
     }
   }
-  output.forEach((item, output_index) => sse.push({ type: 'response.output_item.done', output_index, item }));
+  output.forEach((item, output_index) => {
+    sse.push({ type: 'response.output_item.done', output_index, item });
+  });
   sse.push({
     type: 'response.completed',
     response: { id: 'resp_1', status: 'completed', output, usage: { input_tokens: 7, output_tokens: 3 } },
