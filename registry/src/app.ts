@@ -10,6 +10,7 @@ import { distTagRoutes } from './routes/dist-tags.ts';
 import { healthRoutes } from './routes/health.ts';
 import { keyRoutes } from './routes/keys.ts';
 import { lifecycleRoutes } from './routes/lifecycle.ts';
+import { metricsRoutes } from './routes/metrics.ts';
 import { ownerRoutes } from './routes/owners.ts';
 import { searchRoutes } from './routes/search.ts';
 import { tokenRoutes } from './routes/tokens.ts';
@@ -39,6 +40,7 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
   bundleRoutes(app);
   searchRoutes(app);
   keyRoutes(app);
+  metricsRoutes(app);
   app.route('/', createWebRoutes({ store: deps.store, blobs: deps.blobs, log: deps.log }));
   return app;
 }

@@ -2,6 +2,7 @@ import { type ArchiveLimits, DEFAULT_LIMITS } from '@skills/archive';
 import { DEFAULT_PASSWORD_COST, type PasswordCost } from './auth/password.ts';
 import type { Store } from './db/store.ts';
 import type { DownloadCounter } from './downloads.ts';
+import { createRegistryMetrics, type RegistryMetrics } from './metrics/registry-metrics.ts';
 import type { Signer } from './signing/signer.ts';
 import type { BlobStore } from './storage/blob-store.ts';
 import { createTarballCache, type TarballCache } from './tarball-cache.ts';
@@ -38,6 +39,8 @@ export interface AppDeps {
   downloads?: DownloadCounter;
   clock?: () => Date;
   log?: (entry: LogEntry) => void;
+  /** Request, publish, error and download counts served at `/metrics`; default: a fresh set. */
+  metrics?: RegistryMetrics;
   /** Origin used in tarball URLs; default: the request's origin. */
   publicUrl?: string;
   /** Whether `POST /v1/users` is open. Default true. */
@@ -77,6 +80,7 @@ export function resolveDeps(deps: AppDeps): Deps {
     clock,
     now: () => clock().toISOString(),
     log: deps.log ?? (() => {}),
+    metrics: deps.metrics ?? createRegistryMetrics(),
     publicUrl: deps.publicUrl?.replace(/\/+$/, ''),
     signup: deps.signup ?? true,
     rateLimits: deps.rateLimits === false ? false : { ...DEFAULT_RATE_LIMITS, ...deps.rateLimits },

@@ -9,6 +9,7 @@ import { openStore } from './db/open-store.ts';
 import type { Store } from './db/store.ts';
 import { type AppDeps, type LogEntry, type RateLimitRules, resolveDeps } from './deps.ts';
 import { createBatchedDownloads } from './downloads.ts';
+import { createRegistryMetrics } from './metrics/registry-metrics.ts';
 import { seedBundles } from './services/seed-bundles.ts';
 import { seedUsers, type TestUser } from './services/seed-users.ts';
 import { loadOrCreateSigner } from './signing/signer.ts';
@@ -83,6 +84,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       signer,
       downloads,
       log,
+      metrics: createRegistryMetrics(),
       ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
       ...(options.signup !== undefined ? { signup: options.signup } : {}),
       ...(options.rateLimits !== undefined ? { rateLimits: options.rateLimits } : {}),

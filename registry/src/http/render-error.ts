@@ -7,12 +7,13 @@ import type { AppEnv } from './env.ts';
 
 /**
  * The one renderer of errors: every failure, from a route, a validator or hono itself, becomes
- * the envelope of `errorEnvelopeSchema`. Anything that is not a RegistryError is a bug: it is
- * logged with its stack and answered with a bare 500 INTERNAL.
+ * the envelope of `errorEnvelopeSchema`, and is counted by code in the metrics. Anything that is
+ * not a RegistryError is a bug: it is logged with its stack and answered with a bare 500 INTERNAL.
  */
 export function renderError(c: Context<AppEnv>, err: unknown): Response {
   const e = toRegistryError(err);
   const requestId = c.get('requestId') ?? 'unknown';
+  c.get('deps')?.metrics.error(e.code);
   if (e.code === 'INTERNAL') {
     c.get('deps')?.log({
       level: 'error',

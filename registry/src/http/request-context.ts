@@ -2,14 +2,18 @@ import { randomUUID } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import type { Deps } from '../deps.ts';
 import type { AppEnv } from './env.ts';
+import { createRouteLabeler } from './route-template.ts';
 
 const INCOMING_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
 /**
  * First middleware: gives the request an id (a sane incoming `X-Request-Id` is kept), makes the
- * deps reachable, sets `X-Request-Id` and `nosniff` on the answer, and logs one JSON line.
+ * deps reachable, sets `X-Request-Id` and `nosniff` on the answer, counts the request in the
+ * metrics and logs one JSON line: `{requestId, method, route, path, status, ms}`. `route` is the
+ * matched pattern (`/v1/bundles/:name`), `unmatched` for a 404 no route answered.
  */
 export function requestContext(deps: Deps): MiddlewareHandler<AppEnv> {
+  const routeOf = createRouteLabeler();
   return async (c, next) => {
     const incoming = c.req.header('x-request-id');
     const requestId = incoming && INCOMING_ID.test(incoming) ? incoming : randomUUID();
@@ -17,16 +21,21 @@ export function requestContext(deps: Deps): MiddlewareHandler<AppEnv> {
     c.set('deps', deps);
     const start = performance.now();
     await next();
+    const ms = performance.now() - start;
     c.header('X-Request-Id', requestId);
     c.header('X-Content-Type-Options', 'nosniff');
+    const route = routeOf(c);
+    const status = c.res.status;
+    deps.metrics.request(c.req.method, route, status, ms / 1000);
     deps.log({
       level: 'info',
       msg: 'request',
       requestId,
       method: c.req.method,
+      route,
       path: c.req.path.slice(0, 512),
-      status: c.res.status,
-      ms: Math.round((performance.now() - start) * 10) / 10,
+      status,
+      ms: Math.round(ms * 10) / 10,
     });
   };
 }

@@ -1,4 +1,5 @@
-import type { Hono } from 'hono';
+import type { PublishResult } from '@skills/schemas';
+import type { Context, Hono } from 'hono';
 import { RegistryError } from '../errors.ts';
 import { requestInfo, requireActor } from '../http/auth.ts';
 import { readBody } from '../http/body.ts';
@@ -53,21 +54,33 @@ export function bundleRoutes(app: Hono<AppEnv>): void {
     return c.body(result.bytes as Uint8Array<ArrayBuffer>, 200);
   });
 
+  // Every attempt counts in skills_publishes_total: ok for the 201, refused for any error answer.
   app.on('PUT', bundlePaths(), async (c) => {
-    const deps = c.get('deps');
-    const name = bundleName(c);
-    const actor = await requireActor(c, { scope: 'publish' });
-    const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-    if (!TARBALL_TYPES.includes(type)) {
-      throw new RegistryError('UNSUPPORTED_MEDIA_TYPE', 'send the .tgz with content-type: application/gzip');
+    const { metrics } = c.get('deps');
+    try {
+      const result = await publish(c);
+      metrics.publish('ok');
+      return c.json(result, 201);
+    } catch (error) {
+      metrics.publish('refused');
+      throw error;
     }
-    await takeRateLimit({ deps, input: { kind: 'publish', who: `~${actor.username}` } });
-    const body = await readBody(c, deps.archiveLimits.maxCompressedBytes);
-    const tag = c.req.query('tag');
-    const result = await publishBundle({
-      deps,
-      input: { name, body, actor, request: requestInfo(c), ...(tag !== undefined ? { tag } : {}) },
-    });
-    return c.json(result, 201);
+  });
+}
+
+async function publish(c: Context<AppEnv>): Promise<PublishResult> {
+  const deps = c.get('deps');
+  const name = bundleName(c);
+  const actor = await requireActor(c, { scope: 'publish' });
+  const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  if (!TARBALL_TYPES.includes(type)) {
+    throw new RegistryError('UNSUPPORTED_MEDIA_TYPE', 'send the .tgz with content-type: application/gzip');
+  }
+  await takeRateLimit({ deps, input: { kind: 'publish', who: `~${actor.username}` } });
+  const body = await readBody(c, deps.archiveLimits.maxCompressedBytes);
+  const tag = c.req.query('tag');
+  return publishBundle({
+    deps,
+    input: { name, body, actor, request: requestInfo(c), ...(tag !== undefined ? { tag } : {}) },
   });
 }

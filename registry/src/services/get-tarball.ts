@@ -37,5 +37,6 @@ export async function getTarball({
   const etag = `"${tarball.integrity}"`;
   if (matchesEtag(input.ifNoneMatch, etag)) return { etag, notModified: true };
   deps.downloads.count(input.name);
+  deps.metrics.download();
   return { etag, notModified: false, bytes: tarball.bytes };
 }
