@@ -25,7 +25,7 @@ export async function main(opts: MainOptions): Promise<number> {
   const { argv, stdout, stderr, env } = opts;
   const debug = argv.includes('--debug');
   const json = argv.includes('--json');
-  const secrets = [env.SKILLS_TOKEN ?? ''].filter(Boolean);
+  const secrets = [env.SKILLS_TOKEN ?? '', env.OPENAI_API_KEY ?? ''].filter(Boolean);
   try {
     const name = findCommandName(argv);
     const resolved = name ? (ALIASES[name] ?? name) : undefined;

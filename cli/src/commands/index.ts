@@ -30,6 +30,7 @@ export const COMMANDS: Record<string, Loader> = {
   unyank: () => import('./unyank.ts'),
   owner: () => import('./owner.ts'),
   trust: () => import('./trust.ts'),
+  run: () => import('./run.ts'),
 };
 
 /** Other spellings people type, as npm accepts them. */
@@ -73,4 +74,5 @@ export const SUMMARIES: Record<string, string> = {
   unyank: 'undo a yank',
   owner: 'add, remove and list owners',
   trust: "pin the registry's signing keys (after a key rotation)",
+  run: 'run a pipeline of skills with an OpenAI-compatible model',
 };
