@@ -1,4 +1,8 @@
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { findPipelineFile } from '../src/lib/pipeline-source.ts';
+import { integrityHex } from '../src/lib/store-index.ts';
 import { makeTempDir, skillMd, writeTree } from './helpers/fs.ts';
 import { runCli } from './helpers/run-cli.ts';
 import { type RecordedRequest, startScriptedServer } from './helpers/scripted-server.ts';
@@ -177,6 +181,58 @@ describe('skills run', () => {
       expect(srv.requests).toHaveLength(0);
     } finally {
       await srv.close();
+      await cleanup();
+    }
+  });
+});
+
+describe('findPipelineFile', () => {
+  it('looks in the project, then in the locked bundles in the store, then in installed skill roots', async () => {
+    const { dir, cleanup } = await makeTempDir('find-');
+    try {
+      const integrity = `sha512-${createHash('sha512').update('bundle').digest('base64')}`;
+      const entry = `cache/skills/store/${integrityHex(integrity)}`;
+      const locked = { version: '1.0.0', resolved: 'http://r/t.tgz', integrity, skills: ['a', 'b'] };
+      const index = {
+        storeIndexVersion: 1,
+        name: 'multi',
+        version: '1.0.0',
+        integrity,
+        skills: [],
+        files: [],
+      };
+      await writeTree(dir, {
+        'p/skills-lock.json': JSON.stringify({ lockfileVersion: 1, bundles: { multi: locked } }),
+        [`${entry}/index.json`]: JSON.stringify(index),
+        [`${entry}/package/pipelines/release.yaml`]: 'name: release',
+        'p/.agents/skills/x/pipelines/release.yaml': 'name: release',
+        'p/.agents/skills/x/pipelines/solo.yml': 'name: solo',
+        'p/.agents/pipelines/mine.yaml': 'name: mine',
+      });
+      const find = (spec: string) =>
+        findPipelineFile({
+          projectDir: join(dir, 'p'),
+          cwd: join(dir, 'p'),
+          spec,
+          env: { XDG_CACHE_HOME: join(dir, 'cache') },
+        });
+      expect(await find('mine')).toEqual({
+        file: join(dir, 'p/.agents/pipelines/mine.yaml'),
+        from: 'project',
+      });
+      expect(await find('release')).toEqual({
+        file: join(dir, entry, 'package/pipelines/release.yaml'),
+        from: 'multi@1.0.0',
+      });
+      expect(await find('solo')).toEqual({
+        file: join(dir, 'p/.agents/skills/x/pipelines/solo.yml'),
+        from: '.agents/skills/x',
+      });
+      await expect(find('nope')).rejects.toMatchObject({
+        code: 'NOT_FOUND',
+        hint: 'pipelines here: mine, release, solo',
+      });
+    } finally {
       await cleanup();
     }
   });
