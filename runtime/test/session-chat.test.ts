@@ -10,7 +10,12 @@ async function project() {
     '.agents/skills/pdf/SKILL.md': skillMd('pdf', 'Fill PDF forms.', 'Always use pdftk.\n'),
     '.agents/skills/pdf/references/forms.md': '# Forms\n',
     '.agents/skills/pdf/scripts/fill.sh':
-      'echo "filled $1 in $(pwd)"; echo "secret=${SECRET_TOKEN:-none}" >&2\n',
+      'echo "filled $1 in $(pwd)"; echo "secret=${SECRET_TOKEN:-none} declared=${PDF_TOKEN:-none}" >&2\n',
+    '.agents/skills/pdf/skill.json': JSON.stringify({
+      name: 'pdf',
+      version: '1.0.0',
+      capabilities: { env: ['PDF_TOKEN'] },
+    }),
     '.agents/skills/lint/SKILL.md': skillMd('lint', 'Lint code.'),
   });
   await chmod(join(cwd, '.agents/skills/pdf/scripts/fill.sh'), 0o755);
@@ -70,13 +75,13 @@ describe.each([
       if (!stream) expect(assistant).toHaveProperty('refusal', null); // sent back as returned
       expect(tool).toEqual({ role: 'tool', tool_call_id: 'call_1', content: expect.any(String) });
       expect(tool!.content).toMatch(/^<skill_content name="pdf">\nAlways use pdftk\.\n<\/skill_content>/);
-      expect(tool!.content).toMatch(/references\/forms\.md\nscripts\/fill\.sh/);
+      expect(tool!.content).toMatch(/references\/forms\.md\nscripts\/fill\.sh\nskill\.json/);
 
       const kinds = events.filter((e) => e.type !== 'text');
       expect(kinds).toEqual([
         { type: 'tool_call', name: 'activate_skill', arguments: '{"name":"pdf"}' },
         { type: 'skill_activated', name: 'pdf' },
-        { type: 'tool_result', name: 'activate_skill', ok: true, summary: 'activated pdf (3 files)' },
+        { type: 'tool_result', name: 'activate_skill', ok: true, summary: 'activated pdf (4 files)' },
         {
           type: 'done',
           text: 'Done: used pdftk.',
@@ -134,7 +139,7 @@ describe('scripts in a Chat Completions session', () => {
     const { cwd, skills } = await project();
     const srv = await startModelServer(replies);
     try {
-      const env = { PATH: process.env.PATH, HOME: cwd, SECRET_TOKEN: 'hunter2' };
+      const env = { PATH: process.env.PATH, HOME: cwd, SECRET_TOKEN: 'hunter2', PDF_TOKEN: 'p1' };
       const session = createSession({ client: srv.client, model: 'm', skills, cwd, permissions, env });
       const events: SessionEvent[] = await collect(session.run('fill'));
       return { cwd, events, requests: srv.requests };
@@ -181,7 +186,7 @@ describe('scripts in a Chat Completions session', () => {
     const [, , , out, refused] = requests[1]!.body.messages!;
     expect(out!.tool_call_id).toBe('c1');
     expect(out!.content).toContain(`exit 0\n--- stdout\nfilled form; rm -rf / in ${cwd}`);
-    expect(out!.content).toContain('secret=none');
+    expect(out!.content).toContain('secret=none declared=p1');
     expect(refused).toMatchObject({ tool_call_id: 'c2', content: expect.stringMatching(/^error: .*leaves/) });
     expect(events).toContainEqual({
       type: 'tool_result',
