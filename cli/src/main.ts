@@ -4,7 +4,7 @@ import { ALIASES, COMMANDS, SUMMARIES } from './commands/index.ts';
 import { findCommandName, GLOBAL_OPTIONS, parseCommandLine } from './lib/args.ts';
 import type { Command, CommandContext } from './lib/context.ts';
 import { redactSecrets, SkillsError, usageError } from './lib/errors.ts';
-import { printError, printResult } from './lib/print.ts';
+import { printError, printResult, useColor } from './lib/print.ts';
 import { askQuestion } from './lib/prompt.ts';
 
 export interface MainOptions {
@@ -75,7 +75,7 @@ export async function main(opts: MainOptions): Promise<number> {
     return result.exitCode ?? 0;
   } catch (err) {
     if (err instanceof SkillsError) {
-      printError(err, { json, stdout, stderr, secrets });
+      printError(err, { json, stdout, stderr, secrets, color: useColor(stderr, env) });
       if (debug && err.cause)
         stderr.write(`${redactSecrets(String((err.cause as Error).stack ?? err.cause), secrets)}\n`);
       return err.exitCode;

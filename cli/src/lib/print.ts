@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import { styleText } from 'node:util';
 import type { CommandResult } from './context.ts';
 import { redactSecrets, type SkillsError } from './errors.ts';
 
@@ -11,11 +12,13 @@ export function printResult(result: CommandResult, json: boolean, stdout: Writab
 /** The one-line error, its hint, and with `--json` a machine-readable document on stdout. */
 export function printError(
   err: SkillsError,
-  options: { json: boolean; stdout: Writable; stderr: Writable; secrets?: string[] },
+  options: { json: boolean; stdout: Writable; stderr: Writable; secrets?: string[]; color?: boolean },
 ): void {
   const clean = (s: string) => redactSecrets(s, options.secrets);
-  options.stderr.write(`ERR_SKILLS_${err.code}: ${clean(err.message)}\n`);
-  if (err.hint) options.stderr.write(`hint: ${clean(err.hint)}\n`);
+  const paint = (format: Parameters<typeof styleText>[0], text: string) =>
+    options.color ? styleText(format, text) : text;
+  options.stderr.write(`${paint(['red', 'bold'], `ERR_SKILLS_${err.code}`)}: ${clean(err.message)}\n`);
+  if (err.hint) options.stderr.write(`${paint('dim', 'hint:')} ${clean(err.hint)}\n`);
   if (options.json) {
     const body = {
       error: { code: err.code, message: clean(err.message), hint: err.hint, details: err.details },
