@@ -4,6 +4,7 @@ import { usageError } from '../lib/errors.ts';
 import { runInstall } from '../lib/install.ts';
 import { announceCapabilities, installDeps, installResult } from '../lib/install-command.ts';
 import type { InstallSource } from '../lib/install-source.ts';
+import { mapLimit } from '../lib/parallel.ts';
 import { findProjectRoot, type ProjectFile, withDependencies } from '../lib/project.ts';
 import { type BundleSpec, parseSpec } from '../lib/spec.ts';
 
@@ -25,6 +26,9 @@ export const command: Command = {
   },
   run: (ctx) => installCommand(ctx, { frozen: ctx.flags.frozen === true }),
 };
+
+/** Bundle documents fetched at once while adding specs. */
+const DOCUMENT_FETCHES = 16;
 
 /** install and ci: the shared body. */
 export async function installCommand(ctx: CommandContext, opts: { frozen: boolean }) {
@@ -66,15 +70,16 @@ async function addSpecs(
   source: InstallSource,
 ): Promise<ProjectFile> {
   const dependencies = { ...project.manifest.dependencies };
-  for (const spec of specs) {
-    if (spec.hasRange) {
-      dependencies[spec.name] = spec.range;
-      continue;
-    }
+  // All documents at once (the source shares each request with the resolver), applied in order.
+  const ranges = await mapLimit(specs, DOCUMENT_FETCHES, async (spec) => {
+    if (spec.hasRange) return spec.range;
     const doc = await source.getBundle(spec.name);
     const latest = doc.distTags.latest;
     const usable = latest !== undefined && doc.versions[latest] && !doc.versions[latest]?.yanked;
-    dependencies[spec.name] = usable ? (semver.prerelease(latest) ? latest : `^${latest}`) : 'latest';
-  }
+    return usable ? (semver.prerelease(latest) ? latest : `^${latest}`) : 'latest';
+  });
+  specs.forEach((spec, i) => {
+    dependencies[spec.name] = ranges[i]!;
+  });
   return withDependencies(project, dependencies);
 }

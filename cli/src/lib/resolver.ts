@@ -20,7 +20,7 @@ export interface ResolveOptions {
   getBundle: (name: string) => Promise<BundleDocument>;
   /** Versions the current lockfile pins: kept while they satisfy every range, even when yanked. */
   locked?: Record<string, string>;
-  /** Bundle documents fetched at once (default 8). */
+  /** Bundle documents fetched at once (default 16). */
   concurrency?: number;
   /** Versions tried before giving up with RESOLVE_TOO_COMPLEX (default 10,000). */
   maxAttempts?: number;
@@ -58,7 +58,7 @@ interface Picked {
  * @example const { bundles } = await resolveTree({ roots: { 'deploy-vercel': '^1' }, getBundle })
  */
 export async function resolveTree(options: ResolveOptions): Promise<Resolution> {
-  const docs = createDocumentCache(options.getBundle, options.concurrency ?? 8);
+  const docs = createDocumentCache(options.getBundle, options.concurrency ?? 16);
   const locked = options.locked ?? {};
   const maxAttempts = options.maxAttempts ?? 10_000;
   const picked = new Map<string, Picked>();
