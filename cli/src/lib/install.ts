@@ -24,7 +24,7 @@ import { lockProject } from './project-lock.ts';
 import { resolveTree } from './resolver.ts';
 import { recoverTree } from './skills-tree.ts';
 import { ensureInStore, type StoreEntry } from './store.ts';
-import { lookAlikes } from './typosquat.ts';
+import { LITTLE_USED, type LookAlike, lookAlikes } from './typosquat.ts';
 
 /** What to install: the lockfile as is (`frozen`), or a new resolution of skills.json after `edit`. */
 export interface InstallOptions {
@@ -142,14 +142,31 @@ async function install(deps: InstallDeps, opts: InstallOptions): Promise<Omit<In
     }
     lock = lockFromResolution(resolution, { dependencies: project.manifest.dependencies, agents });
     checkPinnedIntegrity(previous, lock);
-    await warnLookAlikes(source, previous, project, warn);
   }
 
   const changes = diffLocks(previous, lock);
   deps.progress?.(`fetching ${Object.keys(lock.bundles).length} bundle(s)…`);
-  const entries = await fetchAll(deps, source, lock);
   const replaced = changes.filter((c) => c.from !== null).map((c) => c.name);
-  const previousEntries = await fetchAll(deps, source, previous, new Set(replaced));
+  const fetching = [fetchAll(deps, source, lock), fetchAll(deps, source, previous, new Set(replaced))];
+  // The look-alike searches run while the tarballs download, not before them.
+  const similar = opts.frozen ? Promise.resolve([]) : findLookAlikes(source, previous, project);
+  // Everything settles before an error is thrown, so nothing keeps working behind the caller's back.
+  const [fetched, lookAlikeHits] = await Promise.all([Promise.allSettled(fetching), similar]);
+  const failed = fetched.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  const [entries, previousEntries] = fetched.map(
+    (r) => (r as PromiseFulfilledResult<Map<string, StoreEntry>>).value,
+  ) as [Map<string, StoreEntry>, Map<string, StoreEntry>];
+  for (const { name, downloads, other } of lookAlikeHits) {
+    warn(
+      {
+        code: 'LOOKALIKE_NAME',
+        bundle: name,
+        message: `looks like ${other.name} (${other.downloads} downloads)`,
+      },
+      `warning: ${name} (${downloads} downloads) looks like ${other.name} (${other.downloads} downloads); check the name before you use it`,
+    );
+  }
   const plan: InstallPlan = { previous, lock, changes, entries, previousEntries };
 
   const work: TreeWork = await treeWork(opts.projectDir, plan, { frozen: opts.frozen === true });
@@ -217,26 +234,27 @@ async function fetchAll(
   return new Map(names.map((n, i) => [n, entries[i]!]));
 }
 
-/** Warns when a dependency new to skills.json is little used and named like a popular bundle. */
-async function warnLookAlikes(
+/** Searches run at once for the look-alike check. */
+const SEARCHES = 8;
+
+/**
+ * The popular bundles that the dependencies new to skills.json look like, in skills.json order.
+ * Only new, little-used names are checked: a bundle already in the lockfile, or one with
+ * LITTLE_USED downloads or more, costs no search. Never rejects (a failed search finds nothing).
+ */
+async function findLookAlikes(
   source: InstallSource,
   previous: Lockfile,
   project: ProjectFile,
-  warn: (w: InstallWarning, line: string) => void,
-): Promise<void> {
-  for (const name of Object.keys(project.manifest.dependencies)) {
-    if (name in previous.dependencies) continue;
-    const doc = await source.getBundle(name);
-    const found = await source.search(name, name).catch(() => undefined);
-    for (const other of lookAlikes(doc, found?.results ?? [])) {
-      warn(
-        {
-          code: 'LOOKALIKE_NAME',
-          bundle: name,
-          message: `looks like ${other.name} (${other.downloads} downloads)`,
-        },
-        `warning: ${name} (${doc.downloads} downloads) looks like ${other.name} (${other.downloads} downloads); check the name before you use it`,
-      );
-    }
-  }
+): Promise<{ name: string; downloads: number; other: LookAlike }[]> {
+  const names = Object.keys(project.manifest.dependencies).filter(
+    (n) => !(n in previous.dependencies) && !(n in previous.bundles),
+  );
+  const found = await mapLimit(names, SEARCHES, async (name) => {
+    const doc = await source.getBundle(name).catch(() => undefined);
+    if (!doc || doc.downloads >= LITTLE_USED) return [];
+    const hits = await source.search(name, name).catch(() => undefined);
+    return lookAlikes(doc, hits?.results ?? []).map((other) => ({ name, downloads: doc.downloads, other }));
+  });
+  return found.flat();
 }
