@@ -43,6 +43,28 @@ describe('the error envelope', () => {
     expect((await envelope(replaced)).requestId).not.toBe('bad id!');
   });
 
+  test('every answer carries X-Request-Id and nosniff: API, error, 304, tarball, marketplace', async () => {
+    const doc = await r.call('GET', '/v1/bundles/tool');
+    const etag = doc.headers.get('etag')!;
+    const tarball = ((await doc.json()) as { versions: Record<string, { tarball: string }> }).versions['1.0.0']!
+      .tarball;
+    for (const [path, init, status] of [
+      ['/v1/health', {}, 200],
+      ['/v1/bundles/tool', { headers: { 'if-none-match': etag } }, 304],
+      [new URL(tarball).pathname, {}, 200],
+      ['/v1/bundles/nope', {}, 404],
+      ['/v1/bundles/Tool', {}, 400],
+      ['/nope', {}, 404],
+      ['/', {}, 200],
+      ['/bundles/tool', {}, 200],
+    ] as const) {
+      const res = await r.call('GET', path, init);
+      expect(res.status, path).toBe(status);
+      expect(res.headers.get('x-request-id'), path).toMatch(/^[A-Za-z0-9._:-]{1,64}$/);
+      expect(res.headers.get('x-content-type-options'), path).toBe('nosniff');
+    }
+  });
+
   test('bad names, versions and files are 4xx', async () => {
     const cases: [string, string, number][] = [
       ['GET', '/v1/bundles/Tool', 400],

@@ -11,6 +11,11 @@ const INCOMING_ID = /^[A-Za-z0-9._:-]{1,64}$/;
  * deps reachable, sets `X-Request-Id` and `nosniff` on the answer, counts the request in the
  * metrics and logs one JSON line: `{requestId, method, route, path, status, ms}`. `route` is the
  * matched pattern (`/v1/bundles/:name`), `unmatched` for a 404 no route answered.
+ *
+ * The headers are set BEFORE `next()`: hono applies them to the response the handler (or
+ * `onError` / `notFound`) builds. Setting them after `next()` makes hono re-wrap the finished
+ * response, which pushes @hono/node-server off its fast path for string and Uint8Array bodies
+ * (a WHATWG Response with a ReadableStream body, and an extra writev per answer).
  */
 export function requestContext(deps: Deps): MiddlewareHandler<AppEnv> {
   const routeOf = createRouteLabeler();
@@ -19,13 +24,21 @@ export function requestContext(deps: Deps): MiddlewareHandler<AppEnv> {
     const requestId = incoming && INCOMING_ID.test(incoming) ? incoming : randomUUID();
     c.set('requestId', requestId);
     c.set('deps', deps);
+    c.header('X-Request-Id', requestId);
+    c.header('X-Content-Type-Options', 'nosniff');
     const start = performance.now();
     await next();
     const ms = performance.now() - start;
-    c.header('X-Request-Id', requestId);
-    c.header('X-Content-Type-Options', 'nosniff');
+    const res = c.res;
+    // A handler that returns a Response of its own (the marketplace pages) bypasses the headers
+    // set above: add them to that response's headers in place, which keeps its body as it is.
+    const headers = res.headers;
+    if (!headers.has('x-request-id')) {
+      headers.set('X-Request-Id', requestId);
+      headers.set('X-Content-Type-Options', 'nosniff');
+    }
     const route = routeOf(c);
-    const status = c.res.status;
+    const status = res.status;
     deps.metrics.request(c.req.method, route, status, ms / 1000);
     deps.log({
       level: 'info',
