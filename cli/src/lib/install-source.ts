@@ -8,6 +8,7 @@ import {
   type UserConfig,
 } from './config.ts';
 import type { CommandContext } from './context.ts';
+import { documentsDirOf, getBundleRevalidated } from './document-disk-cache.ts';
 import { createRegistryClient, type RegistryClient } from './registry-client.ts';
 import { configKeyPins, createSignatureVerifier } from './signature.ts';
 
@@ -21,7 +22,8 @@ export interface SignedBundle {
 
 /**
  * Where bundles come from, per bundle name: each name goes to its registry (a mapped scope
- * never falls back, SECURITY.md row 11), documents are fetched once per run.
+ * never falls back, SECURITY.md row 11), documents are fetched once per run (revalidated with
+ * `If-None-Match` against the copy kept in the cache folder from earlier runs).
  */
 export interface InstallSource {
   getBundle(name: string): Promise<BundleDocument>;
@@ -74,7 +76,8 @@ export async function openInstallSource(
     getBundle(name) {
       let doc = documents.get(name);
       if (!doc) {
-        doc = clientFor(name).getBundle(name);
+        const client = clientFor(name);
+        doc = getBundleRevalidated(client, documentsDirOf(paths.cacheDir, client.url), name);
         doc.catch(() => {});
         documents.set(name, doc);
       }
