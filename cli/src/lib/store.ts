@@ -1,6 +1,6 @@
 import { lstat, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ArchiveError, type BundleFile, inspectBundle, readArchive, writeFilesSafely } from '@skills/archive';
+import type { BundleFile } from '@skills/archive';
 import { SkillsError } from './errors.ts';
 import {
   INDEX_FILE,
@@ -47,6 +47,17 @@ export function storeDirOf(cacheDir: string): string {
   return join(cacheDir, 'store');
 }
 
+let archive: Promise<typeof import('@skills/archive')> | undefined;
+/**
+ * `@skills/archive` (and the YAML parser behind it), loaded on first use: an install whose
+ * bundles are all in the store never needs it. Call it early to load it while waiting on the
+ * network.
+ */
+export function loadArchive(): Promise<typeof import('@skills/archive')> {
+  archive ??= import('@skills/archive');
+  return archive;
+}
+
 /**
  * The entry for an integrity when it is in the store and complete; undefined otherwise.
  * @example const entry = await findInStore(storeDir, lock.bundles.x.integrity)
@@ -78,6 +89,8 @@ export async function ensureInStore(deps: StoreDeps, req: StoreRequest): Promise
     if (await entryIsIntact(found)) return found;
     await discardEntry(found.dir); // changed on disk since it was stored: fetch it again
   }
+  const loading = loadArchive(); // loads while the tarball downloads
+  loading.catch(() => {});
   const tarball = await deps.fetchTarball(req.resolved, { integrity: req.integrity });
   const actual = sha512Integrity(tarball);
   if (actual !== req.integrity) {
@@ -90,13 +103,14 @@ export async function ensureInStore(deps: StoreDeps, req: StoreRequest): Promise
       },
     );
   }
-  const files = await readFiles(tarball, req);
-  return writeEntry(deps.storeDir, indexOf(files, req), files);
+  const lib = await loading;
+  const files = await readFiles(lib, tarball, req);
+  return writeEntry(lib, deps.storeDir, indexOf(lib, files, req), files);
 }
 
 /** Checks the files read from the archive against the request; nothing touches the disk here. */
-function indexOf(files: BundleFile[], req: StoreRequest): StoreIndex {
-  const inspection = inspectBundle(files);
+function indexOf(lib: typeof import('@skills/archive'), files: BundleFile[], req: StoreRequest): StoreIndex {
+  const inspection = lib.inspectBundle(files);
   const label = `${req.name}@${req.version}`;
   const manifest = inspection.manifest;
   if (!manifest || manifest.name !== req.name || manifest.version !== req.version) {
@@ -154,11 +168,15 @@ function indexOf(files: BundleFile[], req: StoreRequest): StoreIndex {
   };
 }
 
-async function readFiles(tarball: Buffer, req: StoreRequest): Promise<BundleFile[]> {
+async function readFiles(
+  lib: typeof import('@skills/archive'),
+  tarball: Buffer,
+  req: StoreRequest,
+): Promise<BundleFile[]> {
   try {
-    return (await readArchive(tarball)).files;
+    return (await lib.readArchive(tarball)).files;
   } catch (err) {
-    if (err instanceof ArchiveError) {
+    if (err instanceof lib.ArchiveError) {
       throw new SkillsError('ARCHIVE_REFUSED', `${req.name}@${req.version}: ${err.message}`, {
         hint: 'the archive breaks a safety rule; nothing was written',
         details: { bundle: req.name, version: req.version, reason: err.code },
@@ -170,14 +188,19 @@ async function readFiles(tarball: Buffer, req: StoreRequest): Promise<BundleFile
 }
 
 /** Writes files and index into a temp folder of the store, then renames it into place. */
-async function writeEntry(storeDir: string, index: StoreIndex, files: BundleFile[]): Promise<StoreEntry> {
+async function writeEntry(
+  lib: typeof import('@skills/archive'),
+  storeDir: string,
+  index: StoreIndex,
+  files: BundleFile[],
+): Promise<StoreEntry> {
   await mkdir(storeDir, { recursive: true });
   const final = join(storeDir, integrityHex(index.integrity));
   const tmp = await mkdtemp(join(storeDir, '.tmp-'));
   try {
     const packageDir = join(tmp, PACKAGE_DIR);
     await mkdir(packageDir);
-    await writeFilesSafely(files, packageDir);
+    await lib.writeFilesSafely(files, packageDir);
     await writeFile(join(tmp, INDEX_FILE), `${JSON.stringify(index)}\n`, { flag: 'wx' });
     await placeEntry(tmp, final);
   } finally {
