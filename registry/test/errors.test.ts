@@ -46,8 +46,9 @@ describe('the error envelope', () => {
   test('every answer carries X-Request-Id and nosniff: API, error, 304, tarball, marketplace', async () => {
     const doc = await r.call('GET', '/v1/bundles/tool');
     const etag = doc.headers.get('etag')!;
-    const tarball = ((await doc.json()) as { versions: Record<string, { tarball: string }> }).versions['1.0.0']!
-      .tarball;
+    const tarball = ((await doc.json()) as { versions: Record<string, { tarball: string }> }).versions[
+      '1.0.0'
+    ]!.tarball;
     for (const [path, init, status] of [
       ['/v1/health', {}, 200],
       ['/v1/bundles/tool', { headers: { 'if-none-match': etag } }, 304],

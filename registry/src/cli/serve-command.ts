@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { parsePort, startServer, withEnvironment } from '../server.ts';
 import { type CliIo, CliUsageError } from './io.ts';
+import { createLogWriter } from './log-writer.ts';
 
 /**
  * `skills-registry serve`: listens until SIGTERM/SIGINT, then drains and returns 0. The first
@@ -46,15 +47,18 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
     },
     io.env,
   );
-  const server = await startServer({
-    ...options,
-    log: (entry) => io.stderr(`${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`),
-  });
-  io.stdout(`listening on ${server.url}\n`);
-  const signal = await stopped;
-  io.stderr(
-    `${JSON.stringify({ time: new Date().toISOString(), level: 'info', msg: 'stopping', signal })}\n`,
-  );
-  await server.close();
-  return 0;
+  // Log lines are batched (one stderr write per event-loop turn, not per request); every exit
+  // path below flushes what is queued.
+  const logs = createLogWriter(io.stderr);
+  try {
+    const server = await startServer({ ...options, log: logs.write });
+    io.stdout(`listening on ${server.url}\n`);
+    const signal = await stopped;
+    logs.write({ level: 'info', msg: 'stopping', signal });
+    logs.flush();
+    await server.close();
+    return 0;
+  } finally {
+    logs.flush();
+  }
 }

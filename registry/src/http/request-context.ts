@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import type { Deps } from '../deps.ts';
 import type { AppEnv } from './env.ts';
@@ -19,9 +19,10 @@ const INCOMING_ID = /^[A-Za-z0-9._:-]{1,64}$/;
  */
 export function requestContext(deps: Deps): MiddlewareHandler<AppEnv> {
   const routeOf = createRouteLabeler();
+  const nextId = requestIds();
   return async (c, next) => {
     const incoming = c.req.header('x-request-id');
-    const requestId = incoming && INCOMING_ID.test(incoming) ? incoming : randomUUID();
+    const requestId = incoming && INCOMING_ID.test(incoming) ? incoming : nextId();
     c.set('requestId', requestId);
     c.set('deps', deps);
     c.header('X-Request-Id', requestId);
@@ -51,4 +52,14 @@ export function requestContext(deps: Deps): MiddlewareHandler<AppEnv> {
       ms: Math.round(ms * 10) / 10,
     });
   };
+}
+
+/**
+ * Request ids without a random draw per request: a random per-process prefix and a counter,
+ * `3f9a1c0e-1`, `3f9a1c0e-2`, … (unique across processes with overwhelming odds, and short).
+ */
+function requestIds(): () => string {
+  const boot = randomBytes(6).toString('hex');
+  let n = 0;
+  return () => `${boot}-${(++n).toString(36)}`;
 }
