@@ -1,6 +1,10 @@
 import { cp, lstat, mkdir, readdir, readlink, realpath, rm, symlink } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { usageError } from './errors.ts';
+import { mapLimit } from './parallel.ts';
+
+/** File system operations on agent links in flight at once. */
+const LINK_WORK = 16;
 
 /** Where an agent reads a project's skills from. */
 export interface AgentInfo {
@@ -98,45 +102,54 @@ export async function syncAgentLinks(plan: AgentLinkPlan): Promise<AgentLinkResu
     return real === undefined || real !== shared;
   };
   const folders = async (agents: readonly string[]) => {
-    const out: AgentInfo[] = [];
-    for (const a of agents.map((n) => AGENTS[n])) if (a && (await separate(a))) out.push(a);
-    return out;
+    const infos = agents.map((n) => AGENTS[n]).filter((a): a is AgentInfo => a !== undefined);
+    const keep = await Promise.all(infos.map(separate));
+    return infos.filter((_, i) => keep[i]);
   };
+  // Every (agent, skill) pair is its own path, so the file system work for them runs at once
+  // (bounded); the three steps stay in order: old targets, dangling links, new links.
+  const pairs = <T>(agents: readonly AgentInfo[], skills: readonly T[]) =>
+    agents.flatMap((agent) => skills.map((skill) => ({ agent, skill })));
 
-  for (const agent of await folders(plan.previous.agents)) {
-    for (const skill of plan.previous.skills) {
-      if (plan.agents.includes(agent.name) && plan.skills.includes(skill)) continue;
-      await removeTarget(plan.projectDir, agent, skill);
+  await mapLimit(
+    pairs(await folders(plan.previous.agents), plan.previous.skills).filter(
+      ({ agent, skill }) => !(plan.agents.includes(agent.name) && plan.skills.includes(skill)),
+    ),
+    LINK_WORK,
+    ({ agent, skill }) => removeTarget(plan.projectDir, agent, skill),
+  );
+  await Promise.all(
+    (await folders([...new Set([...plan.agents, ...plan.previous.agents])])).map((agent) =>
+      removeDanglingLinks(plan.projectDir, agent, plan.skills),
+    ),
+  );
+  const wanted = await folders(plan.agents);
+  // Each agent folder is made once, not once per skill.
+  if (plan.skills.length > 0)
+    await Promise.all(wanted.map((a) => mkdir(join(plan.projectDir, a.skillsDir), { recursive: true })));
+  const outcomes = await mapLimit(pairs(wanted, plan.skills), LINK_WORK, async ({ agent, skill }) => {
+    const path = join(plan.projectDir, agent.skillsDir, skill);
+    const target = linkTarget(plan.projectDir, path, skill);
+    const current = await inspectTarget(path);
+    const linked = (mode: 'symlink' | 'copy') => ({ link: { agent: agent.name, skill, path, mode } });
+    if (current.kind === 'symlink' && current.target === target) return linked('symlink');
+    if (current.kind !== 'none' && !ours(agent.name, skill)) {
+      return { warning: `left ${relative(plan.projectDir, path)} alone: it was not made by skills` };
     }
-  }
-  for (const agent of await folders([...new Set([...plan.agents, ...plan.previous.agents])])) {
-    await removeDanglingLinks(plan.projectDir, agent, plan.skills);
-  }
-  for (const agent of await folders(plan.agents)) {
-    for (const skill of plan.skills) {
-      const path = join(plan.projectDir, agent.skillsDir, skill);
-      const target = linkTarget(plan.projectDir, path, skill);
-      const current = await inspectTarget(path);
-      if (current.kind === 'symlink' && current.target === target) {
-        result.linked.push({ agent: agent.name, skill, path, mode: 'symlink' });
-        continue;
-      }
-      if (current.kind !== 'none' && !ours(agent.name, skill)) {
-        result.warnings.push(`left ${relative(plan.projectDir, path)} alone: it was not made by skills`);
-        continue;
-      }
-      await rm(path, { recursive: true, force: true });
-      await mkdir(dirname(path), { recursive: true });
-      try {
-        await makeLink(target, path, 'dir');
-        result.linked.push({ agent: agent.name, skill, path, mode: 'symlink' });
-      } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        if (code !== 'EPERM' && code !== 'EACCES' && code !== 'ENOTSUP' && code !== 'ENOSYS') throw err;
-        await cp(join(plan.projectDir, AGENTS_SKILLS_DIR, skill), path, { recursive: true });
-        result.linked.push({ agent: agent.name, skill, path, mode: 'copy' });
-      }
+    if (current.kind !== 'none') await rm(path, { recursive: true, force: true });
+    try {
+      await makeLink(target, path, 'dir');
+      return linked('symlink');
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'EPERM' && code !== 'EACCES' && code !== 'ENOTSUP' && code !== 'ENOSYS') throw err;
+      await cp(join(plan.projectDir, AGENTS_SKILLS_DIR, skill), path, { recursive: true });
+      return linked('copy');
     }
+  });
+  for (const o of outcomes) {
+    if ('link' in o) result.linked.push(o.link);
+    else result.warnings.push(o.warning);
   }
   return result;
 }
