@@ -1,9 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { redactSecrets, SkillsError } from './errors.ts';
+import { BodyTooLarge, nodeRequest, type ResponseHeaders } from './node-transport.ts';
 
 /** How one client talks HTTP: retries, timeouts and what it may never print. */
 export interface HttpSettings {
-  fetch: typeof globalThis.fetch;
+  /** A fetch to send with (tests, special transports); without one, node:http (see nodeRequest). */
+  fetch?: typeof globalThis.fetch | undefined;
   userAgent: string;
   /** Retries after the first attempt. */
   retries: number;
@@ -42,7 +44,7 @@ export interface HttpRequest {
 
 export interface HttpResponse {
   status: number;
-  headers: Headers;
+  headers: ResponseHeaders;
   body: Buffer;
 }
 
@@ -78,26 +80,45 @@ export async function sendWithRetries(settings: HttpSettings, req: HttpRequest):
 
 async function sendOnce(settings: HttpSettings, req: HttpRequest): Promise<HttpResponse> {
   const signal = AbortSignal.timeout(settings.timeoutMs);
+  const headers = { 'user-agent': settings.userAgent, accept: 'application/json', ...req.headers };
+  const maxBytes = req.maxBytes ?? DEFAULT_MAX_BYTES;
+  if (!settings.fetch) {
+    try {
+      return await nodeRequest({
+        method: req.method,
+        url: req.url,
+        headers,
+        body: req.body,
+        maxBytes,
+        signal,
+      });
+    } catch (err) {
+      if (err instanceof BodyTooLarge) throw tooLarge(req.url, maxBytes);
+      throw err;
+    }
+  }
   const res = await settings.fetch(req.url, {
     method: req.method,
-    headers: { 'user-agent': settings.userAgent, accept: 'application/json', ...req.headers },
+    headers,
     ...(req.body !== undefined ? { body: req.body } : {}),
     signal,
   });
-  const body = await readBounded(res, req.maxBytes ?? DEFAULT_MAX_BYTES, req.url);
+  const body = await readBounded(res, maxBytes, req.url);
   return { status: res.status, headers: res.headers, body };
+}
+
+function tooLarge(url: string, maxBytes: number): SkillsError {
+  return new SkillsError('TOO_LARGE', `the answer from ${safeUrl(url)} is larger than ${maxBytes} bytes`, {
+    hint: 'the registry or a mirror in between is misbehaving',
+  });
 }
 
 /** Reads a body, counting bytes as they arrive: a lying or missing Content-Length changes nothing. */
 async function readBounded(res: Response, maxBytes: number, url: string): Promise<Buffer> {
-  const tooLarge = () =>
-    new SkillsError('TOO_LARGE', `the answer from ${safeUrl(url)} is larger than ${maxBytes} bytes`, {
-      hint: 'the registry or a mirror in between is misbehaving',
-    });
   const declared = Number(res.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > maxBytes) {
     await res.body?.cancel().catch(() => {});
-    throw tooLarge();
+    throw tooLarge(url, maxBytes);
   }
   if (!res.body) return Buffer.alloc(0);
   const chunks: Buffer[] = [];
@@ -109,7 +130,7 @@ async function readBounded(res: Response, maxBytes: number, url: string): Promis
     total += value.byteLength;
     if (total > maxBytes) {
       await reader.cancel().catch(() => {});
-      throw tooLarge();
+      throw tooLarge(url, maxBytes);
     }
     chunks.push(Buffer.from(value));
   }
@@ -147,7 +168,7 @@ function classifyFailure(
   url: string,
   secrets: string[],
 ): { error: SkillsError; refused: boolean } {
-  const e = err as Error & { cause?: { code?: string; message?: string } };
+  const e = err as Error & { code?: string; cause?: { code?: string; message?: string } };
   if (e?.name === 'TimeoutError' || e?.name === 'AbortError') {
     return {
       error: new SkillsError('TIMEOUT', `no answer from ${safeUrl(url)} in time`, {
@@ -157,7 +178,7 @@ function classifyFailure(
       refused: false,
     };
   }
-  const code = e?.cause?.code;
+  const code = e?.cause?.code ?? e?.code;
   const detail = redactSecrets(String(code ?? e?.cause?.message ?? e?.message ?? err), secrets);
   return {
     error: new SkillsError('NETWORK', `cannot reach ${safeUrl(url)}: ${detail}`, {

@@ -107,7 +107,7 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
   const origin = new URL(base).origin;
   const token = options.token;
   const settings = {
-    fetch: options.fetch ?? globalThis.fetch,
+    fetch: options.fetch,
     userAgent: options.userAgent ?? `skills-cli node/${process.versions.node}`,
     retries: options.retries ?? 3,
     timeoutMs: options.timeoutMs ?? 30_000,
