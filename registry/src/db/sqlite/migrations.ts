@@ -118,6 +118,30 @@ CREATE VIRTUAL TABLE search USING fts5(
 );
 `,
   },
+  {
+    // Search ranked without joins: one narrow row per search row (so per bundle with a latest
+    // version), kept in step by sync-bundle.ts and, for downloads, by a trigger on bundles. The
+    // page query reads downloads here (not from the wide bundles row, nor from UNINDEXED FTS5
+    // columns, whose content row carries the whole text: measured slower), and the empty query
+    // walks search_rank_downloads in order and stops at LIMIT.
+    id: '0002_search_rank',
+    sql: `
+CREATE TABLE search_rank (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  category TEXT,
+  downloads INTEGER NOT NULL DEFAULT 0
+);
+INSERT INTO search_rank (id, name, category, downloads)
+  SELECT b.id, b.name, b.category, b.downloads FROM bundles b WHERE b.id IN (SELECT rowid FROM search);
+CREATE INDEX search_rank_downloads ON search_rank(downloads DESC, name);
+CREATE INDEX search_rank_category ON search_rank(category, downloads DESC, name);
+CREATE TRIGGER bundles_downloads_to_search_rank AFTER UPDATE OF downloads ON bundles
+BEGIN
+  UPDATE search_rank SET downloads = NEW.downloads WHERE id = NEW.id;
+END;
+`,
+  },
 ];
 
 /**

@@ -6,8 +6,8 @@ import { bundles, distTags, versions } from './schema.ts';
 
 /**
  * Inside a transaction: points `latest` where docs/http-api.md says (unless pinned), copies the
- * latest version's description, category and keywords onto the bundle, rewrites its search row
- * and bumps its revision. Call after any change to a bundle's versions or tags.
+ * latest version's description, category and keywords onto the bundle, rewrites its search rows
+ * (`search` and `search_rank`; downloads reach `search_rank` by trigger) and bumps its revision. Call after any change to a bundle's versions or tags.
  */
 export function syncBundle(q: Q, name: string, at: string): void {
   const bundle = q
@@ -75,7 +75,12 @@ function readDocument(q: Q, name: string, version: string): StoredVersion | unde
 
 function writeSearchRow(q: Q, id: number, name: string, doc: StoredVersion | undefined): void {
   q.run(sql`DELETE FROM search WHERE rowid = ${id}`);
+  q.run(sql`DELETE FROM search_rank WHERE id = ${id}`);
   if (!doc) return;
+  q.run(
+    sql`INSERT INTO search_rank (id, name, category, downloads)
+         SELECT id, name, ${doc.category ?? null}, downloads FROM bundles WHERE id = ${id}`,
+  );
   const skills = doc.skills.map((s) => `${s.name} ${s.description}`).join('\n');
   q.run(
     sql`INSERT INTO search (rowid, name, description, keywords, skills)
