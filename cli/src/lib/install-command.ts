@@ -20,7 +20,12 @@ export function installDeps(ctx: CommandContext): InstallDeps {
   return {
     storeDir: storeDirOf(paths.cacheDir),
     openSource: (project) =>
-      openInstallSource(ctx, paths, { registry: project.manifest.registry, scopes: project.manifest.scopes }),
+      openInstallSource(
+        ctx,
+        paths,
+        { registry: project.manifest.registry, scopes: project.manifest.scopes },
+        { prepareSignatures: true },
+      ),
     warn: (line) => ctx.stderr.write(`${sanitizeRemoteText(line, 1000)}\n`),
     progress: progressFor(ctx),
   };

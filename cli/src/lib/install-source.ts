@@ -40,17 +40,20 @@ export interface InstallSource {
 /**
  * A InstallSource for a command: registry choice from `--registry`, SKILLS_REGISTRY, the
  * project's skills.json (`registry`, `scopes`) and the user config; tokens from SKILLS_TOKEN or
- * `skills login`; key pins in the user config.
+ * `skills login`; key pins in the user config. With `prepareSignatures` (installs), the first
+ * document asked of a registry also starts loading its pins (and keys when none are pinned).
  * @example const source = await openInstallSource(ctx, paths, { registry: project.manifest.registry, scopes: project.manifest.scopes })
  */
 export async function openInstallSource(
   ctx: Pick<CommandContext, 'env' | 'global' | 'stderr'>,
   paths: SkillsPaths,
   project: ProjectRegistrySettings | undefined,
+  opts: { prepareSignatures?: boolean } = {},
 ): Promise<InstallSource> {
   const config: UserConfig = await readConfig(paths);
   const clients = new Map<string, RegistryClient>();
   const verifiers = new Map<string, ReturnType<typeof createSignatureVerifier>>();
+  const prepared = new Set<string>();
   const documents = new Map<string, Promise<BundleDocument>>();
   const locate = (name: string) =>
     registryForBundle(name, { flag: ctx.global.registry, env: ctx.env, project, config });
@@ -71,11 +74,31 @@ export async function openInstallSource(
     }
     return client;
   };
+  const verifierFor = (name: string, prepare = false) => {
+    const url = registryOf(name);
+    let verifier = verifiers.get(url);
+    if (!verifier) {
+      verifier = createSignatureVerifier({
+        registryUrl: url,
+        client: clientFor(name),
+        pins: configKeyPins(paths),
+      });
+      verifiers.set(url, verifier);
+    }
+    // Pins read (and keys fetched when none are pinned) while documents download; nothing is
+    // written before the first signature is checked.
+    if (prepare && !prepared.has(url)) {
+      prepared.add(url);
+      verifier.prepare();
+    }
+    return verifier;
+  };
   return {
     registryOf,
     getBundle(name) {
       let doc = documents.get(name);
       if (!doc) {
+        if (opts.prepareSignatures) verifierFor(name, true);
         const client = clientFor(name);
         doc = getBundleRevalidated(client, documentsDirOf(paths.cacheDir, client.url), name);
         doc.catch(() => {});
@@ -85,17 +108,7 @@ export async function openInstallSource(
     },
     fetchTarball: (name, url, opts) => clientFor(name).fetchTarball(url, opts),
     async verifySignature(bundle) {
-      const url = registryOf(bundle.name);
-      let verifier = verifiers.get(url);
-      if (!verifier) {
-        verifier = createSignatureVerifier({
-          registryUrl: url,
-          client: clientFor(bundle.name),
-          pins: configKeyPins(paths),
-        });
-        verifiers.set(url, verifier);
-      }
-      await verifier.verify(bundle);
+      await verifierFor(bundle.name).verify(bundle);
     },
     search: (name, q) => clientFor(name).search({ q, limit: 10 }),
   };

@@ -147,11 +147,27 @@ async function install(deps: InstallDeps, opts: InstallOptions): Promise<Omit<In
   const changes = diffLocks(previous, lock);
   deps.progress?.(`fetching ${Object.keys(lock.bundles).length} bundle(s)…`);
   const replaced = changes.filter((c) => c.from !== null).map((c) => c.name);
-  const fetching = [fetchAll(deps, source, lock), fetchAll(deps, source, previous, new Set(replaced))];
-  // The look-alike searches run while the tarballs download, not before them.
-  const similar = opts.frozen ? Promise.resolve([]) : findLookAlikes(source, previous, project);
+  // The look-alike searches run while the tarballs download, not before them: they start once
+  // the store work is under way (a tarball requested or a stored entry found), and not at all
+  // when fetching fails.
+  let started!: () => void;
+  const underWay = new Promise<void>((resolve) => {
+    started = resolve;
+  });
+  const fetching = Promise.allSettled([
+    fetchAll(deps, source, lock, undefined, started),
+    fetchAll(deps, source, previous, new Set(replaced), started),
+  ]);
+  let fetchFailed = false;
+  void fetching.then((all) => {
+    fetchFailed = all.some((r) => r.status === 'rejected');
+    started();
+  });
+  const similar = opts.frozen
+    ? Promise.resolve([])
+    : underWay.then(() => (fetchFailed ? [] : findLookAlikes(source, previous, project)));
   // Everything settles before an error is thrown, so nothing keeps working behind the caller's back.
-  const [fetched, lookAlikeHits] = await Promise.all([Promise.allSettled(fetching), similar]);
+  const [fetched, lookAlikeHits] = await Promise.all([fetching, similar]);
   const failed = fetched.find((r) => r.status === 'rejected');
   if (failed) throw failed.reason;
   const [entries, previousEntries] = fetched.map(
@@ -215,6 +231,8 @@ async function fetchAll(
   source: InstallSource,
   lock: Lockfile,
   only?: ReadonlySet<string>,
+  /** Called when a tarball is requested or a stored entry is returned. */
+  onProgress?: () => void,
 ): Promise<Map<string, StoreEntry>> {
   const names = Object.keys(lock.bundles)
     .filter((n) => !only || only.has(n))
@@ -222,14 +240,20 @@ async function fetchAll(
   const entries = await mapLimit(names, deps.concurrency ?? 8, async (name) => {
     const b = lock.bundles[name]!;
     const req = { name, version: b.version, integrity: b.integrity, resolved: b.resolved, skills: b.skills };
-    return ensureInStore(
+    const entry = await ensureInStore(
       {
         storeDir: deps.storeDir,
-        fetchTarball: (url, o) => source.fetchTarball(name, url, o),
+        fetchTarball: (url, o) => {
+          const got = source.fetchTarball(name, url, o);
+          onProgress?.();
+          return got;
+        },
         verifySignature: () => source.verifySignature({ ...req, signature: b.signature }),
       },
       req,
     );
+    onProgress?.();
+    return entry;
   });
   return new Map(names.map((n, i) => [n, entries[i]!]));
 }

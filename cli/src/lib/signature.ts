@@ -1,4 +1,4 @@
-import { createHash, createPublicKey, verify } from 'node:crypto';
+import { createHash, createPublicKey, type KeyObject, verify } from 'node:crypto';
 import type { KeysDocument } from '@skills/schemas';
 import { normalizeRegistryUrl, readConfig, type SkillsPaths, updateConfig } from './config.ts';
 import { SkillsError } from './errors.ts';
@@ -51,6 +51,11 @@ export function createSignatureVerifier(opts: {
   pins: KeyPinStore;
 }): {
   verify(v: SignedVersion): Promise<SignatureCheck>;
+  /**
+   * Starts what the first `verify` waits for (reading the pins, and fetching the registry's
+   * keys when none are pinned) without writing anything; errors surface in `verify`.
+   */
+  prepare(): void;
 } {
   const url = normalizeRegistryUrl(opts.registryUrl);
   let pinned: Promise<Record<string, string> | undefined> | undefined;
@@ -71,7 +76,21 @@ export function createSignatureVerifier(opts: {
     return pinned;
   };
 
+  const keyObjects = new Map<string, KeyObject | undefined>();
+  const keyObject = (publicKeyBase64: string) => {
+    if (!keyObjects.has(publicKeyBase64)) keyObjects.set(publicKeyBase64, parsePublicKey(publicKeyBase64));
+    return keyObjects.get(publicKeyBase64);
+  };
+
   return {
+    prepare() {
+      void opts.pins
+        .read(url)
+        .then((stored) => {
+          if (!stored || Object.keys(stored).length === 0) fetchKeys().catch(() => {});
+        })
+        .catch(() => {});
+    },
     async verify(v) {
       const label = `${v.name}@${v.version}`;
       const pins = await loadPins();
@@ -105,7 +124,7 @@ export function createSignatureVerifier(opts: {
         }
         throw invalid(label, `is signed by unknown key ${v.signature.keyid}`);
       }
-      if (!checkSignature(key, `${v.name}@${v.version}:${v.integrity}`, v.signature.sig)) {
+      if (!checkSignature(keyObject(key), `${v.name}@${v.version}:${v.integrity}`, v.signature.sig)) {
         throw invalid(label, 'has a signature that does not verify');
       }
       return { status: 'verified', keyid: v.signature.keyid };
@@ -143,9 +162,17 @@ export function keysToPins(doc: KeysDocument): Record<string, string> {
   return out;
 }
 
-function checkSignature(publicKeyBase64: string, message: string, sigBase64: string): boolean {
+function parsePublicKey(publicKeyBase64: string): KeyObject | undefined {
   try {
-    const key = createPublicKey({ key: Buffer.from(publicKeyBase64, 'base64'), format: 'der', type: 'spki' });
+    return createPublicKey({ key: Buffer.from(publicKeyBase64, 'base64'), format: 'der', type: 'spki' });
+  } catch {
+    return undefined;
+  }
+}
+
+function checkSignature(key: KeyObject | undefined, message: string, sigBase64: string): boolean {
+  if (!key) return false;
+  try {
     return verify(null, Buffer.from(message, 'utf8'), key, Buffer.from(sigBase64, 'base64'));
   } catch {
     return false;
