@@ -30,11 +30,15 @@ export async function getBundleRevalidated(
   name: string,
 ): Promise<BundleDocument> {
   const file = join(dir, `${validateName(name)}.json`);
-  const kept = await readKept(file, name);
-  const got = await client.getBundleCached(name, { etag: kept?.etag });
+  const kept = await readKept(file);
+  const pending = client.getBundleCached(name, { etag: kept?.etag });
+  // Validated while the request is in flight.
+  const document = kept ? validKept(kept.document, name) : undefined;
+  let got = await pending;
   if (got === 'not-modified') {
-    if (!kept) throw new Error('unexpected 304 without If-None-Match');
-    return kept.document;
+    if (document) return document;
+    got = await client.getBundleCached(name, {}); // the kept copy is unusable: ask for the whole document
+    if (got === 'not-modified') throw new Error('unexpected 304 without If-None-Match');
   }
   if (got.etag) await keep(file, { etag: got.etag, document: got.document }).catch(() => {});
   return got.document;
@@ -42,19 +46,22 @@ export async function getBundleRevalidated(
 
 interface Kept {
   etag: string;
-  document: BundleDocument;
+  document: unknown;
 }
 
-async function readKept(file: string, name: string): Promise<Kept | undefined> {
+async function readKept(file: string): Promise<Kept | undefined> {
   try {
     const data = JSON.parse(await readFile(file, 'utf8')) as { etag?: unknown; document?: unknown };
     if (typeof data.etag !== 'string' || data.etag.length === 0) return undefined;
-    const parsed = bundleDocumentSchema.safeParse(data.document);
-    if (!parsed.success || parsed.data.name !== name) return undefined;
-    return { etag: data.etag, document: parsed.data };
+    return { etag: data.etag, document: data.document };
   } catch {
     return undefined;
   }
+}
+
+function validKept(data: unknown, name: string): BundleDocument | undefined {
+  const parsed = bundleDocumentSchema.safeParse(data);
+  return parsed.success && parsed.data.name === name ? parsed.data : undefined;
 }
 
 /** Temp file and rename: a reader sees a whole copy or none; no fsync, it is only a cache. */

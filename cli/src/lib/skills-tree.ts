@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from './atomic-write.ts';
 import { SkillsError } from './errors.ts';
 import { LOCKFILE_NAME } from './lockfile.ts';
+import { mapLimit } from './parallel.ts';
 import { MANIFEST_NAME } from './project.ts';
 import type { IndexedFile } from './store-index.ts';
 import { carryTree, copyFromStore } from './tree-copy.ts';
@@ -64,13 +65,19 @@ export async function stageTree(plan: TreePlan): Promise<string> {
   }
   await mkdir(p.staging, { recursive: true });
   try {
-    for (const name of existing) {
-      if (plan.write.has(name)) continue;
-      if (!plan.managed.has(name) || plan.keep.has(name))
-        await carryTree(join(p.skillsDir, name), join(p.staging, name));
-    }
-    for (const [name, source] of plan.write)
-      await copyFromStore(source.sourceDir, source.files, join(p.staging, name));
+    // Each skill is its own folder: they are carried and copied 8 at a time.
+    const carried = existing.filter(
+      (name) => !plan.write.has(name) && (!plan.managed.has(name) || plan.keep.has(name)),
+    );
+    const tasks: (() => Promise<void>)[] = [
+      ...carried.map((name) => () => carryTree(join(p.skillsDir, name), join(p.staging, name))),
+      ...[...plan.write].map(
+        ([name, source]) =>
+          () =>
+            copyFromStore(source.sourceDir, source.files, join(p.staging, name)),
+      ),
+    ];
+    await mapLimit(tasks, 8, (task) => task());
   } catch (err) {
     await rm(p.staging, { recursive: true, force: true });
     throw err;
