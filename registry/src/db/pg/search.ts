@@ -31,11 +31,18 @@ export function pgSearch(db: Db): Pick<Store, 'search'> {
       let count: SQL;
       let page: SQL;
       if (query !== undefined) {
-        const from = sql`FROM search s JOIN bundles b ON b.id = s.bundle_id ${latest}, to_tsquery('simple', ${query}) q
+        // Search rows exist only for bundles with a latest: the count needs no join (bundles
+        // only for a category), and the page joins the latest tag for the LIMIT rows alone.
+        const matches = sql`FROM search s JOIN bundles b ON b.id = s.bundle_id, to_tsquery('simple', ${query}) q
           WHERE s.document @@ q ${byCategory}`;
-        count = sql`SELECT count(*)::int AS n ${from}`;
-        page = sql`SELECT ${columns}, (ts_rank(s.document, q) * (1 + ${POPULARITY} * ln(1 + b.downloads::float8)))::float8 AS score
-          ${from} ORDER BY score DESC, b.downloads DESC, b.name ASC LIMIT ${limit} OFFSET ${offset}`;
+        count = category
+          ? sql`SELECT count(*)::int AS n ${matches}`
+          : sql`SELECT count(*)::int AS n FROM search s WHERE s.document @@ to_tsquery('simple', ${query})`;
+        page = sql`SELECT ${columns}, x.score FROM (
+            SELECT b.id, (ts_rank(s.document, q) * (1 + ${POPULARITY} * ln(1 + b.downloads::float8)))::float8 AS score
+            ${matches} ORDER BY score DESC, b.downloads DESC, b.name ASC LIMIT ${limit} OFFSET ${offset}
+          ) x JOIN bundles b ON b.id = x.id ${latest}
+          ORDER BY x.score DESC, b.downloads DESC, b.name ASC`;
       } else {
         const from = sql`FROM bundles b ${latest} WHERE true ${byCategory}`;
         count = sql`SELECT count(*)::int AS n ${from}`;
