@@ -1,7 +1,9 @@
 import { searchResponseSchema } from '@skills/schemas';
+import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ftsExpression } from '../src/db/sqlite/search.ts';
+import { createSqliteStore } from '../src/db/sqlite/sqlite-store.ts';
 import { toMatchExpressions } from '../src/domain/search-query.ts';
 import { bundleTarball } from './helpers/bundles.ts';
 import { makeTestRegistry, type TestRegistry } from './helpers/test-registry.ts';
@@ -131,5 +133,64 @@ describe('search', () => {
     expect(ftsExpression({ terms: ['x"y'], every: true })).toBe('"x""y"*');
     expect(toMatchExpressions('  "*" ')).toBeUndefined();
     expect(toMatchExpressions('Crème Brûlée')?.all.terms).toEqual(['crème', 'brûlée']);
+  });
+});
+
+describe('search follows the latest version and downloads', () => {
+  test('a new latest moves the category; yanking every version drops the bundle; downloads re-rank', async () => {
+    const s = await makeTestRegistry();
+    try {
+      const token = await s.user('bob');
+      const add = (name: string, version: string, category: string) =>
+        s.publish(
+          token,
+          name,
+          bundleTarball(name, version, { description: 'a tool', category, keywords: [] }),
+        );
+      await add('tool-a', '1.0.0', 'deploy');
+      await add('tool-b', '1.0.0', 'deploy');
+      const names = async (query: string) => {
+        const res = await s.call('GET', `/v1/search${query}`);
+        return (searchResponseSchema.parse(await res.json()).results ?? []).map((x) => x.name);
+      };
+      expect(await names('?category=deploy')).toEqual(['tool-a', 'tool-b']);
+      await add('tool-a', '1.1.0', 'docs');
+      expect(await names('?category=deploy')).toEqual(['tool-b']);
+      expect(await names('?q=tool&category=docs')).toEqual(['tool-a']);
+      await s.store.addDownloads(new Map([['tool-b', 7]]));
+      expect(await names('')).toEqual(['tool-b', 'tool-a']);
+      expect(await names('?q=tool')).toEqual(['tool-b', 'tool-a']);
+      for (const v of ['1.0.0', '1.1.0']) {
+        expect((await s.call('POST', `/v1/bundles/tool-a/${v}/yank`, { token })).status).toBe(200);
+      }
+      expect(await names('')).toEqual(['tool-b']);
+      expect(await names('?q=tool')).toEqual(['tool-b']);
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('migration 0002 backfills search_rank from an existing database', async () => {
+    const s = await makeTestRegistry();
+    try {
+      const token = await s.user('bob');
+      await s.publish(
+        token,
+        'old-one',
+        bundleTarball('old-one', '1.0.0', { description: 'x', category: 'docs' }),
+      );
+      await s.store.addDownloads(new Map([['old-one', 3]]));
+      const raw = new Database(s.dbPath);
+      raw.exec(`DROP TRIGGER bundles_downloads_to_search_rank; DROP TABLE search_rank;
+        DELETE FROM migrations WHERE id = '0002_search_rank';`);
+      raw.close();
+      const again = createSqliteStore({ path: s.dbPath });
+      const page = await again.search({ category: 'docs', limit: 10, offset: 0 });
+      expect(page.hits.map((h) => [h.name, h.downloads])).toEqual([['old-one', 3]]);
+      expect(page.total).toBe(1);
+      await again.close();
+    } finally {
+      await s.close();
+    }
   });
 });
