@@ -1,3 +1,4 @@
+import { readdir } from 'node:fs/promises';
 import type { Lockfile } from '@skills/schemas';
 import { type AgentLinkResult, parseAgentList } from './agents.ts';
 import { applyPlan, type TreeWork, treeWork } from './install-apply.ts';
@@ -23,7 +24,7 @@ import {
 import { lockProject } from './project-lock.ts';
 import { resolveTree } from './resolver.ts';
 import { recoverTree } from './skills-tree.ts';
-import { ensureInStore, type StoreEntry } from './store.ts';
+import { ensureInStore, loadArchive, type StoreEntry } from './store.ts';
 import { LITTLE_USED, type LookAlike, lookAlikes } from './typosquat.ts';
 
 /** What to install: the lockfile as is (`frozen`), or a new resolution of skills.json after `edit`. */
@@ -104,6 +105,12 @@ export async function runInstall(deps: InstallDeps, opts: InstallOptions): Promi
 }
 
 async function install(deps: InstallDeps, opts: InstallOptions): Promise<Omit<InstallOutcome, 'recovered'>> {
+  // An empty store means every tarball is unpacked: load the archive code while documents download.
+  void readdir(deps.storeDir)
+    .catch(() => [])
+    .then((names) => {
+      if (names.length === 0) loadArchive().catch(() => {});
+    });
   const existing = await readProjectFile(opts.projectDir);
   const before = existing ?? newProjectFile();
   const stored = await readLockfile(opts.projectDir);
