@@ -60,14 +60,15 @@ describe('startServer (in-process)', () => {
     });
     for (let i = 0; i < 3; i++)
       await (await fetch(`${server.url}/v1/bundles/tool/-/tool-1.0.0.tgz`)).arrayBuffer();
-    const inFlight = fetch(`${server.url}/v1/bundles/tool`, {
-      method: 'PUT',
-      headers,
-      body: new Uint8Array(bundleTarball('tool', '1.0.1')),
-    });
-    await new Promise((ok) => setTimeout(ok, 5));
+    // The upload is sent in two halves, and close() is called between them, so the request is
+    // surely in flight (headers parsed, body unfinished) however loaded the machine is.
+    const body = bundleTarball('tool', '1.0.1');
+    const { status, firstHalfSent, sendRest } = streamedPut(`${server.url}/v1/bundles/tool`, headers, body);
+    await firstHalfSent;
+    await new Promise((ok) => setTimeout(ok, 100));
     const closing = server.close();
-    expect((await inFlight).status).toBe(201);
+    sendRest();
+    expect(await status).toBe(201);
     await closing;
     const again = await startServer({ port: 0, dataDir });
     defer(() => again.close());
@@ -170,3 +171,24 @@ describe('startServer (in-process)', () => {
     },
   );
 });
+
+/** A PUT whose body goes out in two writes, the second only when asked. */
+function streamedPut(url: string, headers: Record<string, string>, body: Buffer) {
+  let sendRest = () => {};
+  let firstHalfSent = Promise.resolve();
+  const status = new Promise<number>((resolve, reject) => {
+    const req = request(
+      url,
+      { method: 'PUT', headers: { ...headers, 'content-length': String(body.length) } },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    );
+    req.on('error', reject);
+    const half = Math.floor(body.length / 2);
+    firstHalfSent = new Promise((ok) => req.write(body.subarray(0, half), () => ok()));
+    sendRest = () => req.end(body.subarray(half));
+  });
+  return { status, firstHalfSent, sendRest };
+}
