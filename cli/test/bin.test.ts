@@ -8,18 +8,13 @@ const { version } = JSON.parse(readFileSync(new URL('../package.json', import.me
 };
 
 describe('the built binary', () => {
-  it('prints its version fast, loading no command', async () => {
+  // Its speed is measured by bench/install.ts, not here: a timed test fails on a busy machine.
+  it('prints its version and nothing else', async () => {
     const { dir, cleanup } = await makeTempDir();
     try {
-      const times: number[] = [];
-      for (let i = 0; i < 3; i++) {
-        const started = process.hrtime.bigint();
-        const r = await runCli(['--version'], { cwd: dir });
-        times.push(Number(process.hrtime.bigint() - started) / 1e6);
-        expect(r).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
-      }
-      // Node itself needs ~40 ms to start; the budget is 100 ms on an idle machine, with slack for CI.
-      expect(Math.min(...times)).toBeLessThan(250);
+      const r = await runCli(['--version'], { cwd: dir });
+      expect(r).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+      expect(await runCli(['-v'], { cwd: dir })).toEqual(r);
     } finally {
       await cleanup();
     }
