@@ -1,6 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { SkillsError } from '../src/lib/errors.ts';
+import { describeRetry } from '../src/lib/http.ts';
 import { printError, useColor } from '../src/lib/print.ts';
 
 function sink() {
@@ -38,5 +39,17 @@ describe('error output', () => {
     expect(useColor(new PassThrough(), {})).toBe(false);
     expect(useColor(new PassThrough(), { FORCE_COLOR: '1' })).toBe(true);
     expect(useColor(tty, { TERM: 'dumb' })).toBe(false);
+  });
+});
+
+describe('retry lines', () => {
+  it('name the URL once, whether or not the reason already holds it', () => {
+    const url = 'http://r.test/v1/bundles/x';
+    expect(describeRetry({ attempt: 1, delayMs: 250, reason: 'HTTP 503', url })).toBe(
+      `skills: HTTP 503 from ${url}; retrying in 0.3s\n`,
+    );
+    expect(
+      describeRetry({ attempt: 2, delayMs: 1000, reason: `cannot reach ${url}: ECONNREFUSED`, url }),
+    ).toBe(`skills: cannot reach ${url}: ECONNREFUSED; retrying in 1.0s\n`);
   });
 });

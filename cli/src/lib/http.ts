@@ -208,3 +208,12 @@ export function sanitizeRemoteText(text: string, max = 500): string {
   const clean = text.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g, '?');
   return clean.length > max ? `${clean.slice(0, max)}…` : clean;
 }
+
+/**
+ * One line for people about a retry, naming the URL once.
+ * @example describeRetry({ attempt: 1, delayMs: 200, reason: 'HTTP 503', url: 'http://r/x' }) // 'skills: HTTP 503 from http://r/x; retrying in 0.2s'
+ */
+export function describeRetry(r: RetryInfo): string {
+  const what = r.reason.includes(r.url) ? r.reason : `${r.reason} from ${r.url}`;
+  return `skills: ${what}; retrying in ${(r.delayMs / 1000).toFixed(1)}s\n`;
+}

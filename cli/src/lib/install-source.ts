@@ -9,6 +9,7 @@ import {
 } from './config.ts';
 import type { CommandContext } from './context.ts';
 import { documentsDirOf, getBundleRevalidated } from './document-disk-cache.ts';
+import { describeRetry } from './http.ts';
 import { createRegistryClient, type RegistryClient } from './registry-client.ts';
 import { configKeyPins, createSignatureVerifier } from './signature.ts';
 
@@ -65,10 +66,7 @@ export async function openInstallSource(
       client = createRegistryClient({
         url,
         token: tokenFor(url, ctx.env, config, scoped),
-        onRetry: (r) =>
-          ctx.stderr.write(
-            `skills: ${r.reason} from ${r.url}; retrying in ${(r.delayMs / 1000).toFixed(1)}s\n`,
-          ),
+        onRetry: (r) => ctx.stderr.write(describeRetry(r)),
       });
       clients.set(url, client);
     }

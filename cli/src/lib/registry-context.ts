@@ -12,6 +12,7 @@ import {
 } from './config.ts';
 import type { CommandContext } from './context.ts';
 import { SkillsError } from './errors.ts';
+import { describeRetry } from './http.ts';
 import { createRegistryClient, type RegistryClient, type RegistryClientOptions } from './registry-client.ts';
 
 /** Everything a registry command needs, resolved once. */
@@ -52,8 +53,7 @@ export async function openRegistry(
   const client = createRegistryClient({
     url,
     token,
-    onRetry: (r) =>
-      ctx.stderr.write(`skills: ${r.reason} from ${r.url}; retrying in ${(r.delayMs / 1000).toFixed(1)}s\n`),
+    onRetry: (r) => ctx.stderr.write(describeRetry(r)),
     ...opts.client,
   });
   return { url, token, client, config, paths, project };
