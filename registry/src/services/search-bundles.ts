@@ -1,5 +1,5 @@
 import type { SearchResponse } from '@skills/schemas';
-import type { SearchPage } from '../db/store.ts';
+import type { SearchPage, Store } from '../db/store.ts';
 import type { Deps } from '../deps.ts';
 import { toMatchExpressions } from '../domain/search-query.ts';
 
@@ -8,6 +8,23 @@ export interface SearchInput {
   category?: string;
   limit: number;
   offset: number;
+}
+
+/**
+ * The store's page for a query: every term must match, else (for several terms) any; no terms
+ * lists bundles by downloads. The API and the marketplace's search page both ask through this.
+ */
+export async function findSearchPage(store: Pick<Store, 'search'>, input: SearchInput): Promise<SearchPage> {
+  const match = toMatchExpressions(input.q);
+  const query = {
+    limit: input.limit,
+    offset: input.offset,
+    ...(input.category ? { category: input.category } : {}),
+  };
+  if (!match) return store.search(query);
+  const all = await store.search({ ...query, match: match.all });
+  if (all.total > 0 || match.terms < 2) return all;
+  return store.search({ ...query, match: match.any });
 }
 
 /**
@@ -23,18 +40,7 @@ export async function searchBundles({
   deps: Deps;
   input: SearchInput;
 }): Promise<SearchResponse> {
-  const match = toMatchExpressions(input.q);
-  const query = {
-    limit: input.limit,
-    offset: input.offset,
-    ...(input.category ? { category: input.category } : {}),
-  };
-  let page: SearchPage;
-  if (!match) page = await deps.store.search(query);
-  else {
-    page = await deps.store.search({ ...query, match: match.all });
-    if (page.total === 0 && match.terms > 1) page = await deps.store.search({ ...query, match: match.any });
-  }
+  const page = await findSearchPage(deps.store, input);
   return {
     total: page.total,
     results: page.hits.map((h) => ({

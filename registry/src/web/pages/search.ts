@@ -1,6 +1,6 @@
 import { CATEGORIES } from '@skills/schemas';
 import type { SearchPage } from '../../db/store.ts';
-import { toMatchExpressions } from '../../domain/search-query.ts';
+import { findSearchPage } from '../../services/search-bundles.ts';
 import { bundleCards, formatCount, pagination, parsePage } from '../components.ts';
 import type { PageContext, WebStore } from '../context.ts';
 import { html, type SafeHtml } from '../html.ts';
@@ -23,16 +23,12 @@ export async function findBundles(
   store: WebStore,
   input: { q: string; category: string | undefined; page: number },
 ): Promise<SearchPage> {
-  const query = {
+  return findSearchPage(store, {
+    q: input.q,
     limit: PAGE_SIZE,
     offset: (input.page - 1) * PAGE_SIZE,
     ...(input.category ? { category: input.category } : {}),
-  };
-  const match = toMatchExpressions(input.q);
-  if (!match) return store.search(query);
-  const all = await store.search({ ...query, match: match.all });
-  if (all.total > 0 || match.terms < 2) return all;
-  return store.search({ ...query, match: match.any });
+  });
 }
 
 /** A category from a query value, or undefined when it is not one. */
