@@ -12,6 +12,7 @@ export { type ArchiveLimits, DEFAULT_LIMITS, RATIO_GRACE_BYTES, resolveLimits } 
 export { BUNDLE_ROOT, integrityOf, packDirectory, packFiles } from './pack.ts';
 export { CollisionGuard, checkBundlePath, collisionKey } from './paths.ts';
 export { readArchive } from './read.ts';
+export { readStreamBounded } from './read-bounded.ts';
 export { scanContent } from './scan.ts';
 export { FIXED_MTIME } from './tar-write.ts';
 export { decodeText } from './text.ts';

@@ -1,4 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+// The narrow entry point: the whole archive module (yaml, the tar code) loads only when a tarball is unpacked.
+import { readStreamBounded } from '@skills/archive/read-bounded';
 import { redactSecrets, SkillsError } from './errors.ts';
 import { BodyTooLarge, nodeRequest, type ResponseHeaders } from './node-transport.ts';
 
@@ -121,20 +123,9 @@ async function readBounded(res: Response, maxBytes: number, url: string): Promis
     throw tooLarge(url, maxBytes);
   }
   if (!res.body) return Buffer.alloc(0);
-  const chunks: Buffer[] = [];
-  let total = 0;
-  const reader = res.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => {});
-      throw tooLarge(url, maxBytes);
-    }
-    chunks.push(Buffer.from(value));
-  }
-  return Buffer.concat(chunks, total);
+  const body = await readStreamBounded(res.body, maxBytes);
+  if (!body) throw tooLarge(url, maxBytes);
+  return body;
 }
 
 async function pause(

@@ -1,3 +1,4 @@
+import { readStreamBounded } from '@skills/archive';
 import { formatIssuePath } from '@skills/schemas';
 import type { Context } from 'hono';
 import { MAX_JSON_BYTES } from '../deps.ts';
@@ -13,20 +14,9 @@ export async function readBody(c: Context<AppEnv>, maxBytes: number): Promise<Bu
   if (declared > maxBytes) throw tooLarge(maxBytes);
   const stream = c.req.raw.body;
   if (!stream) return Buffer.alloc(0);
-  const reader = stream.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => {});
-      throw tooLarge(maxBytes);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks, total);
+  const body = await readStreamBounded(stream, maxBytes);
+  if (!body) throw tooLarge(maxBytes);
+  return body;
 }
 
 /**
