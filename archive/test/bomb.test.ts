@@ -1,4 +1,8 @@
-/** SECURITY.md row 5: a 200 MiB gzip bomb, generated as a stream, stops early in bounded memory. */
+/**
+ * docs/security.md row 5: a 200 MiB gzip bomb, generated as a stream, stops early in bounded memory.
+ * The work is bounded by counting the bytes fed to the bomb's gzip before the reader gave up;
+ * time appears only as the test timeout.
+ */
 import { createGzip } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { ArchiveError, type ArchiveLimits, readArchive } from '../src/index.ts';
@@ -39,7 +43,6 @@ async function* gzipBomb(zeros: number, prefix: Buffer = Buffer.alloc(0)): Async
 async function measure(input: AsyncIterable<Uint8Array>, limits?: Partial<ArchiveLimits>) {
   globalThis.gc?.();
   const rssBefore = process.memoryUsage().rss;
-  const started = Date.now();
   let peak = rssBefore;
   const timer = setInterval(() => {
     peak = Math.max(peak, process.memoryUsage().rss);
@@ -50,9 +53,8 @@ async function measure(input: AsyncIterable<Uint8Array>, limits?: Partial<Archiv
   } catch (e) {
     if (!(e instanceof ArchiveError)) throw e;
     peak = Math.max(peak, process.memoryUsage().rss);
-    const result = { error: e, ms: Date.now() - started, growth: peak - rssBefore };
-    if (process.env.DEBUG_BOMB)
-      console.log(e.code, result.ms, 'ms', Math.round(result.growth / MiB), 'MiB', fed);
+    const result = { error: e, growth: peak - rssBefore };
+    if (process.env.DEBUG_BOMB) console.log(e.code, Math.round(result.growth / MiB), 'MiB', fed);
     return result;
   } finally {
     clearInterval(timer);
@@ -63,7 +65,6 @@ describe('a 200 MiB gzip bomb', () => {
   it('of bare zeros is refused on its ratio after a few MiB', async () => {
     const r = await measure(gzipBomb(200 * MiB));
     expect(r.error.code).toBe('RATIO_EXCEEDED');
-    expect(r.ms).toBeLessThan(3000);
     expect(r.growth).toBeLessThan(100 * MiB);
     expect(fed).toBeLessThan(64 * MiB);
   });
@@ -72,14 +73,13 @@ describe('a 200 MiB gzip bomb', () => {
     const header = tarOf([{ name: 'bundle/zeros', size: 200 * MiB }], { end: false }).subarray(0, 512);
     const r = await measure(gzipBomb(200 * MiB, header));
     expect(r.error.code).toBe('FILE_TOO_LARGE');
-    expect(r.ms).toBeLessThan(3000);
+    expect(fed).toBeLessThan(32 * MiB);
   });
 
   it('is refused on unpacked size when the ratio check is off', async () => {
     const header = tarOf([{ name: 'bundle/zeros', size: 9 * MiB }], { end: false }).subarray(0, 512);
     const r = await measure(gzipBomb(200 * MiB, header), { maxRatio: Number.POSITIVE_INFINITY });
     expect(r.error.code).toBe('UNPACKED_TOO_LARGE');
-    expect(r.ms).toBeLessThan(5000);
     expect(r.growth).toBeLessThan(100 * MiB);
     expect(fed).toBeLessThan(100 * MiB);
   });

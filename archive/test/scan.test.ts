@@ -159,6 +159,11 @@ describe('limits', () => {
   });
 });
 
+/**
+ * A pattern that backtracks takes minutes on 2 MB of its worst input; a linear scan takes well under
+ * a second. The bound is the test timeout (generous, so a loaded machine still passes), never an
+ * assertion on the clock.
+ */
 describe('hostile input costs linear time', () => {
   const size = 2_000_000;
   const rep = (s: string) => s.repeat(Math.ceil(size / s.length));
@@ -170,9 +175,11 @@ describe('hostile input costs linear time', () => {
     ['one long word', rep('a')],
     ['ignore + spaces', `ignore${' '.repeat(size)}`],
     ['sudo flags', rep('curl | sudo -a -a -a -a -a ')],
-  ])('%s', (_name, text) => {
-    const started = Date.now();
-    scanContent('x.md', text);
-    expect(Date.now() - started).toBeLessThan(2000);
-  });
+  ])(
+    '%s',
+    (_name, text) => {
+      expect(scanContent('x.md', text)).toBeInstanceOf(Array);
+    },
+    30_000,
+  );
 });

@@ -20,6 +20,8 @@ export interface HttpSettings {
   /** Strings to remove from every message (the token). */
   secrets: string[];
   onRetry?: ((info: RetryInfo) => void) | undefined;
+  /** Waits between attempts (tests pass one that records instead of waiting). */
+  sleep?: ((ms: number) => Promise<unknown>) | undefined;
 }
 
 /** Why and when the client will try again; for progress output. */
@@ -140,7 +142,7 @@ async function pause(
   const jittered = backoff / 2 + Math.random() * (backoff / 2);
   const delayMs = Math.round(Math.min(settings.maxRetryDelayMs, fromHeader ?? jittered));
   settings.onRetry?.({ attempt: attempt + 1, delayMs, reason, url: safeUrl(url) });
-  await sleep(delayMs);
+  await (settings.sleep ?? sleep)(delayMs);
 }
 
 /**

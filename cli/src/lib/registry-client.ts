@@ -41,6 +41,8 @@ export interface RegistryClientOptions {
   /** Largest tarball accepted (default 10 MiB, what a registry accepts). */
   maxTarballBytes?: number;
   onRetry?: (info: RetryInfo) => void;
+  /** Waits between attempts (default a real timer; tests inject one). */
+  sleep?: (ms: number) => Promise<unknown>;
 }
 
 export type TokenCreated = ReturnType<typeof tokenCreatedSchema.parse>;
@@ -115,6 +117,7 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
     maxRetryDelayMs: options.maxRetryDelayMs ?? 30_000,
     secrets: token ? [token] : [],
     onRetry: options.onRetry,
+    sleep: options.sleep,
   };
   const maxTarballBytes = options.maxTarballBytes ?? 10 * 1024 * 1024;
 
