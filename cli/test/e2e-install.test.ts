@@ -308,7 +308,11 @@ describe('install, update, verify, uninstall against a real registry', () => {
       'skills.json': await read('skills.json'),
       'skills-lock.json': lockBefore,
     });
-    await json(['ci'], clone);
+    const ci = await runMain(['ci'], { cwd: clone, env });
+    expect(ci.code, ci.stderr).toBe(0);
+    // A fresh clone gets every skill written; ci says so instead of "up to date".
+    expect(ci.stdout).toMatch(/^wrote \d+ of \d+ skill\(s\) .* from the lockfile/m);
+    expect(ci.stdout).not.toContain('up to date');
     expect(await read('.agents/skills/vercel-basics/SKILL.md', clone)).toContain('vercel-basics at 1.2.0');
     await json(['install'], clone);
     expect(await read('skills-lock.json', clone)).toBe(lockBefore);

@@ -53,6 +53,7 @@ export function installJson(outcome: InstallOutcome, opts: { frozen: boolean; pr
     agents: lock.agents,
     links: outcome.links.map((l) => ({ ...l, path: l.path.slice(opts.projectDir.length + 1) })),
     warnings: outcome.warnings,
+    written: outcome.written,
   };
 }
 
@@ -69,6 +70,10 @@ export function installText(outcome: InstallOutcome): string {
   const skills = bundles.reduce((n, b) => n + b.skills.length, 0);
   const agents = lock.agents.length ? `; visible to ${lock.agents.join(', ')}` : '';
   if (!outcome.applied) lines.push('nothing was changed');
+  else if (changes.length === 0 && outcome.written.length > 0)
+    lines.push(
+      `wrote ${outcome.written.length} of ${skills} skill(s) of ${bundles.length} bundle(s) in ${AGENTS_SKILLS_DIR} from the lockfile${agents}`,
+    );
   else if (changes.length === 0)
     lines.push(`up to date: ${bundles.length} bundle(s), ${skills} skill(s)${agents}`);
   else lines.push(`${bundles.length} bundle(s), ${skills} skill(s) in ${AGENTS_SKILLS_DIR}${agents}`);

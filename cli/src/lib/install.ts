@@ -79,6 +79,8 @@ export interface InstallOutcome {
   project: ProjectFile;
   warnings: InstallWarning[];
   links: AgentLinkResult['linked'];
+  /** Skill folders written from the store (new, changed, or restored to the locked bytes). */
+  written: string[];
 }
 
 /**
@@ -207,7 +209,7 @@ async function install(deps: InstallDeps, opts: InstallOptions): Promise<Omit<In
         warn(w, `warning: ${c.name}@${c.to} ${w.path}:${w.line} ${w.code}: ${w.message}`);
   }
   if (opts.review && !(await opts.review(plan))) {
-    return { applied: false, plan, project: before, warnings, links: [] };
+    return { applied: false, plan, project: before, warnings, links: [], written: [] };
   }
 
   const nothing = !existing && !stored && Object.keys(lock.bundles).length === 0;
@@ -229,7 +231,7 @@ async function install(deps: InstallDeps, opts: InstallOptions): Promise<Omit<In
         : null,
   });
   for (const line of links.warnings) warn({ code: 'AGENT_LINK', message: line }, `warning: ${line}`);
-  return { applied: true, plan, project, warnings, links: links.linked };
+  return { applied: true, plan, project, warnings, links: links.linked, written: [...work.write.keys()].sort() };
 }
 
 /** Fetches the bundles of `lock` (or only `only` of them) into the store, in parallel. */
