@@ -231,7 +231,14 @@ async function install(deps: InstallDeps, opts: InstallOptions): Promise<Omit<In
         : null,
   });
   for (const line of links.warnings) warn({ code: 'AGENT_LINK', message: line }, `warning: ${line}`);
-  return { applied: true, plan, project, warnings, links: links.linked, written: [...work.write.keys()].sort() };
+  return {
+    applied: true,
+    plan,
+    project,
+    warnings,
+    links: links.linked,
+    written: [...work.write.keys()].sort(),
+  };
 }
 
 /** Fetches the bundles of `lock` (or only `only` of them) into the store, in parallel. */
