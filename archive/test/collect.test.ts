@@ -112,4 +112,16 @@ describe('ignore rules', () => {
     expect(m('out', true)).toBe(true);
     expect(m('out', false)).toBe(false);
   });
+  it('compileIgnore follows git: character classes, escapes, anchors and ** in the middle', () => {
+    const m = compileIgnore('[ab].txt\n\\#notes\ndocs/*.md\na/**/z\n\\!bang\n');
+    expect(m('a.txt', false)).toBe(true);
+    expect(m('c.txt', false)).toBe(false);
+    expect(m('#notes', false)).toBe(true);
+    expect(m('docs/x.md', false)).toBe(true);
+    expect(m('docs/deep/x.md', false)).toBe(false);
+    expect(m('src/docs/x.md', false)).toBe(false);
+    expect(m('a/z', false)).toBe(true);
+    expect(m('a/b/c/z', false)).toBe(true);
+    expect(m('!bang', false)).toBe(true);
+  });
 });
