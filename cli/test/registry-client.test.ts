@@ -73,6 +73,17 @@ describe('registry client', () => {
     expect(slept).toEqual(retries);
   });
 
+  it('keeps the error codes closed: a code this CLI does not know falls back by status and is kept in details', async () => {
+    const { client } = await serve(
+      (_r, i) => ({ status: 409, body: envelope(i === 0 ? 'SHINY_NEW_RULE' : 'VERSION_EXISTS', 'no') }),
+      { retries: 0 },
+    );
+    const err = await caught(client.getVersion('deploy', '1.0.0'));
+    expect(err.code).toBe('REGISTRY_ERROR');
+    expect(err.details).toMatchObject({ status: 409, registryCode: 'SHINY_NEW_RULE' });
+    expect((await caught(client.getVersion('deploy', '1.0.0'))).code).toBe('VERSION_EXISTS');
+  });
+
   it('caps Retry-After and gives up with the registry code after the retries', async () => {
     const { client, requests, retries } = await serve(
       () => ({

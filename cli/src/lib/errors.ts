@@ -1,17 +1,74 @@
+import type { ArchiveErrorCode } from '@skills/archive';
+import type { RuntimeErrorCode } from '@skills/runtime';
+import type { ApiErrorCode } from '@skills/schemas';
+
+/** The codes the CLI raises itself (cli/README.md lists what each command may exit with). */
+export const CLI_ERROR_CODES = [
+  'USAGE',
+  'CONFIG_INVALID',
+  'NETWORK',
+  'TIMEOUT',
+  'TOO_LARGE',
+  'BAD_RESPONSE',
+  'REGISTRY_ERROR',
+  'UNAUTHORIZED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'RATE_LIMITED',
+  'ALREADY_EXISTS',
+  'INVALID_BUNDLE',
+  'BUNDLE_INVALID',
+  'ARCHIVE_REFUSED',
+  'MANIFEST_INVALID',
+  'MANIFEST_MISMATCH',
+  'INVALID_RANGE',
+  'VERSION_CONFLICT',
+  'NO_MATCHING_VERSION',
+  'RESOLVE_TOO_COMPLEX',
+  'SKILL_CONFLICT',
+  'SKILL_EXISTS',
+  'LOCKFILE_INVALID',
+  'LOCKFILE_MISSING',
+  'LOCKFILE_OUTDATED',
+  'INTEGRITY_MISMATCH',
+  'INTEGRITY_CHANGED',
+  'SIGNATURE_INVALID',
+  'SIGNATURE_MISSING',
+  'KEY_CHANGED',
+  'KEY_MISMATCH',
+  'NO_KEYS',
+  'LOCAL_CHANGES',
+  'LOCKED',
+  'NOT_A_DEPENDENCY',
+  'NOT_INSTALLED',
+  'CAPABILITIES_WIDENED',
+  'PIPELINE_AMBIGUOUS',
+] as const;
+
+/**
+ * Every code a SkillsError may carry: the CLI's own, the registry's (passed through from its error
+ * envelope), the archive reader's and the runtime's. A closed union, so a typo is a type error.
+ */
+export type SkillsErrorCode =
+  | (typeof CLI_ERROR_CODES)[number]
+  | ApiErrorCode
+  | ArchiveErrorCode
+  | RuntimeErrorCode;
+
 /**
  * A user-facing failure: printed as `ERR_SKILLS_<CODE>: message` plus a hint, with exit status
  * `exitCode`. Anything else thrown is a bug and prints a stack only with `--debug`.
  * @example throw new SkillsError('NOT_FOUND', 'bundle "deploy-vercl" not found', { hint: 'did you mean deploy-vercel?' })
  */
 export class SkillsError extends Error {
-  readonly code: string;
+  readonly code: SkillsErrorCode;
   readonly hint: string | undefined;
   readonly exitCode: number;
   /** Machine-readable details for `--json` output. */
   readonly details: unknown;
 
   constructor(
-    code: string,
+    code: SkillsErrorCode,
     message: string,
     options: { hint?: string; exitCode?: number; details?: unknown; cause?: unknown } = {},
   ) {

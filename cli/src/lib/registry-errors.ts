@@ -1,16 +1,20 @@
-import { redactSecrets, SkillsError } from './errors.ts';
+import { API_ERROR_CODES, type ApiErrorCode } from '@skills/schemas';
+import { redactSecrets, SkillsError, type SkillsErrorCode } from './errors.ts';
 import { type HttpResponse, parseRetryAfter, safeUrl, sanitizeRemoteText } from './http.ts';
 
 /** What `--json` shows of a registry error in `details`. */
 export interface RegistryErrorDetails {
   status: number;
+  /** The registry's own code when it is not one this CLI knows (a newer registry). */
+  registryCode?: string;
   requestId?: string;
   problems?: { path: string; message: string; code: string }[];
 }
 
 /**
  * Turns a non-2xx answer into a SkillsError: the registry's envelope gives the code (e.g.
- * `VERSION_EXISTS`) and message; anything else becomes `REGISTRY_ERROR` with the status. Remote
+ * `VERSION_EXISTS`) and message; anything else becomes `REGISTRY_ERROR` (or UNAUTHORIZED,
+ * FORBIDDEN, NOT_FOUND, RATE_LIMITED by status), an unknown code kept in `details.registryCode`. Remote
  * text is sanitised and secrets are removed.
  * @example throw errorFromResponse(res, { url, registryUrl, secrets: [token] })
  */
@@ -29,7 +33,10 @@ export function errorFromResponse(
       code: clean(p.code),
     }));
   }
-  const code = envelope?.code && /^[A-Z][A-Z0-9_]{0,39}$/.test(envelope.code) ? envelope.code : undefined;
+  const known = envelope?.code !== undefined && (API_ERROR_CODES as string[]).includes(envelope.code);
+  const code = known ? (envelope.code as ApiErrorCode) : undefined;
+  if (envelope?.code && !known && /^[A-Z][A-Z0-9_]{0,39}$/.test(envelope.code))
+    details.registryCode = envelope.code;
   const message = envelope?.message
     ? clean(envelope.message)
     : `${safeUrl(opts.url)} answered HTTP ${res.status}${statusWords(res.status)}`;
@@ -70,7 +77,7 @@ function parseEnvelope(body: Buffer): Envelope | undefined {
   }
 }
 
-function fallbackCode(status: number): string {
+function fallbackCode(status: number): SkillsErrorCode {
   if (status === 401) return 'UNAUTHORIZED';
   if (status === 403) return 'FORBIDDEN';
   if (status === 404) return 'NOT_FOUND';
@@ -88,7 +95,7 @@ function statusWords(status: number): string {
 }
 
 function hintFor(
-  code: string,
+  code: SkillsErrorCode,
   res: HttpResponse,
   registryUrl: string,
   details: RegistryErrorDetails,
