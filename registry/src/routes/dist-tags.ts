@@ -1,19 +1,16 @@
 import { distTagRequestSchema } from '@skills/schemas';
 import type { Hono } from 'hono';
-import { RegistryError } from '../errors.ts';
 import { requestInfo, requireActor } from '../http/auth.ts';
 import { readJson } from '../http/body.ts';
 import { bundleName, bundlePaths } from '../http/bundle-path.ts';
 import type { AppEnv } from '../http/env.ts';
+import { listDistTags } from '../services/list-dist-tags.ts';
 import { removeDistTag } from '../services/remove-dist-tag.ts';
 import { setDistTag } from '../services/set-dist-tag.ts';
 
 export function distTagRoutes(app: Hono<AppEnv>): void {
   app.on('GET', bundlePaths('/dist-tags'), async (c) => {
-    const name = bundleName(c);
-    const snapshot = await c.get('deps').store.getBundle(name);
-    if (!snapshot) throw new RegistryError('NOT_FOUND', `no bundle named ${name}`);
-    return c.json(snapshot.distTags);
+    return c.json(await listDistTags({ deps: c.get('deps'), input: { name: bundleName(c) } }));
   });
 
   app.on('PUT', bundlePaths('/dist-tags/:tag'), async (c) => {

@@ -6,13 +6,12 @@ import { bundleName, bundlePaths } from '../http/bundle-path.ts';
 import type { AppEnv } from '../http/env.ts';
 import { changeOwners } from '../services/change-owners.ts';
 import { changeScopeOwners } from '../services/change-scope-owners.ts';
+import { listOwners } from '../services/list-owners.ts';
+import { listScopeOwners } from '../services/list-scope-owners.ts';
 
 export function ownerRoutes(app: Hono<AppEnv>): void {
   app.on('GET', bundlePaths('/owners'), async (c) => {
-    const name = bundleName(c);
-    const snapshot = await c.get('deps').store.getBundle(name);
-    if (!snapshot) throw new RegistryError('NOT_FOUND', `no bundle named ${name}`);
-    return c.json({ owners: snapshot.owners });
+    return c.json({ owners: await listOwners({ deps: c.get('deps'), input: { name: bundleName(c) } }) });
   });
 
   for (const [method, add] of [
@@ -44,9 +43,7 @@ export function ownerRoutes(app: Hono<AppEnv>): void {
 
   app.get('/v1/scopes/:scope', async (c) => {
     const scope = scopeParam(c);
-    const owners = await c.get('deps').store.getScopeOwners(scope);
-    if (owners.length === 0) throw new RegistryError('NOT_FOUND', `nobody has published in @${scope} yet`);
-    return c.json({ scope, owners });
+    return c.json({ scope, owners: await listScopeOwners({ deps: c.get('deps'), input: { scope } }) });
   });
 }
 

@@ -1,0 +1,18 @@
+import type { Deps } from '../deps.ts';
+import { RegistryError } from '../errors.ts';
+
+/**
+ * The usernames that own a bundle.
+ * @throws RegistryError NOT_FOUND.
+ */
+export async function listOwners({
+  deps,
+  input,
+}: {
+  deps: Deps;
+  input: { name: string };
+}): Promise<string[]> {
+  const snapshot = await deps.store.getBundle(input.name);
+  if (!snapshot) throw new RegistryError('NOT_FOUND', `no bundle named ${input.name}`);
+  return snapshot.owners;
+}
