@@ -4,11 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeBundle } from './fixtures/bundles.ts';
 import { makeTempDir, writeTree } from './helpers/fs.ts';
 import { startTestRegistry, type TestRegistry } from './helpers/registry.ts';
-import { type CliRun, runCli } from './helpers/run-cli.ts';
+import type { CliRun } from './helpers/run-cli.ts';
 import { runMain } from './helpers/run-main.ts';
 
 /**
- * The install side of CONTRACT.md §2 with the real binary against a real registry on port 0:
+ * The install side of docs/cli.md, in process through main(), against a real registry on port 0:
  * one world for the file, each `it` building on the previous one, in order.
  */
 let reg: TestRegistry;
@@ -18,7 +18,7 @@ let env: Record<string, string>;
 let project: string;
 
 async function cli(args: string[], cwd = project, extra: Record<string, string> = {}): Promise<CliRun> {
-  return runCli(args, { cwd, env: { ...env, ...extra }, timeoutMs: 60_000 });
+  return runMain(args, { cwd, env: { ...env, ...extra } });
 }
 async function ok(args: string[], cwd = project): Promise<CliRun> {
   const r = await cli(args, cwd);

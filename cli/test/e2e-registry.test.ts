@@ -3,10 +3,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir, singleSkillBundle, writeTree } from './helpers/fs.ts';
 import { startTestRegistry, type TestRegistry } from './helpers/registry.ts';
-import { type CliRun, cliHome, runCli } from './helpers/run-cli.ts';
+import { type CliRun, cliHome } from './helpers/run-cli.ts';
+import { runMain } from './helpers/run-main.ts';
 
 /**
- * The real binary (`node cli/dist/bin.js`) against a real registry on port 0: the publishing
+ * main() in process (the spawned binary is covered by bin.test.ts) against a real registry on port 0: the publishing
  * and account side of CONTRACT.md §2, with its --json shapes. One world for the file; each `it`
  * builds on the previous one, in order.
  */
@@ -18,7 +19,7 @@ const outputs: CliRun[] = [];
 let alicePassword = '';
 
 async function cli(args: string[], opts: { input?: string; env?: Record<string, string | undefined> } = {}) {
-  const r = await runCli(args, {
+  const r = await runMain(args, {
     cwd,
     env: { ...env, ...opts.env },
     ...(opts.input ? { input: opts.input } : {}),
