@@ -4,7 +4,6 @@
  */
 export { createApp } from './app.ts';
 export { openStore } from './db/open-store.ts';
-export { createPgStore } from './db/pg/pg-store.ts';
 export { createSqliteStore } from './db/sqlite/sqlite-store.ts';
 export type * from './db/store.ts';
 export {

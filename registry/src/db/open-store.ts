@@ -1,5 +1,4 @@
 import { join, resolve } from 'node:path';
-import { createPgStore } from './pg/pg-store.ts';
 import { createSqliteStore } from './sqlite/sqlite-store.ts';
 import type { Store } from './store.ts';
 
@@ -13,6 +12,9 @@ export async function openStore(url: string | undefined, dataDir: string): Promi
   if (!url) return createSqliteStore({ path: join(dataDir, 'registry.db') });
   if (url === ':memory:') return createSqliteStore({ path: ':memory:' });
   if (/^postgres(ql)?:\/\//.test(url)) {
+    // Loaded only here: `pg` and its drizzle dialect cost seconds to import, and SQLite users
+    // (admin commands included) never need them.
+    const { createPgStore } = await import('./pg/pg-store.ts');
     try {
       return await createPgStore({ url });
     } catch (e) {
