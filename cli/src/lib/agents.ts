@@ -1,7 +1,8 @@
-import { cp, lstat, mkdir, readdir, readlink, realpath, rm, symlink } from 'node:fs/promises';
-import { dirname, join, relative } from 'node:path';
+import { cp, lstat, mkdir, readdir, readlink, realpath, symlink } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 import { usageError } from './errors.ts';
 import { mapLimit } from './parallel.ts';
+import { removeEntry, resolveInsideProject } from './safe-path.ts';
 
 /** File system operations on agent links in flight at once. */
 const LINK_WORK = 16;
@@ -33,6 +34,17 @@ export const AGENTS: Readonly<Record<string, AgentInfo>> = Object.freeze({
   opencode: { name: 'opencode', skillsDir: '.opencode/skills', readsAgentsSkills: true },
   windsurf: { name: 'windsurf', skillsDir: '.windsurf/skills', readsAgentsSkills: false },
 });
+
+/**
+ * The folders, relative to the project root, that an install with these agents writes into or
+ * removes from: `.agents/skills` and each known agent's folder. Each must stay inside the
+ * project (see resolveInsideProject).
+ * @example installFolders(['claude']) // ['.agents/skills', '.claude/skills']
+ */
+export function installFolders(agents: readonly string[]): string[] {
+  const dirs = agents.flatMap((n) => (Object.hasOwn(AGENTS, n) ? [AGENTS[n]!.skillsDir] : []));
+  return [...new Set([AGENTS_SKILLS_DIR, ...dirs])];
+}
 
 /** The names other installers use for the same agents. */
 const AGENT_ALIASES: Readonly<Record<string, string>> = {
@@ -85,7 +97,9 @@ export interface AgentLinkResult {
  * Makes each skill of `.agents/skills` visible in each agent's folder with a relative symlink
  * (`.claude/skills/x → ../../.agents/skills/x`), copying only where symlinks fail; removes the
  * links of skills or agents no longer wanted. Never touches an entry it did not make: one that
- * the previous lockfile does not record is left alone with a warning.
+ * the previous lockfile does not record is left alone with a warning. Never removes through a
+ * symlink (a link is unlinked, its target untouched); the caller has checked the agent folders
+ * with resolveInsideProject.
  * @example await syncAgentLinks({ projectDir, agents: ['claude'], skills: ['deploy'], previous })
  */
 export async function syncAgentLinks(plan: AgentLinkPlan): Promise<AgentLinkResult> {
@@ -93,57 +107,62 @@ export async function syncAgentLinks(plan: AgentLinkPlan): Promise<AgentLinkResu
   const makeLink = plan.symlink ?? symlink;
   const ours = (agent: string, skill: string) =>
     plan.previous.agents.includes(agent) && plan.previous.skills.includes(skill);
-  const shared = await realpath(join(plan.projectDir, AGENTS_SKILLS_DIR)).catch(() => undefined);
-  const separate = async (a: AgentInfo) => {
-    if (a.skillsDir === AGENTS_SKILLS_DIR) return false;
+  const root = await realpath(plan.projectDir);
+  const shared = await realpath(join(root, AGENTS_SKILLS_DIR)).catch(() => undefined);
+  // Each agent folder where it really is (checked again here, at write time): links are made
+  // relative to that place, so a folder that is a symlink inside the project gets working links.
+  const locate = async (info: AgentInfo): Promise<AgentFolder> => ({
+    info,
+    dir: await resolveInsideProject(root, info.skillsDir),
+    root,
+  });
+  const folders = async (agents: readonly string[]) => {
+    const infos = agents
+      .map((n) => AGENTS[n])
+      .filter((a): a is AgentInfo => a !== undefined && a.skillsDir !== AGENTS_SKILLS_DIR);
     // A folder the user made a symlink to .agents/skills already shows every skill; writing
     // through it would touch the shared folder itself.
-    const real = await realpath(join(plan.projectDir, a.skillsDir)).catch(() => undefined);
-    return real === undefined || real !== shared;
-  };
-  const folders = async (agents: readonly string[]) => {
-    const infos = agents.map((n) => AGENTS[n]).filter((a): a is AgentInfo => a !== undefined);
-    const keep = await Promise.all(infos.map(separate));
-    return infos.filter((_, i) => keep[i]);
+    return (await Promise.all(infos.map(locate))).filter((f) => f.dir !== shared);
   };
   // Every (agent, skill) pair is its own path, so the file system work for them runs at once
   // (bounded); the three steps stay in order: old targets, dangling links, new links.
-  const pairs = <T>(agents: readonly AgentInfo[], skills: readonly T[]) =>
-    agents.flatMap((agent) => skills.map((skill) => ({ agent, skill })));
+  const pairs = <T>(agents: readonly AgentFolder[], skills: readonly T[]) =>
+    agents.flatMap((folder) => skills.map((skill) => ({ folder, skill })));
 
   await mapLimit(
     pairs(await folders(plan.previous.agents), plan.previous.skills).filter(
-      ({ agent, skill }) => !(plan.agents.includes(agent.name) && plan.skills.includes(skill)),
+      ({ folder, skill }) => !(plan.agents.includes(folder.info.name) && plan.skills.includes(skill)),
     ),
     LINK_WORK,
-    ({ agent, skill }) => removeTarget(plan.projectDir, agent, skill),
+    ({ folder, skill }) => removeTarget(folder, skill),
   );
   await Promise.all(
-    (await folders([...new Set([...plan.agents, ...plan.previous.agents])])).map((agent) =>
-      removeDanglingLinks(plan.projectDir, agent, plan.skills),
+    (await folders([...new Set([...plan.agents, ...plan.previous.agents])])).map((folder) =>
+      removeDanglingLinks(folder, plan.skills),
     ),
   );
   const wanted = await folders(plan.agents);
   // Each agent folder is made once, not once per skill.
-  if (plan.skills.length > 0)
-    await Promise.all(wanted.map((a) => mkdir(join(plan.projectDir, a.skillsDir), { recursive: true })));
-  const outcomes = await mapLimit(pairs(wanted, plan.skills), LINK_WORK, async ({ agent, skill }) => {
+  if (plan.skills.length > 0) await Promise.all(wanted.map((f) => mkdir(f.dir, { recursive: true })));
+  const outcomes = await mapLimit(pairs(wanted, plan.skills), LINK_WORK, async ({ folder, skill }) => {
+    const agent = folder.info;
     const path = join(plan.projectDir, agent.skillsDir, skill);
-    const target = linkTarget(plan.projectDir, path, skill);
-    const current = await inspectTarget(path);
+    const real = join(folder.dir, skill);
+    const target = agentLinkTarget(folder, skill);
+    const current = await inspectTarget(real);
     const linked = (mode: 'symlink' | 'copy') => ({ link: { agent: agent.name, skill, path, mode } });
     if (current.kind === 'symlink' && current.target === target) return linked('symlink');
     if (current.kind !== 'none' && !ours(agent.name, skill)) {
       return { warning: `left ${relative(plan.projectDir, path)} alone: it was not made by skills` };
     }
-    if (current.kind !== 'none') await rm(path, { recursive: true, force: true });
+    if (current.kind !== 'none') await removeEntry(real);
     try {
-      await makeLink(target, path, 'dir');
+      await makeLink(target, real, 'dir');
       return linked('symlink');
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code !== 'EPERM' && code !== 'EACCES' && code !== 'ENOTSUP' && code !== 'ENOSYS') throw err;
-      await cp(join(plan.projectDir, AGENTS_SKILLS_DIR, skill), path, { recursive: true });
+      await cp(join(root, AGENTS_SKILLS_DIR, skill), real, { recursive: true });
       return linked('copy');
     }
   });
@@ -154,43 +173,49 @@ export async function syncAgentLinks(plan: AgentLinkPlan): Promise<AgentLinkResu
   return result;
 }
 
+/** An agent's skills folder: its real location, inside the project's real root. */
+interface AgentFolder {
+  info: AgentInfo;
+  dir: string;
+  root: string;
+}
+
 /** Removes a recorded target: our symlink, or the copy made where symlinks failed; never a link elsewhere. */
-async function removeTarget(projectDir: string, agent: AgentInfo, skill: string): Promise<void> {
-  const path = join(projectDir, agent.skillsDir, skill);
+async function removeTarget(folder: AgentFolder, skill: string): Promise<void> {
+  const path = join(folder.dir, skill);
   const current = await inspectTarget(path);
   if (current.kind === 'none') return;
-  if (current.kind === 'symlink' && current.target !== linkTarget(projectDir, path, skill)) return;
-  await rm(path, { recursive: true, force: true });
+  if (current.kind === 'symlink' && current.target !== agentLinkTarget(folder, skill)) return;
+  await removeEntry(path);
 }
 
 /**
  * Removes links in our exact shape (`NAME → ../../.agents/skills/NAME`) whose skill is no longer
  * installed: what an install killed before it wrote its lockfile can leave behind.
  */
-async function removeDanglingLinks(
-  projectDir: string,
-  agent: AgentInfo,
-  keep: readonly string[],
-): Promise<void> {
-  const dir = join(projectDir, agent.skillsDir);
-  const names = await readdir(dir).catch(() => [] as string[]);
+async function removeDanglingLinks(folder: AgentFolder, keep: readonly string[]): Promise<void> {
+  const names = await readdir(folder.dir).catch(() => [] as string[]);
   for (const name of names) {
     if (keep.includes(name)) continue;
-    const path = join(dir, name);
+    const path = join(folder.dir, name);
     const current = await inspectTarget(path);
-    if (current.kind !== 'symlink' || current.target !== linkTarget(projectDir, path, name)) continue;
-    const alive = await lstat(join(projectDir, AGENTS_SKILLS_DIR, name)).then(
+    if (current.kind !== 'symlink' || current.target !== agentLinkTarget(folder, name)) continue;
+    const alive = await lstat(join(folder.root, AGENTS_SKILLS_DIR, name)).then(
       () => true,
       () => false,
     );
-    if (!alive) await rm(path, { force: true });
+    if (!alive) await removeEntry(path);
   }
 }
 
-function linkTarget(projectDir: string, path: string, skill: string): string {
-  return relative(dirname(path), join(projectDir, AGENTS_SKILLS_DIR, skill));
+/**
+ * The text of the link install makes for `skill` in an agent folder: relative from the folder's
+ * real location (`dir`) to `.agents/skills/<skill>` under the project's real root `root`.
+ * @example agentLinkTarget({ root: '/p', dir: '/p/.claude/skills' }, 'x') // '../../.agents/skills/x'
+ */
+export function agentLinkTarget(where: { root: string; dir: string }, skill: string): string {
+  return relative(where.dir, join(where.root, AGENTS_SKILLS_DIR, skill));
 }
-
 async function inspectTarget(
   path: string,
 ): Promise<{ kind: 'none' | 'other' } | { kind: 'symlink'; target: string }> {

@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import type { Lockfile } from '@skills/schemas';
-import { type AgentLinkResult, parseAgentList } from './agents.ts';
+import { type AgentLinkResult, installFolders, parseAgentList } from './agents.ts';
 import { applyPlan, type TreeWork, treeWork } from './install-apply.ts';
 import {
   type BundleChange,
@@ -23,6 +23,7 @@ import {
 } from './project.ts';
 import { lockProject } from './project-lock.ts';
 import { resolveTree } from './resolver.ts';
+import { assertInsideProject } from './safe-path.ts';
 import { recoverTree } from './skills-tree.ts';
 import { ensureInStore, loadArchive, type StoreEntry } from './store.ts';
 import { LITTLE_USED, type LookAlike, lookAlikes } from './typosquat.ts';
@@ -89,10 +90,13 @@ export interface InstallOutcome {
  * every bundle into the store (signature, integrity and archive checks before a byte is
  * written), refuses to overwrite local edits without `force`, stages the new `.agents/skills`,
  * swaps it in, links agent folders, then writes skills-lock.json and skills.json. Nothing from a
- * bundle is executed. Throws the SkillsErrors of each step; on any error nothing is changed.
+ * bundle is executed. Throws UNSAFE_PATH before any write when `.agents`, `.agents/skills` or an
+ * agent folder is a symlink that leads out of the project. Throws the SkillsErrors of each step; on any error nothing is changed.
  * @example await runInstall(deps, { projectDir, edit: (p) => withDependencies(p, { ...p.manifest.dependencies, x: '^1.0.0' }) })
  */
 export async function runInstall(deps: InstallDeps, opts: InstallOptions): Promise<InstallOutcome> {
+  // The project lock is a file in `.agents`: a `.agents` that leads elsewhere is refused first.
+  await assertInsideProject(opts.projectDir, ['.agents']);
   const release = await lockProject(opts.projectDir, {
     timeoutMs: deps.lockTimeoutMs,
     onWait: (who) => deps.warn(`waiting for another install (${who}) to finish…`),
@@ -121,6 +125,8 @@ async function install(deps: InstallDeps, opts: InstallOptions): Promise<Omit<In
   let project = opts.edit ? await opts.edit(before, previous, source) : before;
   const agents = parseAgentList([...(project.manifest.agents ?? []), ...(opts.agents ?? [])]);
   if (!opts.frozen) project = withAgents(project, agents);
+  // Every folder written into or removed from, checked before anything is fetched or written.
+  await assertInsideProject(opts.projectDir, installFolders([...previous.agents, ...agents]));
   const warnings: InstallWarning[] = [];
   const warn = (w: InstallWarning, line: string) => {
     warnings.push(w);

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
+import { lstat, readdir, readFile, readlink, realpath } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import type { LockedBundle, Lockfile } from '@skills/schemas';
-import { AGENTS, AGENTS_SKILLS_DIR } from './agents.ts';
+import { AGENTS, AGENTS_SKILLS_DIR, agentLinkTarget } from './agents.ts';
 import type { StoreEntry } from './store.ts';
 import { skillFiles } from './store-index.ts';
 
@@ -105,11 +105,14 @@ async function checkLinks(
   skill: string,
 ): Promise<TreeProblem[]> {
   const out: TreeProblem[] = [];
+  const root = await realpath(projectDir);
   for (const agent of agents) {
     const info = AGENTS[agent];
     if (!info || info.skillsDir === AGENTS_SKILLS_DIR) continue;
     const path = join(projectDir, info.skillsDir, skill);
-    const target = relative(dirname(path), join(projectDir, AGENTS_SKILLS_DIR, skill));
+    // Install links from the folder's real place (it may be a symlink inside the project).
+    const dir = await realpath(dirname(path)).catch(() => dirname(path));
+    const target = agentLinkTarget({ root, dir }, skill);
     const s = await lstat(path).catch(() => undefined);
     const ok = s?.isDirectory() || (s?.isSymbolicLink() && (await readlink(path)) === target);
     if (!ok) out.push({ kind: 'link', bundle, skill, agent, path: relative(projectDir, path) });
