@@ -5,10 +5,10 @@ import {
   DEFAULT_REGISTRY,
   normalizeRegistryUrl,
   readConfig,
+  registryAccess,
   registryForBundle,
   resolveRegistry,
   skillsPaths,
-  tokenFor,
   updateConfig,
   writeConfig,
 } from '../src/lib/config.ts';
@@ -85,10 +85,31 @@ describe('registry resolution', () => {
 
   it('sends a mapped scope to its registry whatever the flag says, and never falls back', () => {
     const opts = { flag: 'http://flag', env: { SKILLS_REGISTRY: 'http://env' }, project, config };
-    expect(registryForBundle('@acme/deploy', opts)).toEqual({ url: 'https://acme.example', scoped: true });
-    expect(registryForBundle('@corp/deploy', opts)).toEqual({ url: 'https://corp.example', scoped: true });
-    expect(registryForBundle('@other/deploy', opts)).toEqual({ url: 'http://flag', scoped: false });
-    expect(registryForBundle('deploy', opts)).toEqual({ url: 'http://flag', scoped: false });
+    expect(registryForBundle('@acme/deploy', opts)).toEqual({
+      url: 'https://acme.example',
+      scoped: true,
+      byProject: true,
+    });
+    expect(registryForBundle('@corp/deploy', opts)).toEqual({
+      url: 'https://corp.example',
+      scoped: true,
+      byProject: false,
+    });
+    expect(registryForBundle('@other/deploy', opts)).toEqual({
+      url: 'http://flag',
+      scoped: false,
+      byProject: false,
+    });
+    expect(registryForBundle('deploy', opts)).toEqual({
+      url: 'http://flag',
+      scoped: false,
+      byProject: false,
+    });
+    expect(registryForBundle('deploy', { env: {}, project, config })).toEqual({
+      url: 'http://from-project',
+      scoped: false,
+      byProject: true,
+    });
   });
 
   it('normalises URLs and refuses credentials or other schemes', () => {
@@ -98,13 +119,43 @@ describe('registry resolution', () => {
     expect(() => normalizeRegistryUrl('nope')).toThrow(SkillsError);
   });
 
-  it('takes the token from SKILLS_TOKEN, else the one stored for that registry', () => {
-    const c = { registries: { 'http://r': { token: 'stored' } } };
-    expect(tokenFor('http://r/', {}, c)).toBe('stored');
-    expect(tokenFor('http://r', { SKILLS_TOKEN: 'env' }, c)).toBe('env');
-    expect(tokenFor('http://elsewhere', {}, c)).toBeUndefined();
-    // A scope's own registry never receives SKILLS_TOKEN, only the token stored for it.
-    expect(tokenFor('http://r', { SKILLS_TOKEN: 'env' }, c, true)).toBe('stored');
-    expect(tokenFor('http://elsewhere', { SKILLS_TOKEN: 'env' }, c, true)).toBeUndefined();
+  it('binds SKILLS_TOKEN to the registry the user chose, and a stored token to its own registry', () => {
+    const config = {
+      registries: { 'http://r': { token: 'stored' } },
+      scopes: { '@corp': 'http://corp' },
+    };
+    const token = (name: string, o: { flag?: string; env?: Record<string, string>; registry?: string }) =>
+      registryAccess(name, {
+        flag: o.flag,
+        env: { SKILLS_TOKEN: 'env', ...o.env },
+        project: o.registry ? { registry: o.registry, scopes: { '@acme': o.registry } } : undefined,
+        config,
+      });
+    // The registry the user chose (flag, SKILLS_REGISTRY, else the default) gets SKILLS_TOKEN.
+    expect(token('x', { flag: 'http://r/' })).toEqual({ url: 'http://r', token: 'env', notice: undefined });
+    expect(token('x', { env: { SKILLS_REGISTRY: 'http://r' } }).token).toBe('env');
+    expect(token('x', {}).token).toBe('env');
+    // One named only by the project gets nothing (or its own stored token), with a notice.
+    const evil = token('x', { registry: 'http://evil' });
+    expect(evil.token).toBeUndefined();
+    expect(evil.notice).toBe(
+      'skills: not sending SKILLS_TOKEN to http://evil (chosen by skills.json, not by you); set SKILLS_REGISTRY=http://evil or run `skills login --registry http://evil` if you trust it\n',
+    );
+    expect(token('@acme/x', { registry: 'http://evil' })).toMatchObject({
+      token: undefined,
+      url: 'http://evil',
+    });
+    expect(token('x', { registry: 'http://r' })).toEqual({
+      url: 'http://r',
+      token: 'stored',
+      notice: undefined,
+    });
+    // ...unless the user chose that same registry too.
+    expect(token('x', { registry: 'http://evil', env: { SKILLS_REGISTRY: 'http://evil' } }).token).toBe(
+      'env',
+    );
+    // A scope's own registry in the user config: only the token stored for it, no notice.
+    expect(token('@corp/x', {})).toEqual({ url: 'http://corp', token: undefined, notice: undefined });
+    expect(registryAccess('x', { flag: 'http://r', env: {}, config }).token).toBe('stored');
   });
 });

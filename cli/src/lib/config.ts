@@ -161,30 +161,58 @@ export function resolveRegistry(opts: {
 /**
  * The registry a bundle comes from. A scope mapped in skills.json `scopes` (first) or config
  * `scopes` always uses that registry, whatever `--registry` says, and never falls back
- * (SECURITY.md row 11); other names use resolveRegistry.
- * @example registryForBundle('@acme/x', { env: {}, project: { scopes: { '@acme': 'https://a' } } }) // 'https://a'
+ * (SECURITY.md row 11); other names use resolveRegistry. `byProject` is true when the project's
+ * skills.json chose it (its `registry` or one of its `scopes`), not the user.
+ * @example registryForBundle('@acme/x', { env: {}, project: { scopes: { '@acme': 'https://a' } } }) // { url: 'https://a', scoped: true, byProject: true }
  */
 export function registryForBundle(
   name: string,
   opts: Parameters<typeof resolveRegistry>[0],
-): { url: string; scoped: boolean } {
+): { url: string; scoped: boolean; byProject: boolean } {
   const scope = parseBundleName(name)?.scope;
   if (scope) {
-    const mapped = opts.project?.scopes?.[`@${scope}`] ?? opts.config?.scopes?.[`@${scope}`];
-    if (mapped) return { url: normalizeRegistryUrl(mapped), scoped: true };
+    const fromProject = opts.project?.scopes?.[`@${scope}`];
+    const mapped = fromProject ?? opts.config?.scopes?.[`@${scope}`];
+    if (mapped)
+      return { url: normalizeRegistryUrl(mapped), scoped: true, byProject: fromProject !== undefined };
   }
-  return { url: resolveRegistry(opts), scoped: false };
+  const byProject = !opts.flag && !opts.env.SKILLS_REGISTRY && opts.project?.registry !== undefined;
+  return { url: resolveRegistry(opts), scoped: false, byProject };
+}
+
+/** Where a request for one bundle goes, with which token, and what to tell the user about it. */
+export interface RegistryAccess {
+  url: string;
+  token: string | undefined;
+  /** One line for stderr when SKILLS_TOKEN was held back from a registry the project chose. */
+  notice: string | undefined;
 }
 
 /**
- * The token to send to `url`: env SKILLS_TOKEN, else the one `skills login` stored for it.
- * SKILLS_TOKEN is meant for the main registry: a registry that a scope maps to (`scoped`) only
- * ever gets the token stored for it, so one registry's token never reaches another.
- * @example tokenFor('http://127.0.0.1:4873', env, config) // 'sk_…' or undefined
+ * The registry for `name` (see registryForBundle) and the token bound to it. A token is bound
+ * to the registry it was configured for: the one `skills login` stored for that URL, or
+ * SKILLS_TOKEN for the registry the user chose (`--registry`, SKILLS_REGISTRY, config
+ * `registry`, else the default: resolveRegistry without the project). So a registry named only
+ * by a project's skills.json, or a scope's own registry, never receives SKILLS_TOKEN; when the
+ * project chose it, `notice` says so. Throws USAGE for a malformed URL.
+ * @example registryAccess('x', { env: { SKILLS_TOKEN: 't' }, project: { registry: 'http://evil' }, config }).token // undefined
  */
-export function tokenFor(url: string, env: Env, config: UserConfig, scoped = false): string | undefined {
-  const stored = config.registries[normalizeRegistryUrl(url)]?.token;
-  return (scoped ? stored : env.SKILLS_TOKEN || stored) || undefined;
+export function registryAccess(name: string, opts: Parameters<typeof resolveRegistry>[0]): RegistryAccess {
+  const { url, byProject } = registryForBundle(name, opts);
+  const stored = opts.config?.registries[url]?.token || undefined;
+  const envToken = opts.env.SKILLS_TOKEN || undefined;
+  if (!envToken || url !== resolveRegistry({ ...opts, project: undefined })) {
+    const withheld = envToken !== undefined && stored === undefined && byProject;
+    return { url, token: stored, notice: withheld ? withheldNotice(url) : undefined };
+  }
+  return { url, token: envToken, notice: undefined };
+}
+
+function withheldNotice(url: string): string {
+  return (
+    `skills: not sending SKILLS_TOKEN to ${url} (chosen by skills.json, not by you); ` +
+    `set SKILLS_REGISTRY=${url} or run \`skills login --registry ${url}\` if you trust it\n`
+  );
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

@@ -2,9 +2,8 @@ import type { BundleDocument, SearchResponse } from '@skills/schemas';
 import {
   type ProjectRegistrySettings,
   readConfig,
-  registryForBundle,
+  registryAccess,
   type SkillsPaths,
-  tokenFor,
   type UserConfig,
 } from './config.ts';
 import type { CommandContext } from './context.ts';
@@ -40,8 +39,8 @@ export interface InstallSource {
 
 /**
  * A InstallSource for a command: registry choice from `--registry`, SKILLS_REGISTRY, the
- * project's skills.json (`registry`, `scopes`) and the user config; tokens from SKILLS_TOKEN or
- * `skills login`; key pins in the user config. With `prepareSignatures` (installs), the first
+ * project's skills.json (`registry`, `scopes`) and the user config; each registry gets only the
+ * token bound to it (registryAccess), never SKILLS_TOKEN because skills.json names it; key pins in the user config. With `prepareSignatures` (installs), the first
  * document asked of a registry also starts loading its pins (and keys when none are pinned).
  * @example const source = await openInstallSource(ctx, paths, { registry: project.manifest.registry, scopes: project.manifest.scopes })
  */
@@ -57,15 +56,17 @@ export async function openInstallSource(
   const prepared = new Set<string>();
   const documents = new Map<string, Promise<BundleDocument>>();
   const locate = (name: string) =>
-    registryForBundle(name, { flag: ctx.global.registry, env: ctx.env, project, config });
+    registryAccess(name, { flag: ctx.global.registry, env: ctx.env, project, config });
   const registryOf = (name: string) => locate(name).url;
   const clientFor = (name: string): RegistryClient => {
-    const { url, scoped } = locate(name);
+    const { url, token, notice } = locate(name);
     let client = clients.get(url);
     if (!client) {
+      // Once per registry: the notice that SKILLS_TOKEN is held back from it.
+      if (notice) ctx.stderr.write(notice);
       client = createRegistryClient({
         url,
-        token: tokenFor(url, ctx.env, config, scoped),
+        token,
         onRetry: (r) => ctx.stderr.write(describeRetry(r)),
       });
       clients.set(url, client);

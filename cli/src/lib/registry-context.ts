@@ -4,10 +4,9 @@ import { formatIssuePath, projectManifestSchema } from '@skills/schemas';
 import {
   type ProjectRegistrySettings,
   readConfig,
-  registryForBundle,
+  registryAccess,
   type SkillsPaths,
   skillsPaths,
-  tokenFor,
   type UserConfig,
 } from './config.ts';
 import type { CommandContext } from './context.ts';
@@ -26,8 +25,9 @@ export interface RegistryContext {
 }
 
 /**
- * Resolves the registry (per-scope mapping for `bundle`, else CONTRACT order), its token and a
- * client that reports retries on stderr. With `requireToken`, throws UNAUTHORIZED before any
+ * Resolves the registry (per-scope mapping for `bundle`, else CONTRACT order), the token bound
+ * to it (see registryAccess; a notice on stderr when SKILLS_TOKEN is held back) and a client
+ * that reports retries on stderr. With `requireToken`, throws UNAUTHORIZED before any
  * request when no token is known.
  * @example const { client, url } = await openRegistry(ctx, { bundle: '@acme/deploy', requireToken: true })
  */
@@ -38,18 +38,20 @@ export async function openRegistry(
   const paths = skillsPaths(ctx.env);
   const config = await readConfig(paths);
   const project = await readProjectRegistrySettings(ctx.cwd);
-  const { url, scoped } = registryForBundle(opts.bundle ?? '', {
+  const { url, token, notice } = registryAccess(opts.bundle ?? '', {
     flag: ctx.global.registry,
     env: ctx.env,
     project,
     config,
   });
-  const token = tokenFor(url, ctx.env, config, scoped);
   if (opts.requireToken && !token) {
     throw new SkillsError('UNAUTHORIZED', `not logged in to ${url}`, {
-      hint: `run \`skills login --registry ${url}\` or set SKILLS_TOKEN`,
+      hint: notice
+        ? `SKILLS_TOKEN is only sent to the registry you chose: set SKILLS_REGISTRY=${url} or run \`skills login --registry ${url}\``
+        : `run \`skills login --registry ${url}\` or set SKILLS_TOKEN`,
     });
   }
+  if (notice) ctx.stderr.write(notice);
   const client = createRegistryClient({
     url,
     token,
