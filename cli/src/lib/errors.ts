@@ -89,14 +89,38 @@ export function usageError(message: string, hint?: string): SkillsError {
 const SECRET_PATTERNS: RegExp[] = [
   /\bsk_[A-Za-z0-9_-]{16,}/g, // registry tokens
   /(authorization:\s*(?:bearer|basic)\s+)[^\s"']+/gi,
-  /(\/\/[^/\s:@]+:)[^@\s/]+@/g, // user:password@ in URLs
 ];
 
-/** Removes anything that looks like a token or password from text bound for the terminal. */
+/** A URL-like run of text: scheme, `//`, then everything up to whitespace or a quote. */
+const URL_LIKE = /([A-Za-z][A-Za-z0-9+.-]*:\/\/)([^\s"'`<>]+)/g;
+
+/**
+ * Removes anything that looks like a token or password from text bound for the terminal:
+ * `secrets` wherever they appear, registry tokens, Authorization values, and the user info of
+ * URLs (see redactUserInfo).
+ */
 export function redactSecrets(text: string, secrets: readonly string[] = []): string {
   let out = text;
   for (const s of secrets) if (s.length >= 8) out = out.split(s).join('[redacted]');
   for (const re of SECRET_PATTERNS)
     out = out.replace(re, (_m, keep: unknown) => `${typeof keep === 'string' ? keep : ''}[redacted]`);
-  return out;
+  return out.replace(URL_LIKE, (_m, scheme: string, rest: string) => scheme + redactUserInfo(rest));
+}
+
+/**
+ * The part of a URL after `scheme://` with its user info redacted, up to the LAST `@` of the
+ * authority, as URL parsers split it (`user:p@ss@host` → `user:[redacted]@host`); a bare
+ * `token@host` loses the token. A password holding `/` ends the authority early for a parser
+ * (`user:pa/ss@host`); when what precedes that `/` cannot be `host:port`, the user info runs to
+ * the last `@` of the whole run instead, so such a password is redacted too.
+ */
+function redactUserInfo(rest: string): string {
+  const authority = rest.slice(0, rest.search(/[/?#\\]|$/));
+  let at = authority.lastIndexOf('@');
+  if (at < 0 && /^[^[:@]+:(?!\d*$)/.test(authority)) at = rest.lastIndexOf('@');
+  if (at < 0) return rest;
+  const info = rest.slice(0, at);
+  const colon = info.indexOf(':');
+  const user = colon >= 0 ? info.slice(0, colon + 1) : '';
+  return `${user}[redacted]${rest.slice(at)}`;
 }
