@@ -30,8 +30,9 @@ export async function readLockfile(projectDir: string): Promise<Lockfile | undef
 }
 
 /**
- * Parses lockfile text. Throws LOCKFILE_INVALID naming the first bad field by its path only:
- * neither values nor unknown keys from the file reach the message.
+ * Parses lockfile text. Throws FOREIGN_LOCKFILE for another tool's skills-lock.json (see
+ * isForeignLockfile), LOCKFILE_INVALID naming the first bad field by its path only: neither
+ * values nor unknown keys from the file reach the message.
  * @example parseLockfile('{"lockfileVersion":1}') // { lockfileVersion: 1, dependencies: {}, agents: [], bundles: {} }
  */
 export function parseLockfile(text: string): Lockfile {
@@ -41,6 +42,7 @@ export function parseLockfile(text: string): Lockfile {
   } catch {
     throw invalid('it is not valid JSON');
   }
+  if (isForeignLockfile(data)) throw foreign();
   const version = (data as { lockfileVersion?: unknown } | null)?.lockfileVersion;
   if (typeof version === 'number' && version > LOCKFILE_VERSION) {
     throw new SkillsError(
@@ -116,6 +118,26 @@ export function lockfileDrift(lock: Lockfile, dependencies: Record<string, strin
 /** True when the drift is empty. */
 export function isCurrent(drift: LockfileDrift): boolean {
   return drift.added.length === 0 && drift.removed.length === 0 && drift.changed.length === 0;
+}
+
+/**
+ * True for a skills-lock.json written by another installer: the `skills` CLI of vercel-labs
+ * writes `{"version": 1, "skills": {…}}` under the same name. Ours always has `lockfileVersion`.
+ * @example isForeignLockfile({ version: 1, skills: {} }) // true
+ */
+export function isForeignLockfile(data: unknown): boolean {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return false;
+  return !('lockfileVersion' in data) && ('version' in data || 'skills' in data);
+}
+
+function foreign(): SkillsError {
+  return new SkillsError(
+    'FOREIGN_LOCKFILE',
+    `${LOCKFILE_NAME} was written by another installer (it has "version" and "skills", not "lockfileVersion"); skills never reads or overwrites it`,
+    {
+      hint: 'one project, one installer: keep using the other CLI here, or move its lockfile away (and commit that) before running skills install. Nothing was changed',
+    },
+  );
 }
 
 function invalid(why: string): SkillsError {
