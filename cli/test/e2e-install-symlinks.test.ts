@@ -1,8 +1,8 @@
-import { lstat, mkdir, readdir, readFile, readlink, symlink } from 'node:fs/promises';
+import { mkdir, readFile, readlink, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeBundle } from './fixtures/bundles.ts';
-import { makeTempDir, writeTree } from './helpers/fs.ts';
+import { makeTempDir, snapshotTree, writeTree } from './helpers/fs.ts';
 import { startTestRegistry, type TestRegistry } from './helpers/registry.ts';
 import { runMain } from './helpers/run-main.ts';
 
@@ -19,19 +19,6 @@ let env: Record<string, string>;
 let committed: Record<string, string>;
 
 const run = (args: string[], cwd: string) => runMain(args, { cwd, env });
-
-/** Every entry under `dir` by relative path: file content, link text, or `dir`. */
-async function snapshot(dir: string, prefix = ''): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  for (const name of (await readdir(join(dir, prefix)).catch(() => [] as string[])).sort()) {
-    const rel = join(prefix, name);
-    const s = await lstat(join(dir, rel));
-    if (s.isSymbolicLink()) out[rel] = `-> ${await readlink(join(dir, rel))}`;
-    else if (s.isDirectory()) Object.assign(out, { [rel]: 'dir' }, await snapshot(dir, rel));
-    else out[rel] = await readFile(join(dir, rel), 'utf8');
-  }
-  return out;
-}
 
 /** A clone of the committed project beside an `outside` folder holding a skill's name. */
 async function hostileClone(name: string): Promise<{ project: string; outside: string }> {
@@ -87,8 +74,8 @@ describe('a project whose folders are symlinks out of it', () => {
       const { project, outside } = await hostileClone(layout.name);
       await mkdir(join(project, layout.link, '..'), { recursive: true });
       await symlink(layout.target, join(project, layout.link));
-      const outsideBefore = await snapshot(outside);
-      const projectBefore = await snapshot(project);
+      const outsideBefore = await snapshotTree(outside);
+      const projectBefore = await snapshotTree(project);
       for (const args of commands) {
         const r = await run([...args, '--json'], project);
         expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(1);
@@ -97,8 +84,8 @@ describe('a project whose folders are symlinks out of it', () => {
         expect(err.message).toContain(
           `${layout.component} is a symlink to ${layout.target}, outside the project`,
         );
-        expect(await snapshot(outside), args.join(' ')).toEqual(outsideBefore);
-        expect(await snapshot(project), args.join(' ')).toEqual(projectBefore);
+        expect(await snapshotTree(outside), args.join(' ')).toEqual(outsideBefore);
+        expect(await snapshotTree(project), args.join(' ')).toEqual(projectBefore);
       }
       const text = await run(['install'], project);
       expect(text.stderr).toMatch(/^ERR_SKILLS_UNSAFE_PATH: /m);
@@ -109,20 +96,20 @@ describe('a project whose folders are symlinks out of it', () => {
     const { project, outside } = await hostileClone('chain');
     await symlink('hop', join(project, '.claude'));
     await symlink('../outside', join(project, 'hop'));
-    const before = await snapshot(outside);
+    const before = await snapshotTree(outside);
     const r = await run(['install', '--json'], project);
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout).error.message).toContain(
       'hop is a symlink to ../outside, outside the project',
     );
-    expect(await snapshot(outside)).toEqual(before);
+    expect(await snapshotTree(outside)).toEqual(before);
   });
 
   it('follows a symlinked agent folder that stays inside the project', async () => {
     const { project, outside } = await hostileClone('inside');
     await mkdir(join(project, 'config/claude'), { recursive: true });
     await symlink('config/claude', join(project, '.claude'));
-    const before = await snapshot(outside);
+    const before = await snapshotTree(outside);
     const r = await run(['install'], project);
     expect(r.code, r.stderr).toBe(0);
     expect(await readlink(join(project, 'config/claude/skills/guarded'))).toBe(
@@ -131,17 +118,17 @@ describe('a project whose folders are symlinks out of it', () => {
     expect(await readFile(join(project, '.claude/skills/guarded/SKILL.md'), 'utf8')).toContain(
       'guarded at 1.0.0',
     );
-    expect(await snapshot(outside)).toEqual(before);
+    expect(await snapshotTree(outside)).toEqual(before);
   });
 
   it('unlinks a recorded link that points elsewhere, never removing what it points to', async () => {
     const { project, outside } = await hostileClone('leaf-link');
     await mkdir(join(project, '.claude/skills'), { recursive: true });
     await symlink('../../../outside/guarded', join(project, '.claude/skills/guarded'));
-    const before = await snapshot(outside);
+    const before = await snapshotTree(outside);
     const r = await run(['install'], project);
     expect(r.code, r.stderr).toBe(0);
     expect(await readlink(join(project, '.claude/skills/guarded'))).toBe('../../.agents/skills/guarded');
-    expect(await snapshot(outside)).toEqual(before);
+    expect(await snapshotTree(outside)).toEqual(before);
   });
 });

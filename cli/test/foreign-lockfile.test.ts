@@ -1,9 +1,9 @@
-import { lstat, mkdir, readdir, readFile, readlink, symlink } from 'node:fs/promises';
+import { mkdir, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SkillsError } from '../src/lib/errors.ts';
 import { parseLockfile } from '../src/lib/lockfile.ts';
-import { makeTempDir, writeTree } from './helpers/fs.ts';
+import { makeTempDir, snapshotTree, writeTree } from './helpers/fs.ts';
 import { runMain } from './helpers/run-main.ts';
 import { envelope, startScriptedServer } from './helpers/scripted-server.ts';
 
@@ -32,19 +32,6 @@ afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
 
-/** Every entry under `dir` by relative path: file content, link text, or `dir`. */
-async function snapshot(dir: string, prefix = ''): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  for (const name of (await readdir(join(dir, prefix))).sort()) {
-    const rel = join(prefix, name);
-    const s = await lstat(join(dir, rel));
-    if (s.isSymbolicLink()) out[rel] = `-> ${await readlink(join(dir, rel))}`;
-    else if (s.isDirectory()) Object.assign(out, { [rel]: 'dir' }, await snapshot(dir, rel));
-    else out[rel] = await readFile(join(dir, rel), 'utf8');
-  }
-  return out;
-}
-
 describe('a skills-lock.json written by the vercel-labs skills CLI', () => {
   it('is recognised, not reported as a broken lockfile', () => {
     const err = (() => {
@@ -72,7 +59,7 @@ describe('a skills-lock.json written by the vercel-labs skills CLI', () => {
       });
       await mkdir(join(dir, '.claude/skills'), { recursive: true });
       await symlink('../../.agents/skills/find-skills', join(dir, '.claude/skills/find-skills'));
-      const before = await snapshot(dir);
+      const before = await snapshotTree(dir);
       const commands = [
         ['install'],
         ['install', 'find-skills', '--agent', 'claude'],
@@ -91,7 +78,7 @@ describe('a skills-lock.json written by the vercel-labs skills CLI', () => {
         expect(r.stderr, what).toMatch(
           /^ERR_SKILLS_FOREIGN_LOCKFILE: skills-lock.json was written by another installer/,
         );
-        expect(await snapshot(dir), what).toEqual(before);
+        expect(await snapshotTree(dir), what).toEqual(before);
       }
     });
   }

@@ -16,7 +16,11 @@ const MAX_LINKS = 32;
  * @example await resolveInsideProject('/repo', '.claude/skills') // '/repo/.claude/skills'
  */
 export async function resolveInsideProject(projectDir: string, rel: string): Promise<string> {
-  const root = await realpath(projectDir);
+  // A project folder not made yet holds nothing to follow.
+  const root = await realpath(projectDir).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return resolve(projectDir);
+    throw err;
+  });
   return walk(root, root, rel, { rel, links: 0 });
 }
 

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -48,4 +48,21 @@ export function singleSkillBundle(
       description: `Does ${last} things. Use when the user asks for ${last}.`,
     }),
   };
+}
+
+/**
+ * Every entry under `dir` by relative path: a file's content, `-> target` for a symlink (never
+ * followed), `dir` for a folder. For asserting that a folder is left exactly as it was.
+ * @example expect(await snapshotTree(outside)).toEqual(before)
+ */
+export async function snapshotTree(dir: string, prefix = ''): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const name of (await readdir(join(dir, prefix)).catch(() => [] as string[])).sort()) {
+    const rel = join(prefix, name);
+    const s = await lstat(join(dir, rel));
+    if (s.isSymbolicLink()) out[rel] = `-> ${await readlink(join(dir, rel))}`;
+    else if (s.isDirectory()) Object.assign(out, { [rel]: 'dir' }, await snapshotTree(dir, rel));
+    else out[rel] = await readFile(join(dir, rel), 'utf8');
+  }
+  return out;
 }
