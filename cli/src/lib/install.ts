@@ -91,7 +91,8 @@ export interface InstallOutcome {
  * written), refuses to overwrite local edits without `force`, stages the new `.agents/skills`,
  * swaps it in, links agent folders, then writes skills-lock.json and skills.json. Nothing from a
  * bundle is executed. Throws UNSAFE_PATH before any write when `.agents`, `.agents/skills` or an
- * agent folder is a symlink that leads out of the project. Throws the SkillsErrors of each step; on any error nothing is changed.
+ * agent folder is a symlink that leads out of the project, and the SkillsErrors of each step;
+ * on any error nothing is changed.
  * @example await runInstall(deps, { projectDir, edit: (p) => withDependencies(p, { ...p.manifest.dependencies, x: '^1.0.0' }) })
  */
 export async function runInstall(deps: InstallDeps, opts: InstallOptions): Promise<InstallOutcome> {
