@@ -9,7 +9,7 @@ export { compileIgnore, IGNORE_FILE, IGNORED_NAMES, type IgnoreMatcher, isIgnore
 export { type BundleInspection, type InspectedSkill, type InspectOptions, inspectBundle } from './inspect.ts';
 export { MAX_BODY_CHARS } from './inspect-skill.ts';
 export { type ArchiveLimits, DEFAULT_LIMITS, RATIO_GRACE_BYTES, resolveLimits } from './limits.ts';
-export { BUNDLE_ROOT, integrityOf, packDirectory, packFiles } from './pack.ts';
+export { BUNDLE_ROOT, integrityOf, type PackOptions, packDirectory, packFiles } from './pack.ts';
 export { CollisionGuard, checkBundlePath, collisionKey } from './paths.ts';
 export { readArchive } from './read.ts';
 export { readStreamBounded } from './read-bounded.ts';

@@ -15,9 +15,14 @@ const GZIP_LEVEL = 9;
 /** The gzip header's OS byte, fixed to "Unix" so the bytes do not depend on the packing platform. */
 const GZIP_OS_UNIX = 3;
 
+/** What `packFiles` may change: the root folder (`bundle` by default; npm packages use `package`). */
+export interface PackOptions {
+  root?: string;
+}
+
 /**
  * Packs files into the canonical tarball: gzip (level 9, no name, mtime 0, OS byte 3) of a ustar
- * archive holding only regular files under `bundle/`, sorted by the UTF-8 bytes of their paths,
+ * archive holding only regular files under `bundle/` (or `options.root`), sorted by the UTF-8 bytes of their paths,
  * with mtime 1985-10-26T08:15:00Z, uid/gid 0, empty owner names, mode 0755 when executable and
  * 0644 otherwise. No folder entries, no pax headers except a `path` record for a path too long
  * for ustar. The same files give the same bytes, whatever their order; synchronous.
@@ -26,8 +31,10 @@ const GZIP_OS_UNIX = 3;
  * @throws ArchiveError with the code `readArchive` would give.
  * @example const tgz = packFiles([{ path: 'SKILL.md', data: Buffer.from('---\n…'), executable: false }]);
  */
-export function packFiles(files: BundleFile[]): Buffer {
+export function packFiles(files: BundleFile[], options: PackOptions = {}): Buffer {
   const limits = DEFAULT_LIMITS;
+  const root = options.root ?? BUNDLE_ROOT;
+  if (!/^[a-z][a-z0-9-]*$/.test(root)) throw new Error(`not a root folder name: ${root}`);
   if (files.length === 0) throw new ArchiveError('EMPTY_ARCHIVE', 'there are no files to pack');
   if (files.length > limits.maxEntries) {
     throw new ArchiveError(
@@ -46,7 +53,7 @@ export function packFiles(files: BundleFile[]): Buffer {
         f.path,
       );
     }
-    return { path: `${BUNDLE_ROOT}/${path}`, data: f.data, mode: f.executable ? 0o755 : 0o644 };
+    return { path: `${root}/${path}`, data: f.data, mode: f.executable ? 0o755 : 0o644 };
   });
   entries.sort((a, b) => Buffer.compare(Buffer.from(a.path), Buffer.from(b.path)));
   const tar = writeTar(entries);

@@ -102,6 +102,22 @@ describe('packFiles', () => {
     expect(names).toEqual(['bundle/SKILL.md', 'bundle/a/run.sh', 'bundle/b.md']);
   });
 
+  it('packs under another root folder when asked (npm packages use package/), and refuses a bad one', async () => {
+    const files = [
+      { path: 'package.json', data: Buffer.from('{}'), executable: false },
+      { path: 'skills/a/run.sh', data: Buffer.from('#!/bin/sh\n'), executable: true },
+    ];
+    const tgz = packFiles(files, { root: 'package' });
+    const { root, files: back } = await readArchive(tgz);
+    expect(root).toBe('package');
+    expect(back.map((f) => [f.path, f.executable])).toEqual([
+      ['package.json', false],
+      ['skills/a/run.sh', true],
+    ]);
+    expect(packFiles(files, { root: 'package' }).equals(tgz)).toBe(true);
+    expect(() => packFiles(files, { root: '../x' })).toThrow(/not a root folder name/);
+  });
+
   it('uses a pax path record only for a path ustar cannot hold, and reads it back', async () => {
     const long = `${'x'.repeat(150)}.md`;
     const tgz = packFiles([{ path: long, data: Buffer.from('x'), executable: false }]);
