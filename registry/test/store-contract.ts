@@ -1,6 +1,7 @@
 import type { MakeStore } from './contract/fixtures.ts';
 import { accountContract } from './contract/store-accounts.ts';
 import { lifecycleContract } from './contract/store-lifecycle.ts';
+import { npmArtifactContract } from './contract/store-npm.ts';
 import { publishContract } from './contract/store-publish.ts';
 import { searchContract } from './contract/store-search.ts';
 
@@ -16,4 +17,5 @@ export function runStoreContract(makeStore: MakeStore): void {
   publishContract(makeStore);
   lifecycleContract(makeStore);
   searchContract(makeStore);
+  npmArtifactContract(makeStore);
 }

@@ -72,6 +72,14 @@ export interface Store {
   registerSigningKey(key: SigningKeyRecord): Promise<void>;
   listSigningKeys(): Promise<SigningKeyRecord[]>;
 
+  /** The npm packages built so far from `name`'s versions (docs/marketplace.md), by version. */
+  getNpmArtifacts(name: string): Promise<NpmArtifact[]>;
+  /**
+   * Records the npm package built from name@version. The first record wins: a second (another
+   * process built the same deterministic bytes) changes nothing. Returns the stored record.
+   */
+  putNpmArtifact(artifact: NpmArtifact): Promise<NpmArtifact>;
+
   listAudit(filter?: { target?: string; limit?: number }): Promise<AuditEntry[]>;
   close(): Promise<void>;
 }
@@ -231,6 +239,19 @@ export interface RateLimitTake {
 }
 
 export type RateLimitResult = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+
+/** The npm package built from one version: what its packument entry and its download need. */
+export interface NpmArtifact {
+  name: string;
+  version: string;
+  /** `sha512-<base64>` of the .tgz. */
+  integrity: string;
+  /** Hex sha1 of the .tgz (npm's legacy `dist.shasum`). */
+  shasum: string;
+  /** Hex sha256 of the .tgz: its blob key. */
+  sha256: string;
+  size: number;
+}
 
 export interface SigningKeyRecord {
   keyid: string;

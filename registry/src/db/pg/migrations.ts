@@ -116,6 +116,21 @@ CREATE TABLE search (
 CREATE INDEX search_document ON search USING GIN (document);
 `,
   },
+  {
+    // The npm package built from each version, recorded once (docs/marketplace.md).
+    id: '0002_npm_artifacts',
+    sql: `
+CREATE TABLE npm_artifacts (
+  name TEXT NOT NULL,
+  version TEXT NOT NULL,
+  integrity TEXT NOT NULL,
+  shasum TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  PRIMARY KEY (name, version)
+);
+`,
+  },
 ];
 
 /** Serialises migrations across processes (an advisory lock, per schema). */

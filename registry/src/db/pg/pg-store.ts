@@ -3,6 +3,7 @@ import { pgBundleReads } from './bundles-read.ts';
 import { openPg } from './connection.ts';
 import { pgCounters } from './counters.ts';
 import { pgLifecycle } from './lifecycle.ts';
+import { pgNpmArtifacts } from './npm-artifacts.ts';
 import { pgPublish } from './publish.ts';
 import { pgSearch } from './search.ts';
 import { pgUsers } from './users.ts';
@@ -33,6 +34,7 @@ export async function createPgStore(options: {
     ...pgLifecycle(db),
     ...pgSearch(db),
     ...pgCounters(db),
+    ...pgNpmArtifacts(db),
     close() {
       closed ??= pool.end();
       return closed;

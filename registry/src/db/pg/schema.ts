@@ -158,6 +158,20 @@ export const search = pgTable('search', {
   document: tsvector('document').notNull(),
 });
 
+/** The npm package built from each version (immutable, like the version's own tarball). */
+export const npmArtifacts = pgTable(
+  'npm_artifacts',
+  {
+    name: text('name').notNull(),
+    version: text('version').notNull(),
+    integrity: text('integrity').notNull(),
+    shasum: text('shasum').notNull(),
+    sha256: text('sha256').notNull(),
+    size: integer('size').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.name, t.version] })],
+);
+
 export const migrations = pgTable('migrations', {
   id: text('id').primaryKey(),
   appliedAt: text('applied_at').notNull(),

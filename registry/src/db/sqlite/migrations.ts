@@ -142,6 +142,21 @@ BEGIN
 END;
 `,
   },
+  {
+    // The npm package built from each version, recorded once (docs/marketplace.md).
+    id: '0003_npm_artifacts',
+    sql: `
+CREATE TABLE npm_artifacts (
+  name TEXT NOT NULL,
+  version TEXT NOT NULL,
+  integrity TEXT NOT NULL,
+  shasum TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  PRIMARY KEY (name, version)
+);
+`,
+  },
 ];
 
 /**

@@ -141,6 +141,20 @@ export const signingKeys = sqliteTable('signing_keys', {
   createdAt: text('created_at').notNull(),
 });
 
+/** The npm package built from each version (immutable, like the version's own tarball). */
+export const npmArtifacts = sqliteTable(
+  'npm_artifacts',
+  {
+    name: text('name').notNull(),
+    version: text('version').notNull(),
+    integrity: text('integrity').notNull(),
+    shasum: text('shasum').notNull(),
+    sha256: text('sha256').notNull(),
+    size: integer('size').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.name, t.version] })],
+);
+
 export const migrations = sqliteTable('migrations', {
   id: text('id').primaryKey(),
   appliedAt: text('applied_at').notNull(),

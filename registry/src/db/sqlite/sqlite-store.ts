@@ -3,6 +3,7 @@ import { sqliteBundleReads } from './bundles-read.ts';
 import { openSqlite } from './connection.ts';
 import { sqliteCounters } from './counters.ts';
 import { sqliteLifecycle } from './lifecycle.ts';
+import { sqliteNpmArtifacts } from './npm-artifacts.ts';
 import { sqliteOwnerReads } from './owners-read.ts';
 import { sqlitePublish } from './publish.ts';
 import { sqliteSearch } from './search.ts';
@@ -25,6 +26,7 @@ export function createSqliteStore(options: { path: string }): Store {
     ...sqliteLifecycle(db),
     ...sqliteSearch(sqlite),
     ...sqliteCounters(db),
+    ...sqliteNpmArtifacts(db),
     async close() {
       if (sqlite.open) sqlite.close();
     },
