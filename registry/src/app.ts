@@ -11,6 +11,7 @@ import { healthRoutes } from './routes/health.ts';
 import { keyRoutes } from './routes/keys.ts';
 import { lifecycleRoutes } from './routes/lifecycle.ts';
 import { metricsRoutes } from './routes/metrics.ts';
+import { npmRoutes } from './routes/npm.ts';
 import { openApiRoutes } from './routes/openapi.ts';
 import { ownerRoutes } from './routes/owners.ts';
 import { searchRoutes } from './routes/search.ts';
@@ -40,6 +41,7 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
   lifecycleRoutes(app);
   bundleRoutes(app);
   searchRoutes(app);
+  npmRoutes(app);
   keyRoutes(app);
   openApiRoutes(app);
   metricsRoutes(app);

@@ -1,6 +1,6 @@
 import { type ArchiveLimits, DEFAULT_LIMITS } from '@skills/archive';
 import { DEFAULT_PASSWORD_COST, type PasswordCost } from './auth/password.ts';
-import type { Store } from './db/store.ts';
+import type { NpmArtifact, Store } from './db/store.ts';
 import type { DownloadCounter } from './downloads.ts';
 import { createRegistryMetrics, type RegistryMetrics } from './metrics/registry-metrics.ts';
 import type { Signer } from './signing/signer.ts';
@@ -64,6 +64,8 @@ export interface Deps extends Required<Omit<AppDeps, 'publicUrl' | 'rateLimits' 
   /** Serialised bundle documents keyed by name, revision and origin. */
   documentCache: Map<string, string>;
   tarballCache: TarballCache;
+  /** npm package builds in flight in this process, by name@version (one build each). */
+  npmBuilds: Map<string, Promise<NpmArtifact>>;
   now(): string;
 }
 
@@ -90,6 +92,7 @@ export function resolveDeps(deps: AppDeps): Deps {
     popularDownloads: deps.popularDownloads ?? 1000,
     documentCache: new Map(),
     tarballCache: createTarballCache(),
+    npmBuilds: new Map(),
   };
 }
 

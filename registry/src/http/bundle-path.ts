@@ -12,6 +12,11 @@ export function bundlePaths(suffix = ''): string[] {
   return BUNDLE_PATTERNS.map((p) => p + suffix);
 }
 
+/** Both patterns of a package in the npm API (`/npm/@acme/deploy`, `/npm/deploy`), with `suffix`. */
+export function npmPaths(suffix = ''): string[] {
+  return BUNDLE_PATTERNS.map((p) => p.replace('/v1/bundles/', '/npm/') + suffix);
+}
+
 /** A version segment: starts with a digit, so it never shadows `dist-tags`, `owners` or `-`. */
 export const VERSION_PARAM = '/:version{[0-9][^/]*}';
 
@@ -34,14 +39,17 @@ export function bundleName(c: Context<AppEnv>): string {
   return parsed.data;
 }
 
+/** A scoped name percent-encoded after `/v1/bundles/` or `/npm/` (npm sends `@acme%2fdeploy`). */
+const ENCODED_SCOPED = /^\/(v1\/bundles|npm)\/(?:%40|@)([^/%]*)%2F/i;
+
 /**
- * hono's `getPath`, plus: `/v1/bundles/%40acme%2Fdeploy…` reads as `/v1/bundles/@acme/deploy…`
- * (docs/http-api.md accepts both spellings of a scoped name).
+ * hono's `getPath`, plus: `/v1/bundles/%40acme%2Fdeploy…` reads as `/v1/bundles/@acme/deploy…`,
+ * and the same under `/npm/` (docs/http-api.md accepts both spellings of a scoped name).
  */
 export function normalizedPath(request: Request): string {
   const path = getPath(request);
-  if (!path.startsWith('/v1/bundles/%40') && !/^\/v1\/bundles\/@[^/]*%2F/i.test(path)) return path;
-  return path.replace(/^\/v1\/bundles\/(?:%40|@)([^/%]*)%2F/i, '/v1/bundles/@$1/');
+  if (!path.includes('%')) return path;
+  return path.replace(ENCODED_SCOPED, '/$1/@$2/');
 }
 
 /** The origin tarball URLs are built on: `--public-url`, else the request's own. */

@@ -22,10 +22,17 @@ export function renderError(c: Context<AppEnv>, err: unknown): Response {
       error: err instanceof Error ? (err.stack ?? err.message) : String(err),
     });
   }
-  const body: ErrorEnvelope = { error: { code: e.code, message: e.message, requestId } };
-  if (e.problems) body.error.problems = e.problems;
   if (e.retryAfter !== undefined) c.header('Retry-After', String(e.retryAfter));
   c.header('Cache-Control', 'no-store');
+  // npm prints a string `error` of an answer and nothing of an object: the npm API speaks npm's shape.
+  if (c.req.path.startsWith('/npm/')) {
+    return c.json(
+      { error: `${e.code}: ${e.message}`, code: e.code, requestId },
+      e.status as ContentfulStatusCode,
+    );
+  }
+  const body: ErrorEnvelope = { error: { code: e.code, message: e.message, requestId } };
+  if (e.problems) body.error.problems = e.problems;
   return c.json(body, e.status as ContentfulStatusCode);
 }
 
