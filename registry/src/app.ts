@@ -10,6 +10,7 @@ import { distTagRoutes } from './routes/dist-tags.ts';
 import { healthRoutes } from './routes/health.ts';
 import { keyRoutes } from './routes/keys.ts';
 import { lifecycleRoutes } from './routes/lifecycle.ts';
+import { marketplaceRoutes } from './routes/marketplace.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { npmRoutes } from './routes/npm.ts';
 import { openApiRoutes } from './routes/openapi.ts';
@@ -42,6 +43,7 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
   bundleRoutes(app);
   searchRoutes(app);
   npmRoutes(app);
+  marketplaceRoutes(app);
   keyRoutes(app);
   openApiRoutes(app);
   metricsRoutes(app);

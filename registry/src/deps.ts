@@ -1,6 +1,8 @@
 import { type ArchiveLimits, DEFAULT_LIMITS } from '@skills/archive';
 import { DEFAULT_PASSWORD_COST, type PasswordCost } from './auth/password.ts';
 import type { NpmArtifact, Store } from './db/store.ts';
+import type { GitRepo } from './domain/git-repo.ts';
+import { DEFAULT_MARKETPLACE, type MarketplaceConfig } from './domain/marketplace-catalog.ts';
 import type { DownloadCounter } from './downloads.ts';
 import { createRegistryMetrics, type RegistryMetrics } from './metrics/registry-metrics.ts';
 import type { Signer } from './signing/signer.ts';
@@ -54,10 +56,16 @@ export interface AppDeps {
   trustProxy?: boolean;
   /** Bundles with at least this many downloads count as popular for the close-name flag. */
   popularDownloads?: number;
+  /** The name, owner and size of the marketplace catalogs (docs/marketplace.md). */
+  marketplace?: Partial<MarketplaceConfig>;
 }
 
 /** AppDeps with every default filled in: what services receive. */
-export interface Deps extends Required<Omit<AppDeps, 'publicUrl' | 'rateLimits' | 'archiveLimits'>> {
+export interface Deps
+  extends Required<Omit<AppDeps, 'publicUrl' | 'rateLimits' | 'archiveLimits' | 'marketplace'>> {
+  marketplace: MarketplaceConfig;
+  /** The git repositories of recent catalogs, by the catalog's text (pure functions of it). */
+  marketplaceRepos: Map<string, GitRepo>;
   publicUrl: string | undefined;
   rateLimits: RateLimitRules | false;
   archiveLimits: ArchiveLimits;
@@ -90,6 +98,8 @@ export function resolveDeps(deps: AppDeps): Deps {
     passwordCost: deps.passwordCost ?? DEFAULT_PASSWORD_COST,
     trustProxy: deps.trustProxy ?? false,
     popularDownloads: deps.popularDownloads ?? 1000,
+    marketplace: { ...DEFAULT_MARKETPLACE, ...deps.marketplace },
+    marketplaceRepos: new Map(),
     documentCache: new Map(),
     tarballCache: createTarballCache(),
     npmBuilds: new Map(),
