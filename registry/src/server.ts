@@ -8,6 +8,7 @@ import { createApp } from './app.ts';
 import { openStore } from './db/open-store.ts';
 import type { Store } from './db/store.ts';
 import { type AppDeps, type LogEntry, type RateLimitRules, resolveDeps } from './deps.ts';
+import { type MarketplaceConfig, marketplaceConfigProblem } from './domain/marketplace-catalog.ts';
 import { createBatchedDownloads } from './downloads.ts';
 import { createRegistryMetrics } from './metrics/registry-metrics.ts';
 import { seedBundles } from './services/seed-bundles.ts';
@@ -40,6 +41,8 @@ export interface ServerOptions {
   rateLimits?: Partial<RateLimitRules> | false;
   /** One call per JSON log line; default: none. The command line writes them to stderr. */
   log?: (entry: LogEntry) => void;
+  /** Name, owner and size of the marketplace catalogs (docs/marketplace.md). */
+  marketplace?: Partial<MarketplaceConfig>;
   /** Extra app deps, for tests (a fixed clock, small archive limits, …). */
   deps?: Partial<AppDeps>;
 }
@@ -88,6 +91,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
       ...(options.signup !== undefined ? { signup: options.signup } : {}),
       ...(options.rateLimits !== undefined ? { rateLimits: options.rateLimits } : {}),
+      ...(options.marketplace ? { marketplace: options.marketplace } : {}),
       ...options.deps,
     };
     const app = createApp(appDeps);
@@ -156,6 +160,14 @@ export function withEnvironment(
   const databaseUrl = flags.databaseUrl ?? (env.DATABASE_URL || undefined);
   const blobStore = flags.blobStore ?? (env.SKILLS_BLOB_STORE || undefined);
   const publicUrl = flags.publicUrl ?? (env.SKILLS_PUBLIC_URL || undefined);
+  const marketplace = {
+    ...(env.SKILLS_MARKETPLACE_NAME ? { name: env.SKILLS_MARKETPLACE_NAME } : {}),
+    ...(env.SKILLS_MARKETPLACE_OWNER ? { owner: env.SKILLS_MARKETPLACE_OWNER } : {}),
+    ...(env.SKILLS_MARKETPLACE_SIZE ? { size: Number(env.SKILLS_MARKETPLACE_SIZE) } : {}),
+    ...flags.marketplace,
+  };
+  const problem = marketplaceConfigProblem(marketplace);
+  if (problem) throw new Error(problem);
   return {
     ...flags,
     host: flags.host ?? (env.HOST || '127.0.0.1'),
@@ -164,6 +176,7 @@ export function withEnvironment(
     ...(databaseUrl ? { databaseUrl } : {}),
     ...(blobStore ? { blobStore } : {}),
     ...(publicUrl ? { publicUrl } : {}),
+    ...(Object.keys(marketplace).length > 0 ? { marketplace } : {}),
   };
 }
 

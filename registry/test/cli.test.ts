@@ -40,6 +40,15 @@ test('usage, version and unknown commands', async () => {
   expect(await main(['serve', '--bogus'], badFlag.io)).toBe(2);
   const badPort = fakeIo();
   expect(await main(['serve', '--port', 'http'], badPort.io)).toBe(2);
+  for (const [flag, value, says] of [
+    ['--marketplace-name', 'my skills', /marketplace name must be/],
+    ['--marketplace-name', 'builtin', /reserved by Claude Code/],
+    ['--marketplace-size', '0', /marketplace size must be/],
+  ] as const) {
+    const bad = fakeIo();
+    expect(await main(['serve', flag, value], bad.io), `${flag} ${value}`).toBe(2);
+    expect(bad.out.stderr).toMatch(says);
+  }
 });
 
 test('user add and token create against a data dir; the token is stored hashed', async () => {

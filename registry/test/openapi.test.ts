@@ -80,7 +80,7 @@ describe('GET /openapi.json', () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
-  test('documents exactly the routes the app serves under /v1, and the other API routes exist', async () => {
+  test('documents exactly the routes the app serves under /v1, /npm and /marketplace, and the other API routes exist', async () => {
     const doc = await fetchDocument();
     const served = new Set(
       r.app.routes
@@ -88,7 +88,8 @@ describe('GET /openapi.json', () => {
         .map((route) => `${route.method} ${openApiPath(routeTemplate(route.path))}`),
     );
     const documented = new Set(operationsOf(doc));
-    const v1 = (ops: Set<string>) => [...ops].filter((op) => op.split(' ')[1]!.startsWith('/v1/')).sort();
+    const v1 = (ops: Set<string>) =>
+      [...ops].filter((op) => /^\/(v1\/|npm\/|marketplace)/.test(op.split(' ')[1]!)).sort();
     expect(v1(documented)).toEqual(v1(served));
     for (const op of documented) expect(served, op).toContain(op);
     for (const op of ['GET /.well-known/agent-skills/index.json', 'GET /metrics', 'GET /openapi.json']) {

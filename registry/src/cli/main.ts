@@ -7,11 +7,13 @@ import { serveCommand } from './serve-command.ts';
 const USAGE = `usage:
   skills-registry serve [--host H] [--port P] [--data-dir D] [--database-url URL] [--blob-store URL]
                         [--public-url URL] [--seed DIR] [--no-signup] [--no-rate-limit]
+                        [--marketplace-name N] [--marketplace-owner O] [--marketplace-size K]
   skills-registry user add NAME --password-stdin [--admin] [--email E] [--data-dir D] [--database-url URL]
   skills-registry token create --user NAME [--scope read|publish] [--expires 30d] [--name N] [--data-dir D]
 
 environment: HOST, PORT, SKILLS_DATA_DIR, DATABASE_URL, SKILLS_BLOB_STORE, SKILLS_PUBLIC_URL,
-SKILLS_SIGNUP=closed, SKILLS_RATE_LIMIT=off
+SKILLS_SIGNUP=closed, SKILLS_RATE_LIMIT=off, SKILLS_MARKETPLACE_NAME, SKILLS_MARKETPLACE_OWNER,
+SKILLS_MARKETPLACE_SIZE
 `;
 
 /**

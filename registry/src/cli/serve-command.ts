@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { marketplaceConfigProblem } from '../domain/marketplace-catalog.ts';
 import { parsePort, startServer, withEnvironment } from '../server.ts';
 import { type CliIo, CliUsageError } from './io.ts';
 import { createLogWriter } from './log-writer.ts';
@@ -22,6 +23,9 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
       seed: { type: 'string' },
       'no-signup': { type: 'boolean' },
       'no-rate-limit': { type: 'boolean' },
+      'marketplace-name': { type: 'string' },
+      'marketplace-owner': { type: 'string' },
+      'marketplace-size': { type: 'string' },
     },
     strict: true,
   });
@@ -31,6 +35,13 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   } catch (e) {
     throw new CliUsageError((e as Error).message);
   }
+  const marketplace = {
+    ...(values['marketplace-name'] !== undefined ? { name: values['marketplace-name'] } : {}),
+    ...(values['marketplace-owner'] !== undefined ? { owner: values['marketplace-owner'] } : {}),
+    ...(values['marketplace-size'] !== undefined ? { size: Number(values['marketplace-size']) } : {}),
+  };
+  const problem = marketplaceConfigProblem(marketplace);
+  if (problem) throw new CliUsageError(problem);
   const options = withEnvironment(
     {
       ...(values.host ? { host: values.host } : {}),
@@ -44,6 +55,7 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
       ...(values['no-rate-limit'] || io.env.SKILLS_RATE_LIMIT === 'off'
         ? { rateLimits: false as const }
         : {}),
+      ...(Object.keys(marketplace).length > 0 ? { marketplace } : {}),
     },
     io.env,
   );

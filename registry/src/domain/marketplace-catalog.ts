@@ -20,6 +20,30 @@ export const DEFAULT_MARKETPLACE: MarketplaceConfig = {
 /** The hosts' marketplace name rule. */
 export const MARKETPLACE_NAME_PATTERN = /^[A-Za-z0-9][-A-Za-z0-9._]*$/;
 
+/** Names Claude Code keeps for itself. */
+const RESERVED_NAMES = ['inline', 'builtin', 'skills-dir'];
+
+/**
+ * Checks the configured parts of a catalog (`serve --marketplace-*`); the problem, or undefined.
+ * @example marketplaceConfigProblem({ name: 'my skills' }) // 'the marketplace name must …'
+ */
+export function marketplaceConfigProblem(config: Partial<MarketplaceConfig>): string | undefined {
+  const { name, size, owner } = config;
+  if (name !== undefined && (!MARKETPLACE_NAME_PATTERN.test(name) || name.length > 64)) {
+    return `the marketplace name must be up to 64 letters, digits, '-', '.' or '_', starting with a letter or digit, not "${name.slice(0, 80)}"`;
+  }
+  if (name !== undefined && RESERVED_NAMES.includes(name.toLowerCase())) {
+    return `the marketplace name "${name}" is reserved by Claude Code`;
+  }
+  if (owner !== undefined && (owner.trim() === '' || owner.length > 128)) {
+    return 'the marketplace owner must be 1 to 128 characters';
+  }
+  if (size !== undefined && (!Number.isInteger(size) || size < 1 || size > 1000)) {
+    return `the marketplace size must be a whole number from 1 to 1000, not ${size}`;
+  }
+  return undefined;
+}
+
 /** Which catalog: the default one, or one focused on a category, a scope or a search. */
 export type CatalogFilter = { category?: string; scope?: string; q?: string };
 

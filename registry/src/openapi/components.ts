@@ -80,6 +80,14 @@ export const PATH_PARAMETERS: Record<string, { schema: Schema; description: stri
     description: 'A scope, with or without its `@`.',
   },
   id: { schema: { type: 'string' }, description: 'A token id, as `GET /v1/tokens` lists it.' },
+  dir: {
+    schema: { type: 'string', pattern: '^[0-9a-f]{2}$' },
+    description: 'The first two hex digits of a git object id.',
+  },
+  object: {
+    schema: { type: 'string', pattern: '^[0-9a-f]{38}$' },
+    description: 'The other 38 hex digits of a git object id.',
+  },
 };
 
 /** An object with exactly these properties, all required. */

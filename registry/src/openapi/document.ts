@@ -75,6 +75,7 @@ export function buildOpenApiDocument(routes: readonly ApiRoute[] = API_ROUTES): 
       { name: 'lifecycle', description: 'Dist-tags, owners, deprecation and yanking' },
       { name: 'accounts', description: 'Users and tokens' },
       { name: 'discovery', description: 'Search, signing keys and the discovery index' },
+      { name: 'marketplace', description: 'The npm API and the plugin marketplace catalogs' },
       { name: 'operations', description: 'Health, metrics and this document' },
     ],
     paths,

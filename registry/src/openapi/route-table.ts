@@ -18,6 +18,7 @@ import {
   stringSchema,
   usernameShape,
 } from './components.ts';
+import { MARKETPLACE_ROUTES } from './marketplace-routes.ts';
 
 /**
  * Who may call a route: anyone; a bearer token with the publish scope (an owner's, where the
@@ -45,7 +46,7 @@ export interface ApiRoute {
   operationId: string;
   summary: string;
   description?: string;
-  tag: 'bundles' | 'lifecycle' | 'accounts' | 'discovery' | 'operations';
+  tag: 'bundles' | 'lifecycle' | 'accounts' | 'discovery' | 'marketplace' | 'operations';
   auth: Auth;
   query?: Record<string, { schema: Schema; description: string }>;
   /** Takes `If-None-Match` and answers 304 when it matches. */
@@ -132,6 +133,7 @@ export const API_ROUTES: ApiRoute[] = [
     errors: [401, 404, 429],
   },
   ...BUNDLE_ROUTES,
+  ...MARKETPLACE_ROUTES,
   {
     method: 'get',
     path: '/v1/search',

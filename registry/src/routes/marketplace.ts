@@ -35,9 +35,9 @@ export function marketplaceRoutes(app: Hono<AppEnv>): void {
   });
   app.get('/marketplace.git/HEAD', (c) => gitText(c, 'ref: refs/heads/main\n'));
   app.get('/marketplace.git/objects/info/packs', (c) => gitText(c, ''));
-  app.get('/marketplace.git/objects/:dir{[0-9a-f]{2}}/:rest{[0-9a-f]{38}}', async (c) => {
+  app.get('/marketplace.git/objects/:dir{[0-9a-f]{2}}/:object{[0-9a-f]{38}}', async (c) => {
     const repo = await getMarketplaceRepo({ deps: c.get('deps'), input: { origin: requestOrigin(c) } });
-    const object = repo.objects.get(`${c.req.param('dir')}${c.req.param('rest')}`);
+    const object = repo.objects.get(`${c.req.param('dir')}${c.req.param('object')}`);
     if (!object) throw new RegistryError('NOT_FOUND', 'no such object in the current catalog');
     c.header('Cache-Control', 'public, max-age=31536000, immutable');
     c.header('Content-Type', 'application/x-git-loose-object');
