@@ -211,3 +211,24 @@ describe('writes through /npm/', () => {
     }
   });
 });
+
+describe('origins in the package', () => {
+  test('without a public URL, a request Host header is never baked into the immutable package', async () => {
+    const bare = await makeTestRegistry();
+    const t = await bare.user('alice');
+    await bare.publish(t, 'hello', bundleTarball('hello', '1.0.0'));
+    const res = await bare.app.request('http://evil.example/npm/hello/-/hello-1.0.0.tgz');
+    const { files } = await readArchive(Buffer.from(await res.arrayBuffer()));
+    const text = files.map((f) => f.data.toString()).join('\n');
+    expect(text).not.toContain('evil.example');
+    const plugin = JSON.parse(files.find((f) => f.path === '.claude-plugin/plugin.json')!.data.toString());
+    expect(plugin).toEqual({
+      name: 'hello',
+      version: '1.0.0',
+      description: 'The hello skill, for tests',
+      keywords: [],
+      author: { name: 'alice' },
+    });
+    await bare.close();
+  });
+});

@@ -29,8 +29,12 @@ export interface NpmPackageInput {
   files: BundleFile[];
   /** Who published the version: the plugin's `author`. */
   publishedBy: string;
-  /** The registry's public origin, for `homepage` (the bundle's page) and the author's page. */
-  origin: string;
+  /**
+   * The registry's configured public origin, for `homepage` (the bundle's page) and the author's
+   * page; left out without one, since the package is immutable and a request's Host header must
+   * never be baked into it.
+   */
+  origin: string | undefined;
 }
 
 /**
@@ -41,19 +45,20 @@ export interface NpmPackageInput {
  */
 export function npmPackageFiles(input: NpmPackageInput): BundleFile[] {
   const d = input.document;
-  const homepage = `${input.origin}/bundles/${d.name}`;
+  const { origin, publishedBy } = input;
+  const homepage = origin ? { homepage: `${origin}/bundles/${d.name}` } : {};
   const common = {
     description: d.description,
     ...(d.license !== undefined ? { license: d.license } : {}),
     keywords: d.keywords,
   };
-  const packageJson = { name: d.name, version: d.version, ...common, homepage };
+  const packageJson = { name: d.name, version: d.version, ...common, ...homepage };
   const pluginJson = {
     name: pluginName(d.name),
     version: d.version,
     ...common,
-    author: { name: input.publishedBy, url: `${input.origin}/~${input.publishedBy}` },
-    homepage,
+    author: { name: publishedBy, ...(origin ? { url: `${origin}/~${publishedBy}` } : {}) },
+    ...homepage,
   };
   const out: BundleFile[] = [
     json('package.json', packageJson),

@@ -17,7 +17,6 @@ export function npmRoutes(app: Hono<AppEnv>): void {
       input: {
         name: bundleName(c),
         file: c.req.param('file') ?? '',
-        origin: requestOrigin(c),
         ifNoneMatch: c.req.header('if-none-match'),
       },
     });

@@ -39,7 +39,7 @@ export async function getNpmPackument({
   const versions = snapshot.versions
     .filter((v) => !v.yanked)
     .sort((a, b) => semver.compare(a.version, b.version));
-  const artifacts = await buildNpmArtifacts({ deps, input: { snapshot, versions, origin: input.origin } });
+  const artifacts = await buildNpmArtifacts({ deps, input: { snapshot, versions } });
   const shape = input.abbreviated ? abbreviated : full;
   return {
     etag: etagOf(snapshot.bundle.revision),

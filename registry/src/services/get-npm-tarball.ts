@@ -17,7 +17,7 @@ export async function getNpmTarball({
   input,
 }: {
   deps: Deps;
-  input: { name: string; file: string; origin: string; ifNoneMatch?: string };
+  input: { name: string; file: string; ifNoneMatch?: string };
 }): Promise<TarballResult> {
   const version = versionFromTarballName(input.name, input.file);
   if (!version) throw new RegistryError('NOT_FOUND', `${input.file} is not a tarball of ${input.name}`);
@@ -29,7 +29,7 @@ export async function getNpmTarball({
     if (!snapshot || !v) throw new RegistryError('NOT_FOUND', `no version ${version} of ${input.name}`);
     const artifacts = await buildNpmArtifacts({
       deps,
-      input: { snapshot, versions: [v], origin: input.origin },
+      input: { snapshot, versions: [v] },
     });
     const a = artifacts.get(version)!;
     const etag = `"${a.integrity}"`;
