@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { createApp } from '../src/app.ts';
 import type { LogEntry } from '../src/deps.ts';
 import { createEphemeralSigner } from '../src/signing/signer.ts';
-import { bundleTarball, skillMd, tarballOf } from './helpers/bundles.ts';
+import { bundleTarball, toolsTarball } from './helpers/bundles.ts';
 import { makeTestRegistry, type TestRegistry } from './helpers/test-registry.ts';
 
 /** The npm-compatible read API under /npm/ (docs/marketplace.md). */
@@ -28,21 +28,6 @@ type Packument = {
 };
 type Dist = { tarball: string; integrity: string; shasum: string };
 
-const multiSkill = (version: string) =>
-  tarballOf({
-    'skill.json': JSON.stringify({
-      name: '@acme/tools',
-      version,
-      description: 'Tools',
-      license: 'MIT',
-      keywords: ['ci'],
-    }),
-    'skills/lint/SKILL.md': skillMd('lint', 'Lints things'),
-    'skills/lint/scripts/run.sh': '#!/bin/sh\necho lint\n',
-    'skills/fmt/SKILL.md': skillMd('fmt', 'Formats things'),
-    'README.md': '# tools\n',
-  });
-
 async function packument(name: string, headers: Record<string, string> = {}): Promise<Packument> {
   const res = await r.call('GET', `/npm/${name}`, { headers });
   expect(res.status).toBe(200);
@@ -52,7 +37,7 @@ async function packument(name: string, headers: Record<string, string> = {}): Pr
 describe('GET /npm/NAME', () => {
   test('answers a packument with npm dists for every version not yanked, under every spelling of a scoped name', async () => {
     for (const v of ['1.0.0', '1.1.0', '2.0.0'])
-      expect((await r.publish(token, '@acme/tools', multiSkill(v))).status).toBe(201);
+      expect((await r.publish(token, '@acme/tools', toolsTarball(v))).status).toBe(201);
     expect((await r.call('POST', '/v1/bundles/@acme/tools/1.1.0/yank', { token })).status).toBe(200);
     await r.call('POST', '/v1/bundles/@acme/tools/1.0.0/deprecate', { token, json: { message: 'old' } });
 
@@ -107,7 +92,7 @@ describe('GET /npm/NAME', () => {
 
 describe('GET /npm/NAME/-/FILE', () => {
   test('is an npm package: package.json, plugin.json, the skills byte for byte with modes; integrity and shasum match', async () => {
-    await r.publish(token, '@acme/tools', multiSkill('1.0.0'));
+    await r.publish(token, '@acme/tools', toolsTarball('1.0.0'));
     const dist = (await packument('@acme/tools')).versions['1.0.0']!.dist;
     const res = await r.call('GET', new URL(dist.tarball).pathname);
     expect(res.status).toBe(200);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, test } from 'vitest';
 import { startServer } from '../src/index.ts';
-import { skillMd, tarballOf } from './helpers/bundles.ts';
+import { skillMd, toolsTarball } from './helpers/bundles.ts';
 import { useCleanups } from './helpers/cleanups.ts';
 
 /** The real npm (from PATH) against /npm/ of a registry on port 0. */
@@ -34,18 +34,7 @@ async function world() {
     const res = await fetch(`${server.url}/v1/bundles/@acme/tools`, {
       method: 'PUT',
       headers: { authorization: `Bearer ${server.tokens.alice}`, 'content-type': 'application/gzip' },
-      body: new Uint8Array(
-        tarballOf({
-          'skill.json': JSON.stringify({
-            name: '@acme/tools',
-            version,
-            description: 'Tools',
-            license: 'MIT',
-          }),
-          'skills/lint/SKILL.md': skillMd('lint', 'Lints things'),
-          'skills/lint/run.sh': '#!/bin/sh\necho lint\n',
-        }),
-      ),
+      body: new Uint8Array(toolsTarball(version)),
     });
     expect(res.status).toBe(201);
   };
@@ -91,10 +80,11 @@ describe('npm against /npm/', { timeout: 180_000 }, () => {
     expect(packed!.files.map((f) => f.path).sort()).toEqual([
       '.claude-plugin/plugin.json',
       'package.json',
+      'skills/fmt/SKILL.md',
       'skills/lint/SKILL.md',
-      'skills/lint/run.sh',
+      'skills/lint/scripts/run.sh',
     ]);
-    expect(packed!.files.find((f) => f.path === 'skills/lint/run.sh')!.mode & 0o111).not.toBe(0);
+    expect(packed!.files.find((f) => f.path === 'skills/lint/scripts/run.sh')!.mode & 0o111).not.toBe(0);
     expect((await stat(join(out, packed!.filename))).size).toBeGreaterThan(0);
   });
 
@@ -112,7 +102,7 @@ describe('npm against /npm/', { timeout: 180_000 }, () => {
       version: '1.0.0',
     });
     expect(await readFile(join(dir, 'skills/lint/SKILL.md'), 'utf8')).toBe(skillMd('lint', 'Lints things'));
-    expect((await stat(join(dir, 'skills/lint/run.sh'))).mode & 0o111).not.toBe(0);
+    expect((await stat(join(dir, 'skills/lint/scripts/run.sh'))).mode & 0o111).not.toBe(0);
   });
 
   test('npm publish is refused with a message that names skills publish', async () => {

@@ -5,6 +5,7 @@ import { requestInfo, requireActor } from '../http/auth.ts';
 import { readBody } from '../http/body.ts';
 import { bundleName, bundlePaths, requestOrigin, VERSION_PARAM } from '../http/bundle-path.ts';
 import type { AppEnv } from '../http/env.ts';
+import { tarballResponse } from '../http/tarball-response.ts';
 import { getBundleDocument } from '../services/get-bundle-document.ts';
 import { getTarball } from '../services/get-tarball.ts';
 import { getVersionDocument } from '../services/get-version-document.ts';
@@ -45,13 +46,7 @@ export function bundleRoutes(app: Hono<AppEnv>): void {
         ifNoneMatch: c.req.header('if-none-match'),
       },
     });
-    c.header('ETag', result.etag);
-    c.header('Cache-Control', 'public, max-age=31536000, immutable');
-    if (result.notModified) return c.body(null, 304);
-    c.header('Content-Type', 'application/gzip');
-    c.header('Content-Length', String(result.bytes.length));
-    // A Buffer is a Uint8Array over a plain ArrayBuffer here (never a SharedArrayBuffer).
-    return c.body(result.bytes as Uint8Array<ArrayBuffer>, 200);
+    return tarballResponse(c, result, 'application/gzip');
   });
 
   // Every attempt counts in skills_publishes_total: ok for the 201, refused for any error answer.

@@ -2,6 +2,7 @@ import type { Hono } from 'hono';
 import { RegistryError } from '../errors.ts';
 import { bundleName, npmPaths, requestOrigin } from '../http/bundle-path.ts';
 import type { AppEnv } from '../http/env.ts';
+import { tarballResponse } from '../http/tarball-response.ts';
 import { getNpmPackument, NPM_ABBREVIATED } from '../services/get-npm-packument.ts';
 import { getNpmTarball } from '../services/get-npm-tarball.ts';
 
@@ -20,13 +21,7 @@ export function npmRoutes(app: Hono<AppEnv>): void {
         ifNoneMatch: c.req.header('if-none-match'),
       },
     });
-    c.header('ETag', result.etag);
-    c.header('Cache-Control', 'public, max-age=31536000, immutable');
-    if (result.notModified) return c.body(null, 304);
-    c.header('Content-Type', 'application/octet-stream');
-    c.header('Content-Length', String(result.bytes.length));
-    // A Buffer is a Uint8Array over a plain ArrayBuffer here (never a SharedArrayBuffer).
-    return c.body(result.bytes as Uint8Array<ArrayBuffer>, 200);
+    return tarballResponse(c, result, 'application/octet-stream');
   });
 
   app.on('GET', npmPaths(), async (c) => {

@@ -65,3 +65,20 @@ export function bundleTree(
 export function bundleTarball(name: string, version: string, o: BundleOptions = {}): Buffer {
   return tarballOf(bundleTree(name, version, o));
 }
+
+/** `@acme/tools@VERSION`: a multi-skill bundle (lint with an executable script, fmt) plus a README. */
+export function toolsTarball(version: string): Buffer {
+  return tarballOf({
+    'skill.json': JSON.stringify({
+      name: '@acme/tools',
+      version,
+      description: 'Tools',
+      license: 'MIT',
+      keywords: ['ci'],
+    }),
+    'skills/lint/SKILL.md': skillMd('lint', 'Lints things'),
+    'skills/lint/scripts/run.sh': '#!/bin/sh\necho lint\n',
+    'skills/fmt/SKILL.md': skillMd('fmt', 'Formats things'),
+    'README.md': '# tools\n',
+  });
+}
