@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { catalogName } from '../src/domain/marketplace-catalog.ts';
 import { pluginName } from '../src/domain/npm-package.ts';
+import { withEnvironment } from '../src/server.ts';
 import { bundleTarball } from './helpers/bundles.ts';
 import { makeTestRegistry, type TestRegistry } from './helpers/test-registry.ts';
 
@@ -121,5 +122,28 @@ describe('names', () => {
       expect(name).toMatch(/^[A-Za-z0-9][-A-Za-z0-9._]*$/);
     }
     expect(catalogName('skills', { q: 'Deploy Vercel' })).toBe('skills-search-deploy-vercel');
+  });
+});
+
+describe('configuration', () => {
+  test('the environment configures the catalogs, flags win, and a bad value stops the server at start', () => {
+    const env = {
+      SKILLS_MARKETPLACE_NAME: 'team',
+      SKILLS_MARKETPLACE_OWNER: 'Team',
+      SKILLS_MARKETPLACE_SIZE: '50',
+    };
+    expect(withEnvironment({ dataDir: '/d' }, env).marketplace).toEqual({
+      name: 'team',
+      owner: 'Team',
+      size: 50,
+    });
+    expect(withEnvironment({ dataDir: '/d', marketplace: { size: 7 } }, env).marketplace?.size).toBe(7);
+    expect(withEnvironment({ dataDir: '/d' }, {}).marketplace).toBeUndefined();
+    expect(() => withEnvironment({ dataDir: '/d' }, { SKILLS_MARKETPLACE_SIZE: 'lots' })).toThrow(
+      /size must be/,
+    );
+    expect(() => withEnvironment({ dataDir: '/d' }, { SKILLS_MARKETPLACE_NAME: 'inline' })).toThrow(
+      /reserved/,
+    );
   });
 });
