@@ -8,6 +8,8 @@ import { createRegistryMetrics, type RegistryMetrics } from './metrics/registry-
 import type { Signer } from './signing/signer.ts';
 import type { BlobStore } from './storage/blob-store.ts';
 import { createTarballCache, type TarballCache } from './tarball-cache.ts';
+import { createUploadBudget, type UploadBudget } from './uploads/upload-budget.ts';
+import { createInProcessPool, type UploadPool } from './uploads/upload-pool.ts';
 
 /** A token bucket: `capacity` in a burst, one more every `refillMs`. */
 export interface RateLimitRule {
@@ -58,11 +60,19 @@ export interface AppDeps {
   popularDownloads?: number;
   /** The name, owner and size of the marketplace catalogs (docs/marketplace.md). */
   marketplace?: Partial<MarketplaceConfig>;
+  /** Where a publish's archive work runs; default: in process. `startServer` passes worker threads. */
+  uploadPool?: UploadPool;
+  /** A request body that sends nothing for this long is answered 408 and its connection closed. */
+  bodyIdleMs?: number;
+  /** Upload bytes held at once across all publishes; past it, 503 with Retry-After. */
+  maxUploadBytesInFlight?: number;
 }
 
 /** AppDeps with every default filled in: what services receive. */
 export interface Deps
-  extends Required<Omit<AppDeps, 'publicUrl' | 'rateLimits' | 'archiveLimits' | 'marketplace'>> {
+  extends Required<
+    Omit<AppDeps, 'publicUrl' | 'rateLimits' | 'archiveLimits' | 'marketplace' | 'maxUploadBytesInFlight'>
+  > {
   marketplace: MarketplaceConfig;
   /** The git repositories of recent catalogs, by the catalog's text (pure functions of it). */
   marketplaceRepos: Map<string, GitRepo>;
@@ -74,11 +84,16 @@ export interface Deps
   tarballCache: TarballCache;
   /** npm package builds in flight in this process, by name@version (one build each). */
   npmBuilds: Map<string, Promise<NpmArtifact>>;
+  uploadBudget: UploadBudget;
   now(): string;
 }
 
 /** Largest JSON request body accepted anywhere. */
 export const MAX_JSON_BYTES = 64 * 1024;
+
+/** Defaults of the slow-client guards (SECURITY.md row 19); `serve` flags override them. */
+export const DEFAULT_BODY_IDLE_MS = 30_000;
+export const DEFAULT_MAX_UPLOAD_BYTES_IN_FLIGHT = 64 * 1024 * 1024;
 
 export function resolveDeps(deps: AppDeps): Deps {
   const clock = deps.clock ?? (() => new Date());
@@ -103,6 +118,9 @@ export function resolveDeps(deps: AppDeps): Deps {
     documentCache: new Map(),
     tarballCache: createTarballCache(),
     npmBuilds: new Map(),
+    uploadPool: deps.uploadPool ?? createInProcessPool(),
+    bodyIdleMs: deps.bodyIdleMs ?? DEFAULT_BODY_IDLE_MS,
+    uploadBudget: createUploadBudget(deps.maxUploadBytesInFlight ?? DEFAULT_MAX_UPLOAD_BYTES_IN_FLIGHT),
   };
 }
 

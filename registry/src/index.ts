@@ -16,9 +16,12 @@ export {
 export { createBatchedDownloads, type DownloadCounter } from './downloads.ts';
 export { RegistryError } from './errors.ts';
 export { defaultDataDir, type RunningServer, type ServerOptions, startServer } from './server.ts';
+export { DEFAULT_SERVER_LIMITS, type ServerLimits } from './server-limits.ts';
 export type { TestUser } from './services/seed-users.ts';
 export { createEphemeralSigner, loadOrCreateSigner, type Signer, signedMessage } from './signing/signer.ts';
 export { type BlobStore, blobDigest } from './storage/blob-store.ts';
 export { createFsBlobStore } from './storage/fs-blob-store.ts';
 export { createMemoryBlobStore } from './storage/memory-blob-store.ts';
 export { openBlobStore } from './storage/open-blob-store.ts';
+export { createInProcessPool, type UploadPool } from './uploads/upload-pool.ts';
+export { createWorkerPool, type WorkerPoolOptions } from './uploads/worker-pool.ts';

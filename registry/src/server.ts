@@ -11,10 +11,19 @@ import { type AppDeps, type LogEntry, type RateLimitRules, resolveDeps } from '.
 import { type MarketplaceConfig, marketplaceConfigProblem } from './domain/marketplace-catalog.ts';
 import { createBatchedDownloads } from './downloads.ts';
 import { createRegistryMetrics } from './metrics/registry-metrics.ts';
+import {
+  type ConnectionCaps,
+  capConnections,
+  DEFAULT_SERVER_LIMITS,
+  parseLimits,
+  type ServerLimits,
+  timeoutOptions,
+} from './server-limits.ts';
 import { seedBundles } from './services/seed-bundles.ts';
 import { seedUsers, type TestUser } from './services/seed-users.ts';
 import { loadOrCreateSigner } from './signing/signer.ts';
 import { openBlobStore } from './storage/open-blob-store.ts';
+import { createWorkerPool } from './uploads/worker-pool.ts';
 
 /** How long SIGTERM waits for in-flight requests before cutting connections. */
 const DRAIN_MS = 10_000;
@@ -43,6 +52,8 @@ export interface ServerOptions {
   log?: (entry: LogEntry) => void;
   /** Name, owner and size of the marketplace catalogs (docs/marketplace.md). */
   marketplace?: Partial<MarketplaceConfig>;
+  /** Timeouts, connection caps and the upload pool; each unset one has its default. */
+  limits?: Partial<ServerLimits>;
   /** Extra app deps, for tests (a fixed clock, small archive limits, …). */
   deps?: Partial<AppDeps>;
 }
@@ -54,6 +65,8 @@ export interface RunningServer {
   /** The token of each user in `options.users`, by username. */
   tokens: Record<string, string>;
   store: Store;
+  /** What the connection caps turned away, for tests and operators. */
+  connections: ConnectionCaps;
   /** Stops accepting, lets in-flight requests finish, flushes download counts, closes storage. */
   close(): Promise<void>;
 }
@@ -68,7 +81,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const dataDir = resolve(options.dataDir);
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const log = options.log ?? (() => {});
+  const limits = { ...DEFAULT_SERVER_LIMITS, ...options.limits };
   const store = await openStore(options.databaseUrl, dataDir);
+  const uploadPool =
+    options.deps?.uploadPool ??
+    createWorkerPool({
+      size: limits.uploadWorkers,
+      budgetMs: limits.uploadTimeoutMs,
+      queueLimit: limits.uploadQueue,
+    });
   try {
     const blobs = openBlobStore(options.blobStore, dataDir);
     const signer = await loadOrCreateSigner(dataDir);
@@ -88,6 +109,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       downloads,
       log,
       metrics: createRegistryMetrics(),
+      uploadPool,
+      bodyIdleMs: limits.bodyIdleMs,
+      maxUploadBytesInFlight: limits.maxUploadBytesInFlight,
       ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
       ...(options.signup !== undefined ? { signup: options.signup } : {}),
       ...(options.rateLimits !== undefined ? { rateLimits: options.rateLimits } : {}),
@@ -99,7 +123,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const tokens = await seedUsers({ deps, input: { users: options.users ?? [] } });
     if (options.seedDir) await seedBundles({ deps, input: { dir: resolve(options.seedDir) } });
 
-    const server = createAdaptorServer({ fetch: app.fetch, serverOptions: { requestTimeout: 120_000 } });
+    const server = createAdaptorServer({ fetch: app.fetch, serverOptions: timeoutOptions(limits) }) as Server;
+    const connections = capConnections(server, limits);
     const host = options.host ?? '127.0.0.1';
     await new Promise<void>((ok, fail) => {
       server.once('error', fail);
@@ -115,10 +140,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       port,
       tokens,
       store,
+      connections,
       close() {
         closing ??= (async () => {
           await new Promise<void>((ok) => {
-            const http = server as Server;
+            const http = server;
             // Connections that finish their request while draining go idle: close those too.
             const sweep = setInterval(() => http.closeIdleConnections(), 50);
             const force = setTimeout(() => http.closeAllConnections(), DRAIN_MS);
@@ -130,12 +156,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
             http.closeIdleConnections();
           });
           await downloads.stop();
+          await uploadPool.close();
           await store.close();
         })();
         return closing;
       },
     };
   } catch (error) {
+    await uploadPool.close();
     await store.close();
     throw error;
   }
@@ -149,8 +177,9 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
 
 /**
  * Fills serve options from the environment where flags left them unset: HOST, PORT,
- * SKILLS_DATA_DIR, DATABASE_URL, SKILLS_BLOB_STORE, SKILLS_PUBLIC_URL. The only reader of the
- * environment besides `defaultDataDir`.
+ * SKILLS_DATA_DIR, DATABASE_URL, SKILLS_BLOB_STORE, SKILLS_PUBLIC_URL, and each limit's variable
+ * (`LIMIT_SETTINGS`). The only reader of the environment besides `defaultDataDir`.
+ * @throws Error for a limit that is not a positive whole number.
  */
 export function withEnvironment(
   flags: Partial<ServerOptions>,
@@ -168,8 +197,10 @@ export function withEnvironment(
   };
   const problem = marketplaceConfigProblem(marketplace);
   if (problem) throw new Error(problem);
+  const limits = { ...parseLimits(env, (s) => s.env), ...flags.limits };
   return {
     ...flags,
+    ...(Object.keys(limits).length > 0 ? { limits } : {}),
     host: flags.host ?? (env.HOST || '127.0.0.1'),
     ...(port !== undefined ? { port } : {}),
     dataDir: flags.dataDir ?? defaultDataDir(env),

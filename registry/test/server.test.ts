@@ -4,7 +4,7 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import pg from 'pg';
 import { describe, expect, test } from 'vitest';
-import { startServer } from '../src/index.ts';
+import { createInProcessPool, startServer } from '../src/index.ts';
 import { bundleTarball, bundleTree } from './helpers/bundles.ts';
 import { useCleanups } from './helpers/cleanups.ts';
 
@@ -140,15 +140,18 @@ describe('startServer (in-process)', () => {
       });
       const databaseUrl = `${pgUrl}${pgUrl!.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
       const blobStore = `file://${await tempDir()}`;
+      // The race is the store's: uploads run in process, sparing this test four worker threads.
+      const deps = { uploadPool: createInProcessPool() };
       const a = await startServer({
         port: 0,
         dataDir: await tempDir(),
         databaseUrl,
         blobStore,
         users: [{ username: 'alice' }],
+        deps,
       });
       defer(() => a.close());
-      const b = await startServer({ port: 0, dataDir: await tempDir(), databaseUrl, blobStore });
+      const b = await startServer({ port: 0, dataDir: await tempDir(), databaseUrl, blobStore, deps });
       defer(() => b.close());
       expect(a.store.kind).toBe('postgres');
       const put = (url: string, version: string) =>

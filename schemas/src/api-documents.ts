@@ -61,6 +61,12 @@ export const bundleDocumentSchema = z.strictObject({
 });
 export type BundleDocument = z.infer<typeof bundleDocumentSchema>;
 
+/**
+ * The request header of `PUT /v1/bundles/NAME` declaring the version the uploaded archive holds,
+ * so the registry can refuse a taken version before reading the body (docs/http-api.md).
+ */
+export const BUNDLE_VERSION_HEADER = 'Skills-Bundle-Version';
+
 /** `PUT /v1/bundles/NAME` → 201 */
 export const publishResultSchema = z.strictObject({
   name: bundleNameSchema,

@@ -16,9 +16,16 @@ export interface TestRegistry {
  * await reg.close()
  */
 export async function startTestRegistry(): Promise<TestRegistry> {
-  const { startServer } = await import('@skills/registry');
+  const { createInProcessPool, startServer } = await import('@skills/registry');
   const { dir: dataDir, cleanup } = await makeTempDir('skills-registry-');
-  const server = await startServer({ host: '127.0.0.1', port: 0, dataDir });
+  // Uploads are read in process: worker threads started from TypeScript sources take seconds,
+  // and the registry's own tests cover them.
+  const server = await startServer({
+    host: '127.0.0.1',
+    port: 0,
+    dataDir,
+    deps: { uploadPool: createInProcessPool() },
+  });
   const url = server.url.replace(/\/+$/, '');
   return {
     url,

@@ -8,12 +8,21 @@ const USAGE = `usage:
   skills-registry serve [--host H] [--port P] [--data-dir D] [--database-url URL] [--blob-store URL]
                         [--public-url URL] [--seed DIR] [--no-signup] [--no-rate-limit]
                         [--marketplace-name N] [--marketplace-owner O] [--marketplace-size K]
+                        [--headers-timeout MS] [--request-timeout MS] [--body-idle-timeout MS]
+                        [--max-connections N] [--max-connections-per-address N]
+                        [--max-upload-bytes-in-flight BYTES] [--upload-workers N]
+                        [--upload-timeout MS] [--upload-queue N]
   skills-registry user add NAME --password-stdin [--admin] [--email E] [--data-dir D] [--database-url URL]
   skills-registry token create --user NAME [--scope read|publish] [--expires 30d] [--name N] [--data-dir D]
 
+serve limits (defaults): --headers-timeout 10000, --request-timeout 120000, --body-idle-timeout
+30000, --max-connections 512, --max-connections-per-address 64, --max-upload-bytes-in-flight
+67108864, --upload-workers min(2, cores), --upload-timeout 20000, --upload-queue 16
+
 environment: HOST, PORT, SKILLS_DATA_DIR, DATABASE_URL, SKILLS_BLOB_STORE, SKILLS_PUBLIC_URL,
 SKILLS_SIGNUP=closed, SKILLS_RATE_LIMIT=off, SKILLS_MARKETPLACE_NAME, SKILLS_MARKETPLACE_OWNER,
-SKILLS_MARKETPLACE_SIZE
+SKILLS_MARKETPLACE_SIZE, and for each limit SKILLS_ + its flag in upper case, ending _MS for
+times (SKILLS_HEADERS_TIMEOUT_MS, SKILLS_MAX_CONNECTIONS, …)
 `;
 
 /**

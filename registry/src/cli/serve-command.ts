@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { marketplaceConfigProblem } from '../domain/marketplace-catalog.ts';
 import { parsePort, startServer, withEnvironment } from '../server.ts';
+import { LIMIT_SETTINGS, parseLimits, type ServerLimits } from '../server-limits.ts';
 import { type CliIo, CliUsageError } from './io.ts';
 import { createLogWriter } from './log-writer.ts';
 
@@ -26,12 +27,17 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
       'marketplace-name': { type: 'string' },
       'marketplace-owner': { type: 'string' },
       'marketplace-size': { type: 'string' },
+      ...Object.fromEntries(LIMIT_SETTINGS.map((s) => [s.flag, { type: 'string' as const }])),
     },
     strict: true,
   });
   let port: number | undefined;
+  let limits: Partial<ServerLimits>;
   try {
     port = values.port === undefined ? undefined : parsePort(values.port);
+    const given = values as Record<string, string | undefined>;
+    const byFlag = Object.fromEntries(LIMIT_SETTINGS.map((s) => [`--${s.flag}`, given[s.flag]]));
+    limits = parseLimits(byFlag, (s) => `--${s.flag}`);
   } catch (e) {
     throw new CliUsageError((e as Error).message);
   }
@@ -51,6 +57,7 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
       ...(values['blob-store'] ? { blobStore: values['blob-store'] } : {}),
       ...(values['public-url'] ? { publicUrl: values['public-url'] } : {}),
       ...(values.seed ? { seedDir: values.seed } : {}),
+      ...(Object.keys(limits).length > 0 ? { limits } : {}),
       ...(values['no-signup'] || io.env.SKILLS_SIGNUP === 'closed' ? { signup: false } : {}),
       ...(values['no-rate-limit'] || io.env.SKILLS_RATE_LIMIT === 'off'
         ? { rateLimits: false as const }

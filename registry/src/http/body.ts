@@ -7,16 +7,64 @@ import type { AppEnv } from './env.ts';
 
 /**
  * Reads the request body, counting bytes as they arrive and giving up past `maxBytes`
- * (413 TOO_LARGE) whatever `Content-Length` claims.
+ * (413 TOO_LARGE) whatever `Content-Length` claims, or when no byte came for `deps.bodyIdleMs`
+ * (408 REQUEST_TIMEOUT, and the connection is closed: SECURITY.md row 19). `onChunk` sees the
+ * size of each chunk as it arrives; what it throws ends the read and is thrown from here.
  */
-export async function readBody(c: Context<AppEnv>, maxBytes: number): Promise<Buffer> {
-  const declared = Number(c.req.header('content-length') ?? '0');
-  if (declared > maxBytes) throw tooLarge(maxBytes);
+export async function readBody(
+  c: Context<AppEnv>,
+  maxBytes: number,
+  options: { onChunk?: (bytes: number) => void } = {},
+): Promise<Buffer> {
+  if (declaredLength(c) > maxBytes) throw tooLarge(maxBytes);
   const stream = c.req.raw.body;
   if (!stream) return Buffer.alloc(0);
-  const body = await readStreamBounded(stream, maxBytes);
+  const idleMs = c.get('deps').bodyIdleMs;
+  const guard = idleGuard(idleMs, options.onChunk);
+  let body: Buffer | undefined;
+  try {
+    body = await readStreamBounded(stream.pipeThrough(guard.stream), maxBytes);
+  } catch (e) {
+    if (!(e instanceof BodyIdleError)) throw e;
+    c.header('Connection', 'close');
+    throw new RegistryError('REQUEST_TIMEOUT', `no byte of the request body came for ${idleMs} ms`);
+  } finally {
+    guard.stop();
+  }
   if (!body) throw tooLarge(maxBytes);
   return body;
+}
+
+/** The request's `Content-Length`, or undefined when it sends none (chunked). */
+export function declaredLength(c: Context<AppEnv>): number {
+  const header = c.req.header('content-length');
+  return header === undefined ? Number.NaN : Number(header);
+}
+
+class BodyIdleError extends Error {}
+
+/**
+ * Passes chunks through, showing each to `onChunk`; errors the stream (cancelling the request
+ * body) after `ms` without a chunk.
+ */
+function idleGuard(
+  ms: number,
+  onChunk: ((bytes: number) => void) | undefined,
+): { stream: TransformStream<Uint8Array, Uint8Array>; stop(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  const arm = (controller: TransformStreamDefaultController<Uint8Array>) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => controller.error(new BodyIdleError()), ms);
+  };
+  const stream = new TransformStream<Uint8Array, Uint8Array>({
+    start: arm,
+    transform(chunk, controller) {
+      onChunk?.(chunk.byteLength);
+      controller.enqueue(chunk);
+      arm(controller);
+    },
+  });
+  return { stream, stop: () => clearTimeout(timer) };
 }
 
 /**
@@ -55,6 +103,6 @@ export interface Validator<T> {
     | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
 }
 
-function tooLarge(maxBytes: number): RegistryError {
+export function tooLarge(maxBytes: number): RegistryError {
   return new RegistryError('TOO_LARGE', `the request body is over the limit of ${maxBytes} bytes`);
 }

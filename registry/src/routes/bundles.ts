@@ -1,11 +1,11 @@
-import type { PublishResult } from '@skills/schemas';
+import { type PublishResult, semverSchema, BUNDLE_VERSION_HEADER as VERSION_HEADER } from '@skills/schemas';
 import type { Context, Hono } from 'hono';
 import { RegistryError } from '../errors.ts';
 import { requestInfo, requireActor } from '../http/auth.ts';
-import { readBody } from '../http/body.ts';
 import { bundleName, bundlePaths, requestOrigin, VERSION_PARAM } from '../http/bundle-path.ts';
 import type { AppEnv } from '../http/env.ts';
 import { tarballResponse } from '../http/tarball-response.ts';
+import { uploadBody } from '../http/upload-body.ts';
 import { getBundleDocument } from '../services/get-bundle-document.ts';
 import { getTarball } from '../services/get-tarball.ts';
 import { getVersionDocument } from '../services/get-version-document.ts';
@@ -63,19 +63,52 @@ export function bundleRoutes(app: Hono<AppEnv>): void {
   });
 }
 
+// Everything up to publishBundle's own checks runs before a byte of the body is read; an answer
+// given with the body unread closes the connection rather than draining it.
 async function publish(c: Context<AppEnv>): Promise<PublishResult> {
-  const deps = c.get('deps');
-  const name = bundleName(c);
-  const actor = await requireActor(c, { scope: 'publish' });
-  const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-  if (!TARBALL_TYPES.includes(type)) {
-    throw new RegistryError('UNSUPPORTED_MEDIA_TYPE', 'send the .tgz with content-type: application/gzip');
+  const upload = uploadBody(c);
+  try {
+    const deps = c.get('deps');
+    const name = bundleName(c);
+    const actor = await requireActor(c, { scope: 'publish' });
+    const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+    if (!TARBALL_TYPES.includes(type)) {
+      throw new RegistryError('UNSUPPORTED_MEDIA_TYPE', 'send the .tgz with content-type: application/gzip');
+    }
+    const version = declaredVersion(c);
+    await takeRateLimit({ deps, input: { kind: 'publish', who: `~${actor.username}` } });
+    const tag = c.req.query('tag');
+    return await publishBundle({
+      deps,
+      input: {
+        name,
+        body: upload.read,
+        actor,
+        request: requestInfo(c),
+        ...(version !== undefined ? { version } : {}),
+        ...(tag !== undefined ? { tag } : {}),
+      },
+    });
+  } catch (error) {
+    if (!upload.consumed) c.header('Connection', 'close');
+    throw error;
+  } finally {
+    upload.release();
   }
-  await takeRateLimit({ deps, input: { kind: 'publish', who: `~${actor.username}` } });
-  const body = await readBody(c, deps.archiveLimits.maxCompressedBytes);
-  const tag = c.req.query('tag');
-  return publishBundle({
-    deps,
-    input: { name, body, actor, request: requestInfo(c), ...(tag !== undefined ? { tag } : {}) },
-  });
+}
+
+/**
+ * The `Skills-Bundle-Version` header: the version the body's manifest holds, declared up front.
+ * @throws RegistryError BAD_REQUEST when it is not a semver version.
+ */
+function declaredVersion(c: Context<AppEnv>): string | undefined {
+  const header = c.req.header(VERSION_HEADER);
+  if (header === undefined) return undefined;
+  const parsed = semverSchema.safeParse(header);
+  if (!parsed.success)
+    throw new RegistryError(
+      'BAD_REQUEST',
+      `${VERSION_HEADER}: "${header.slice(0, 60)}" is not a semver version`,
+    );
+  return parsed.data;
 }

@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { integrityOf, packFiles } from '@skills/archive';
 import { distTagSchema, type PublishResult } from '@skills/schemas';
 import type { Deps } from '../deps.ts';
 import { buildVersion } from '../domain/build-version.ts';
 import { type Actor, auditContext, type RequestInfo } from '../domain/caller.ts';
 import { RegistryError } from '../errors.ts';
 import { signedMessage } from '../signing/signer.ts';
-import { blobDigest } from '../storage/blob-store.ts';
+import { processBody } from '../uploads/process-body.ts';
+import { checkPublishRights } from './check-publish-rights.ts';
 import { publishRefusalError } from './publish-refusal.ts';
-import { readUpload } from './read-upload.ts';
 
 /** A claim on name@version older than this is taken over (its publisher crashed). */
 const CLAIM_STALE_MS = 5 * 60 * 1000;
@@ -16,8 +15,13 @@ const CLAIM_STALE_MS = 5 * 60 * 1000;
 export interface PublishInput {
   /** The NAME of the request path; must equal the archive's manifest name. */
   name: string;
-  /** The uploaded `.tgz`, already capped in size. */
-  body: Buffer;
+  /**
+   * The version the client declares before the body (`Skills-Bundle-Version`); when given, a
+   * taken version is refused before the body is read, and it must equal the manifest's.
+   */
+  version?: string;
+  /** Reads the uploaded `.tgz` (capped in size); called only once every early check passed. */
+  body: () => Promise<Uint8Array>;
   /** Dist-tag for the new version (default `latest`, which follows the rule of docs/http-api.md). */
   tag?: string;
   actor: Actor;
@@ -25,15 +29,17 @@ export interface PublishInput {
 }
 
 /**
- * Publishes a bundle version from its uploaded tarball (SECURITY.md rows 1–10, 13, 14, 16):
- * 1. read the archive with every cap and inspect it; everything is derived from its files;
- * 2. re-pack the files canonically; integrity and signature cover the stored bytes;
- * 3. claim name@version in the store (running every ownership and name check), so failures
+ * Publishes a bundle version from its uploaded tarball (SECURITY.md rows 1–10, 13, 14, 16, 18):
+ * 1. decide who may write NAME (and whether the declared version is taken) before reading the body;
+ * 2. read the body, then read the archive with every cap, inspect it and re-pack it canonically
+ *    on the upload pool (worker threads under `serve`); everything is derived from its files;
+ * 3. claim name@version in the store (running every ownership and name check again), so failures
  *    that need no blob leave none, and no other request can commit these bytes;
  * 4. write the blob (content-addressed, atomic), then commit in ONE transaction;
  * 5. on any failure after the blob is written, delete it and drop the claim.
- * @throws RegistryError INVALID_BUNDLE (422, with every problem), TOO_LARGE, NAME_MISMATCH,
- *   VERSION_EXISTS, NAME_CONFUSABLE, FORBIDDEN, BAD_REQUEST (bad tag).
+ * @throws RegistryError FORBIDDEN, NAME_CONFUSABLE, VERSION_EXISTS (before the body);
+ *   INVALID_BUNDLE (422, with every problem), TOO_LARGE, NAME_MISMATCH, VERSION_MISMATCH,
+ *   BAD_REQUEST (bad tag), UNAVAILABLE (the pool's queue is full).
  */
 export async function publishBundle({
   deps,
@@ -45,22 +51,26 @@ export async function publishBundle({
   const tag = input.tag ?? 'latest';
   const tagCheck = distTagSchema.safeParse(tag);
   if (!tagCheck.success) throw new RegistryError('BAD_REQUEST', `tag: ${tagCheck.error.issues[0]?.message}`);
+  await checkPublishRights({
+    deps,
+    input: { name: input.name, actor: input.actor, ...(input.version ? { version: input.version } : {}) },
+  });
 
-  const { files, inspection, manifest } = await readUpload({ deps, input: { body: input.body } });
+  const upload = await processBody(deps, await input.body());
+  const { manifest, inspection, integrity, sha256, fileCount } = upload;
+  const tarball = upload.tarball;
   if (manifest.name !== input.name) {
     throw new RegistryError(
       'NAME_MISMATCH',
       `the archive is "${manifest.name}" (skill.json: name) but the request path says "${input.name}"`,
     );
   }
-  let tarball: Buffer;
-  try {
-    tarball = packFiles(files);
-  } catch (e) {
-    throw new RegistryError('INVALID_BUNDLE', `the bundle cannot be packed: ${(e as Error).message}`);
+  if (input.version !== undefined && manifest.version !== input.version) {
+    throw new RegistryError(
+      'VERSION_MISMATCH',
+      `the archive is version ${manifest.version} (skill.json: version) but the request declared ${input.version} (Skills-Bundle-Version)`,
+    );
   }
-  const integrity = integrityOf(tarball);
-  const sha256 = blobDigest(tarball);
   const at = deps.now();
   const { name, version } = manifest;
   const document = buildVersion({
@@ -68,7 +78,7 @@ export async function publishBundle({
     inspection,
     integrity,
     size: tarball.length,
-    fileCount: files.length,
+    fileCount,
     publishedAt: at,
     publishedBy: input.actor.username,
     signature: { keyid: deps.signer.keyid, sig: deps.signer.sign(signedMessage(name, version, integrity)) },

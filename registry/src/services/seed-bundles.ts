@@ -49,7 +49,13 @@ export async function seedBundles({
       if (await deps.store.wasPublished(manifest.name, manifest.version)) continue;
       await publishBundle({
         deps,
-        input: { name: manifest.name, body: tarball, actor, request: { ip: null, requestId: 'seed' } },
+        input: {
+          name: manifest.name,
+          version: manifest.version,
+          body: async () => tarball,
+          actor,
+          request: { ip: null, requestId: 'seed' },
+        },
       });
       published.push(`${manifest.name}@${manifest.version}`);
       deps.log({ level: 'info', msg: 'seeded bundle', name: manifest.name, version: manifest.version });

@@ -1,0 +1,133 @@
+import type { Server } from 'node:http';
+import { availableParallelism } from 'node:os';
+import { DEFAULT_BODY_IDLE_MS, DEFAULT_MAX_UPLOAD_BYTES_IN_FLIGHT } from './deps.ts';
+
+/**
+ * The guards of a listening registry against slow and greedy clients and costly uploads
+ * (SECURITY.md rows 18, 19). Every one has a `serve` flag and an environment variable
+ * (docs/http-api.md, "The server").
+ */
+export interface ServerLimits {
+  /** A request whose headers are not complete after this long is dropped. */
+  headersTimeoutMs: number;
+  /** A request whose body is not complete after this long is dropped. */
+  requestTimeoutMs: number;
+  /** A request body that sends nothing for this long is answered 408 and closed. */
+  bodyIdleMs: number;
+  /** Open connections at once; one more is closed at accept. */
+  maxConnections: number;
+  /** Open connections from one client address; one more is closed at accept. */
+  maxConnectionsPerAddress: number;
+  /** Upload bytes held at once across all publishes; past it, 503 with Retry-After. */
+  maxUploadBytesInFlight: number;
+  /** Worker threads reading, inspecting and re-packing uploads. */
+  uploadWorkers: number;
+  /** Time budget of one upload on a worker; past it the worker is replaced and the upload refused. */
+  uploadTimeoutMs: number;
+  /** Uploads waiting for a worker; one more is 503 with Retry-After. */
+  uploadQueue: number;
+}
+
+export const DEFAULT_SERVER_LIMITS: ServerLimits = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 120_000,
+  bodyIdleMs: DEFAULT_BODY_IDLE_MS,
+  maxConnections: 512,
+  maxConnectionsPerAddress: 64,
+  maxUploadBytesInFlight: DEFAULT_MAX_UPLOAD_BYTES_IN_FLIGHT,
+  uploadWorkers: Math.min(2, availableParallelism()),
+  uploadTimeoutMs: 20_000,
+  uploadQueue: 16,
+};
+
+/** Counts of what the connection caps turned away. */
+export interface ConnectionCaps {
+  open(): number;
+  refused(): number;
+}
+
+/**
+ * Caps open connections, globally and per remote address: a socket over either cap is destroyed
+ * as soon as it is accepted, before any byte of it is parsed.
+ */
+export function capConnections(server: Server, limits: ServerLimits): ConnectionCaps {
+  const byAddress = new Map<string, number>();
+  let open = 0;
+  let refused = 0;
+  server.on('connection', (socket) => {
+    const address = socket.remoteAddress ?? 'unknown';
+    const mine = byAddress.get(address) ?? 0;
+    if (open >= limits.maxConnections || mine >= limits.maxConnectionsPerAddress) {
+      refused++;
+      socket.destroy();
+      return;
+    }
+    open++;
+    byAddress.set(address, mine + 1);
+    socket.once('close', () => {
+      open--;
+      const left = (byAddress.get(address) ?? 1) - 1;
+      if (left > 0) byAddress.set(address, left);
+      else byAddress.delete(address);
+    });
+  });
+  return { open: () => open, refused: () => refused };
+}
+
+/**
+ * Node's own timeouts: headers and whole requests. Node checks them every
+ * `connectionsCheckingInterval`, so that interval is a fraction of the shorter one.
+ */
+export function timeoutOptions(limits: ServerLimits): {
+  headersTimeout: number;
+  requestTimeout: number;
+  connectionsCheckingInterval: number;
+} {
+  return {
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    connectionsCheckingInterval: Math.max(10, Math.min(1000, Math.floor(limits.headersTimeoutMs / 4))),
+  };
+}
+
+/** How each limit is set from the command line and the environment (flags win). */
+export const LIMIT_SETTINGS: { key: keyof ServerLimits; flag: string; env: string }[] = [
+  { key: 'headersTimeoutMs', flag: 'headers-timeout', env: 'SKILLS_HEADERS_TIMEOUT_MS' },
+  { key: 'requestTimeoutMs', flag: 'request-timeout', env: 'SKILLS_REQUEST_TIMEOUT_MS' },
+  { key: 'bodyIdleMs', flag: 'body-idle-timeout', env: 'SKILLS_BODY_IDLE_TIMEOUT_MS' },
+  { key: 'maxConnections', flag: 'max-connections', env: 'SKILLS_MAX_CONNECTIONS' },
+  {
+    key: 'maxConnectionsPerAddress',
+    flag: 'max-connections-per-address',
+    env: 'SKILLS_MAX_CONNECTIONS_PER_ADDRESS',
+  },
+  {
+    key: 'maxUploadBytesInFlight',
+    flag: 'max-upload-bytes-in-flight',
+    env: 'SKILLS_MAX_UPLOAD_BYTES_IN_FLIGHT',
+  },
+  { key: 'uploadWorkers', flag: 'upload-workers', env: 'SKILLS_UPLOAD_WORKERS' },
+  { key: 'uploadTimeoutMs', flag: 'upload-timeout', env: 'SKILLS_UPLOAD_TIMEOUT_MS' },
+  { key: 'uploadQueue', flag: 'upload-queue', env: 'SKILLS_UPLOAD_QUEUE' },
+];
+
+/**
+ * The limits named in `values` (by flag or by env name, as `nameOf` picks), each a positive
+ * whole number. A missing or empty value is left unset.
+ * @throws Error naming the setting for anything else.
+ */
+export function parseLimits(
+  values: Record<string, string | undefined>,
+  nameOf: (setting: (typeof LIMIT_SETTINGS)[number]) => string,
+): Partial<ServerLimits> {
+  const limits: Partial<ServerLimits> = {};
+  for (const setting of LIMIT_SETTINGS) {
+    const name = nameOf(setting);
+    const text = values[name];
+    if (text === undefined || text === '') continue;
+    if (!/^\d{1,15}$/.test(text) || Number(text) < 1)
+      throw new Error(`${name}: "${text.slice(0, 40)}" is not a positive whole number`);
+    limits[setting.key] = Number(text);
+  }
+  return limits;
+}
