@@ -64,15 +64,13 @@ export interface AppDeps {
   uploadPool?: UploadPool;
   /** A request body that sends nothing for this long is answered 408 and its connection closed. */
   bodyIdleMs?: number;
-  /** Upload bytes held at once across all publishes; past it, 503 with Retry-After. */
-  maxUploadBytesInFlight?: number;
+  /** Caps upload bytes held at once across all publishes; default 64 MiB for this app alone. */
+  uploadBudget?: UploadBudget;
 }
 
 /** AppDeps with every default filled in: what services receive. */
 export interface Deps
-  extends Required<
-    Omit<AppDeps, 'publicUrl' | 'rateLimits' | 'archiveLimits' | 'marketplace' | 'maxUploadBytesInFlight'>
-  > {
+  extends Required<Omit<AppDeps, 'publicUrl' | 'rateLimits' | 'archiveLimits' | 'marketplace'>> {
   marketplace: MarketplaceConfig;
   /** The git repositories of recent catalogs, by the catalog's text (pure functions of it). */
   marketplaceRepos: Map<string, GitRepo>;
@@ -84,7 +82,6 @@ export interface Deps
   tarballCache: TarballCache;
   /** npm package builds in flight in this process, by name@version (one build each). */
   npmBuilds: Map<string, Promise<NpmArtifact>>;
-  uploadBudget: UploadBudget;
   now(): string;
 }
 
@@ -120,7 +117,7 @@ export function resolveDeps(deps: AppDeps): Deps {
     npmBuilds: new Map(),
     uploadPool: deps.uploadPool ?? createInProcessPool(),
     bodyIdleMs: deps.bodyIdleMs ?? DEFAULT_BODY_IDLE_MS,
-    uploadBudget: createUploadBudget(deps.maxUploadBytesInFlight ?? DEFAULT_MAX_UPLOAD_BYTES_IN_FLIGHT),
+    uploadBudget: deps.uploadBudget ?? createUploadBudget(DEFAULT_MAX_UPLOAD_BYTES_IN_FLIGHT),
   };
 }
 

@@ -1,4 +1,5 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Socket } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { DEFAULT_BODY_IDLE_MS, DEFAULT_MAX_UPLOAD_BYTES_IN_FLIGHT } from './deps.ts';
 
@@ -48,13 +49,16 @@ export interface ConnectionCaps {
 
 /**
  * Caps open connections, globally and per remote address: a socket over either cap is destroyed
- * as soon as it is accepted, before any byte of it is parsed.
+ * as soon as it is accepted, before any byte of it is parsed. A socket that has not sent a whole
+ * request head within `headersTimeoutMs` of connecting is destroyed too: Node's header timeout
+ * starts only with the first byte, so a silent socket would otherwise stay open for ever.
  */
 export function capConnections(server: Server, limits: ServerLimits): ConnectionCaps {
   const byAddress = new Map<string, number>();
+  const firstRequest = new WeakMap<Socket, NodeJS.Timeout>();
   let open = 0;
   let refused = 0;
-  server.on('connection', (socket) => {
+  server.on('connection', (socket: Socket) => {
     const address = socket.remoteAddress ?? 'unknown';
     const mine = byAddress.get(address) ?? 0;
     if (open >= limits.maxConnections || mine >= limits.maxConnectionsPerAddress) {
@@ -64,12 +68,21 @@ export function capConnections(server: Server, limits: ServerLimits): Connection
     }
     open++;
     byAddress.set(address, mine + 1);
+    const silent = setTimeout(() => socket.destroy(), limits.headersTimeoutMs);
+    silent.unref();
+    firstRequest.set(socket, silent);
     socket.once('close', () => {
+      clearTimeout(silent);
       open--;
       const left = (byAddress.get(address) ?? 1) - 1;
       if (left > 0) byAddress.set(address, left);
       else byAddress.delete(address);
     });
+  });
+  server.on('request', (request: IncomingMessage) => {
+    const socket = request.socket;
+    clearTimeout(firstRequest.get(socket));
+    firstRequest.delete(socket);
   });
   return { open: () => open, refused: () => refused };
 }

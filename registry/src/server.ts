@@ -23,6 +23,7 @@ import { seedBundles } from './services/seed-bundles.ts';
 import { seedUsers, type TestUser } from './services/seed-users.ts';
 import { loadOrCreateSigner } from './signing/signer.ts';
 import { openBlobStore } from './storage/open-blob-store.ts';
+import { createUploadBudget } from './uploads/upload-budget.ts';
 import { createWorkerPool } from './uploads/worker-pool.ts';
 
 /** How long SIGTERM waits for in-flight requests before cutting connections. */
@@ -67,6 +68,8 @@ export interface RunningServer {
   store: Store;
   /** What the connection caps turned away, for tests and operators. */
   connections: ConnectionCaps;
+  /** Upload bytes reserved now (see `ServerLimits.maxUploadBytesInFlight`). */
+  uploadBytesInFlight(): number;
   /** Stops accepting, lets in-flight requests finish, flushes download counts, closes storage. */
   close(): Promise<void>;
 }
@@ -83,6 +86,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const log = options.log ?? (() => {});
   const limits = { ...DEFAULT_SERVER_LIMITS, ...options.limits };
   const store = await openStore(options.databaseUrl, dataDir);
+  const uploadBudget = createUploadBudget(limits.maxUploadBytesInFlight);
   const uploadPool =
     options.deps?.uploadPool ??
     createWorkerPool({
@@ -111,7 +115,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       metrics: createRegistryMetrics(),
       uploadPool,
       bodyIdleMs: limits.bodyIdleMs,
-      maxUploadBytesInFlight: limits.maxUploadBytesInFlight,
+      uploadBudget,
       ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
       ...(options.signup !== undefined ? { signup: options.signup } : {}),
       ...(options.rateLimits !== undefined ? { rateLimits: options.rateLimits } : {}),
@@ -141,6 +145,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       tokens,
       store,
       connections,
+      uploadBytesInFlight: () => uploadBudget.inFlight(),
       close() {
         closing ??= (async () => {
           await new Promise<void>((ok) => {

@@ -27,6 +27,10 @@ export interface WorkerPoolStats {
   jobsDone: number;
   jobsOverBudget: number;
   refusedQueueFull: number;
+  /** Jobs on a thread now. */
+  running: number;
+  /** Jobs waiting for a thread now. */
+  waiting: number;
 }
 
 interface Pending {
@@ -57,7 +61,7 @@ export function createWorkerPool(options: WorkerPoolOptions): UploadPool & { sta
   const newWorker = workerEntry(options.entry);
   const slots: (Slot | undefined)[] = Array.from({ length: Math.max(1, options.size) }, () => undefined);
   const queue: Pending[] = [];
-  const stats: WorkerPoolStats = { threadsStarted: 0, jobsDone: 0, jobsOverBudget: 0, refusedQueueFull: 0 };
+  const stats = { threadsStarted: 0, jobsDone: 0, jobsOverBudget: 0, refusedQueueFull: 0 };
   let nextId = 1;
   let closed = false;
 
@@ -164,7 +168,11 @@ export function createWorkerPool(options: WorkerPoolOptions): UploadPool & { sta
         }),
       );
     },
-    stats: () => ({ ...stats }),
+    stats: () => ({
+      ...stats,
+      running: slots.filter((s) => s?.job).length,
+      waiting: queue.length,
+    }),
   };
 }
 
