@@ -140,13 +140,15 @@ describe('registry client', () => {
       status: 409,
       body: envelope('VERSION_EXISTS', 'deploy@1.0.0 was already published'),
     }));
-    const err = await caught(client.publish('deploy', Buffer.from('tgz')));
+    const err = await caught(client.publish('deploy', Buffer.from('tgz'), { version: '1.0.0' }));
     expect(err.code).toBe('VERSION_EXISTS');
     expect(err.message).toBe('deploy@1.0.0 was already published');
     expect(err.hint).toMatch(/bump/);
     expect(err.details).toMatchObject({ status: 409, requestId: 'req-1' });
     expect(requests).toHaveLength(1);
     expect(requests[0]?.headers['content-type']).toBe('application/gzip');
+    // The version goes ahead of the body, so the registry can refuse before reading it.
+    expect(requests[0]?.headers['skills-bundle-version']).toBe('1.0.0');
   });
 
   it('keeps INVALID_BUNDLE problems in details and names the first in the hint', async () => {

@@ -6,6 +6,8 @@ import { hashToken } from '../src/auth/tokens.ts';
 import type { CliIo } from '../src/cli/io.ts';
 import { main } from '../src/cli/main.ts';
 import { createSqliteStore } from '../src/db/sqlite/sqlite-store.ts';
+import { withEnvironment } from '../src/server.ts';
+import { LIMIT_SETTINGS } from '../src/server-limits.ts';
 
 /** The command line in-process: dispatch, exit statuses, offline admin commands. */
 
@@ -48,6 +50,28 @@ test('usage, version and unknown commands', async () => {
     const bad = fakeIo();
     expect(await main(['serve', flag, value], bad.io), `${flag} ${value}`).toBe(2);
     expect(bad.out.stderr).toMatch(says);
+  }
+});
+
+test('serve limits: each has a flag in --help and an env variable; flags win; bad values are refused', async () => {
+  const help = fakeIo();
+  await main(['--help'], help.io);
+  for (const s of LIMIT_SETTINGS) {
+    expect(help.out.stdout).toContain(`--${s.flag}`);
+    // The rule --help states: SKILLS_ + the flag in upper case, ending _MS for times.
+    const upper = `SKILLS_${s.flag.toUpperCase().replaceAll('-', '_')}`;
+    expect(s.env).toBe(s.key.endsWith('Ms') ? `${upper}_MS` : upper);
+  }
+  const env = { SKILLS_UPLOAD_WORKERS: '3', SKILLS_HEADERS_TIMEOUT_MS: '5000' };
+  expect(withEnvironment({ limits: { uploadWorkers: 1 } }, env).limits).toEqual({
+    uploadWorkers: 1,
+    headersTimeoutMs: 5000,
+  });
+  expect(() => withEnvironment({}, { SKILLS_MAX_CONNECTIONS: 'many' })).toThrow(/SKILLS_MAX_CONNECTIONS/);
+  for (const bad of ['0', '-1', '1.5', 'ten']) {
+    const io = fakeIo();
+    expect(await main(['serve', '--max-connections-per-address', bad], io.io)).toBe(2);
+    expect(io.out.stderr).toContain('--max-connections-per-address');
   }
 });
 

@@ -35,7 +35,7 @@ export const command: Command = {
     }
     for (const w of summary.contentWarnings)
       ctx.stderr.write(`warning ${w.path}:${w.line}: ${w.code}: ${w.message}\n`);
-    const result = await client.publish(name, packed.tarball, { tag });
+    const result = await client.publish(name, packed.tarball, { tag, version });
     if (result.integrity !== packed.integrity) {
       ctx.stderr.write(`warning: the registry computed ${result.integrity}, not ${packed.integrity}\n`);
     }

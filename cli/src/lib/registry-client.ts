@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
+  BUNDLE_VERSION_HEADER,
   type BundleDocument,
   bundleDocumentSchema,
   bundleNameSchema,
@@ -61,8 +62,16 @@ export interface RegistryClient {
   getVersion(name: string, version: string): Promise<VersionDocument>;
   /** The exact bytes at a version's `tarball` URL, size-bounded; checks `integrity` when given. */
   fetchTarball(url: string, opts?: { integrity?: string }): Promise<Buffer>;
-  /** Uploads a tarball; `tag` (default `latest` on the registry) is pointed at the new version. */
-  publish(name: string, tgz: Buffer, opts?: { tag?: string | undefined }): Promise<PublishResult>;
+  /**
+   * Uploads a tarball; `tag` (default `latest` on the registry) is pointed at the new version.
+   * `version`, the manifest's, is sent ahead of the body (`Skills-Bundle-Version`) so the registry
+   * refuses a taken version or a name the caller may not write before the upload is read.
+   */
+  publish(
+    name: string,
+    tgz: Buffer,
+    opts?: { tag?: string | undefined; version?: string | undefined },
+  ): Promise<PublishResult>;
   search(query: {
     q: string;
     category?: string | undefined;
@@ -228,7 +237,10 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
           method: 'PUT',
           path: `${bundlePath(name)}${query}`,
           body: tgz,
-          headers: { 'content-type': 'application/gzip' },
+          headers: {
+            'content-type': 'application/gzip',
+            ...(opts.version ? { [BUNDLE_VERSION_HEADER]: opts.version } : {}),
+          },
           retrySafe: false,
         },
         [200, 201],

@@ -27,7 +27,7 @@ export const BUNDLE_ROUTES: ApiRoute[] = [
     operationId: 'publish',
     summary: 'Publish a version',
     description:
-      'The body is the `.tgz`; everything is read from it, and its manifest name must equal NAME. 422 INVALID_BUNDLE lists every problem in `error.problems`.',
+      'The body is the `.tgz`; everything is read from it, and its manifest name must equal NAME. Send the manifest version as the `Skills-Bundle-Version` header: ownership, scope, name and a taken version are then all refused before the body is read (400 VERSION_MISMATCH when the archive says otherwise). 422 INVALID_BUNDLE lists every problem in `error.problems`; 503 (with Retry-After) when the upload workers or the upload bytes in flight are at their cap.',
     tag: 'bundles',
     auth: 'publish',
     query: { tag: { schema: distTagSchema, description: 'Also point this dist-tag at the new version.' } },
@@ -37,7 +37,7 @@ export const BUNDLE_ROUTES: ApiRoute[] = [
       description: 'The bundle tarball, at most 10 MiB.',
     },
     responses: { 201: { description: 'Published.', schema: publishResultSchema } },
-    errors: [400, 401, 403, 409, 413, 415, 422, 429],
+    errors: [400, 401, 403, 408, 409, 413, 415, 422, 429],
   },
   {
     method: 'get',

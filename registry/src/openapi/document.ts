@@ -188,8 +188,12 @@ function errorResponses(): JsonSchema {
   for (const [key, codes] of byStatus) {
     out[errorResponseName(key)] = {
       description: `The error envelope; \`error.code\` one of ${codes.join(', ')}.`,
-      ...(key === 429
-        ? { headers: { 'Retry-After': { description: 'Seconds to wait.', schema: { type: 'integer' } } } }
+      ...(key === 429 || key === 'default'
+        ? {
+            headers: {
+              'Retry-After': { description: 'Seconds to wait (429, 503).', schema: { type: 'integer' } },
+            },
+          }
         : {}),
       content,
     };

@@ -27,7 +27,7 @@ import { MARKETPLACE_ROUTES } from './marketplace-routes.ts';
 export type Auth = 'none' | 'publish' | 'token-or-basic';
 
 /** Error statuses a route lists; each answers with the error envelope. 500/503 go under `default`. */
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 408 | 409 | 413 | 415 | 422 | 429;
 
 export interface ApiResponse {
   description: string;
