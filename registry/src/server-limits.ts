@@ -38,7 +38,7 @@ export const DEFAULT_SERVER_LIMITS: ServerLimits = {
   maxUploadBytesInFlight: DEFAULT_MAX_UPLOAD_BYTES_IN_FLIGHT,
   uploadWorkers: Math.min(2, availableParallelism()),
   uploadTimeoutMs: 20_000,
-  uploadQueue: 16,
+  uploadQueue: 64,
 };
 
 /** Counts of what the connection caps turned away. */

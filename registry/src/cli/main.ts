@@ -17,7 +17,7 @@ const USAGE = `usage:
 
 serve limits (defaults): --headers-timeout 10000, --request-timeout 120000, --body-idle-timeout
 30000, --max-connections 512, --max-connections-per-address 64, --max-upload-bytes-in-flight
-67108864, --upload-workers min(2, cores), --upload-timeout 20000, --upload-queue 16
+67108864, --upload-workers min(2, cores), --upload-timeout 20000, --upload-queue 64
 
 environment: HOST, PORT, SKILLS_DATA_DIR, DATABASE_URL, SKILLS_BLOB_STORE, SKILLS_PUBLIC_URL,
 SKILLS_SIGNUP=closed, SKILLS_RATE_LIMIT=off, SKILLS_MARKETPLACE_NAME, SKILLS_MARKETPLACE_OWNER,
