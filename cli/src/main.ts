@@ -4,8 +4,8 @@ import { ALIASES, COMMANDS, SUMMARIES } from './commands/index.ts';
 import { findCommandName, GLOBAL_OPTIONS, parseCommandLine } from './lib/args.ts';
 import type { Command, CommandContext } from './lib/context.ts';
 import { redactSecrets, SkillsError, usageError } from './lib/errors.ts';
-import { printError, printResult, useColor } from './lib/print.ts';
-import { askQuestion } from './lib/prompt.ts';
+import { printError, printResult, useColor } from './lib/output/print.ts';
+import { askQuestion } from './lib/output/prompt.ts';
 
 export interface MainOptions {
   argv: string[];

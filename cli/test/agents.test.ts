@@ -1,7 +1,7 @@
 import { lstat, mkdir, readFile, readlink, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AGENTS, parseAgentList, syncAgentLinks } from '../src/lib/agents.ts';
+import { AGENTS, parseAgentList, syncAgentLinks } from '../src/lib/install/agents.ts';
 import { makeTempDir, writeTree } from './helpers/fs.ts';
 
 describe('agent links', () => {

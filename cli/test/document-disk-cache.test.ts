@@ -1,8 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { documentsDirOf, getBundleRevalidated } from '../src/lib/document-disk-cache.ts';
-import { createRegistryClient } from '../src/lib/registry-client.ts';
+import { createRegistryClient } from '../src/lib/registry/client.ts';
+import { documentsDirOf, getBundleRevalidated } from '../src/lib/registry/document-disk-cache.ts';
 import { bundleDoc } from './helpers/documents.ts';
 import { makeTempDir } from './helpers/fs.ts';
 import { startScriptedServer } from './helpers/scripted-server.ts';

@@ -4,7 +4,7 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { packFiles } from '@skills/archive';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serializeLockfile } from '../src/lib/lockfile.ts';
+import { serializeLockfile } from '../src/lib/project/lockfile.ts';
 import { versionedSkill, writeBundle } from './fixtures/bundles.ts';
 import { rawTgz } from './fixtures/raw-tar.ts';
 import { bundleDoc, sri, versionDoc } from './helpers/documents.ts';

@@ -2,7 +2,7 @@ import { mkdir, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SkillsError } from '../src/lib/errors.ts';
-import { parseLockfile } from '../src/lib/lockfile.ts';
+import { parseLockfile } from '../src/lib/project/lockfile.ts';
 import { makeTempDir, snapshotTree, writeTree } from './helpers/fs.ts';
 import { runMain } from './helpers/run-main.ts';
 import { envelope, startScriptedServer } from './helpers/scripted-server.ts';

@@ -13,7 +13,7 @@ import {
   readLockfile,
   serializeLockfile,
   writeLockfile,
-} from '../src/lib/lockfile.ts';
+} from '../src/lib/project/lockfile.ts';
 
 const INTEGRITY = `sha512-${'B'.repeat(86)}==`;
 

@@ -1,8 +1,8 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { SkillsError } from '../src/lib/errors.ts';
-import { describeRetry } from '../src/lib/http.ts';
-import { printError, useColor } from '../src/lib/print.ts';
+import { printError, useColor } from '../src/lib/output/print.ts';
+import { describeRetry } from '../src/lib/registry/http.ts';
 
 function sink() {
   const stream = new PassThrough();

@@ -8,7 +8,7 @@ import {
   withAgents,
   withDependencies,
   writeProjectFile,
-} from '../src/lib/project.ts';
+} from '../src/lib/project/project.ts';
 
 describe('project manifest', () => {
   let dir: string;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SkillsError } from '../src/lib/errors.ts';
-import { createRegistryClient, type RegistryClientOptions } from '../src/lib/registry-client.ts';
+import { createRegistryClient, type RegistryClientOptions } from '../src/lib/registry/client.ts';
 import { bundleDoc, sri, versionDoc } from './helpers/documents.ts';
 import { envelope, type ScriptedReply, startScriptedServer } from './helpers/scripted-server.ts';
 

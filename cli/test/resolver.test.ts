@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SkillsError } from '../src/lib/errors.ts';
-import { resolveTree } from '../src/lib/resolver.ts';
+import { resolveTree } from '../src/lib/resolve/resolver.ts';
 import { fakeRegistry } from './fixtures/documents.ts';
 
 const versionsOf = (r: Awaited<ReturnType<typeof resolveTree>>) =>

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findPipelineFile } from '../src/lib/pipeline-source.ts';
-import { integrityHex } from '../src/lib/store-index.ts';
+import { findPipelineFile } from '../src/lib/project/pipeline-source.ts';
+import { integrityHex } from '../src/lib/store/store-index.ts';
 import { makeTempDir, skillMd, writeTree } from './helpers/fs.ts';
 import { runCli } from './helpers/run-cli.ts';
 import { type RecordedRequest, startScriptedServer } from './helpers/scripted-server.ts';

@@ -2,7 +2,7 @@ import { mkdir, readdir, realpath, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SkillsError } from '../src/lib/errors.ts';
-import { removeEntry, resolveInsideProject } from '../src/lib/safe-path.ts';
+import { removeEntry, resolveInsideProject } from '../src/lib/install/safe-path.ts';
 import { makeTempDir, writeTree } from './helpers/fs.ts';
 
 const cleanups: (() => Promise<void>)[] = [];

@@ -3,8 +3,12 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readConfig, skillsPaths } from '../src/lib/config.ts';
 import type { SkillsError } from '../src/lib/errors.ts';
-import { createRegistryClient } from '../src/lib/registry-client.ts';
-import { configKeyPins, createSignatureVerifier, verifyVersionSignature } from '../src/lib/signature.ts';
+import { createRegistryClient } from '../src/lib/registry/client.ts';
+import {
+  configKeyPins,
+  createSignatureVerifier,
+  verifyVersionSignature,
+} from '../src/lib/registry/signature.ts';
 import { sri } from './helpers/documents.ts';
 import { makeTempDir } from './helpers/fs.ts';
 import { runMain } from './helpers/run-main.ts';

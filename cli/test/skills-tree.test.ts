@@ -1,8 +1,8 @@
 import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { commitTree, recoverTree, stageTree, treePaths } from '../src/lib/skills-tree.ts';
-import type { IndexedFile } from '../src/lib/store-index.ts';
+import { commitTree, recoverTree, stageTree, treePaths } from '../src/lib/install/skills-tree.ts';
+import type { IndexedFile } from '../src/lib/store/store-index.ts';
 import { makeTempDir, writeTree } from './helpers/fs.ts';
 
 const file = (path: string): IndexedFile => ({ path, integrity: 'sha512-x', size: 1, executable: false });

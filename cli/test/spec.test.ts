@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SkillsError } from '../src/lib/errors.ts';
 import { mapLimit } from '../src/lib/parallel.ts';
-import { formatSpec, parseExactSpec, parseSpec } from '../src/lib/spec.ts';
+import { formatSpec, parseExactSpec, parseSpec } from '../src/lib/resolve/spec.ts';
 
 describe('parseSpec', () => {
   it('parses names, ranges, versions and tags, scoped or not', () => {

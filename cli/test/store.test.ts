@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { type BundleFile, integrityOf, packFiles } from '@skills/archive';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SkillsError } from '../src/lib/errors.ts';
-import { ensureInStore, findInStore, type StoreDeps, type StoreRequest } from '../src/lib/store.ts';
+import { ensureInStore, findInStore, type StoreDeps, type StoreRequest } from '../src/lib/store/store.ts';
 import { rawTgz } from './fixtures/raw-tar.ts';
 import { makeTempDir } from './helpers/fs.ts';
 

@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { serializeLockfile } from '../src/lib/lockfile.ts';
+import { serializeLockfile } from '../src/lib/project/lockfile.ts';
 import { makeTempDir, writeTree } from './helpers/fs.ts';
 import { runMain } from './helpers/run-main.ts';
 import { envelope, startScriptedServer } from './helpers/scripted-server.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { editDistance, lookAlikes } from '../src/lib/typosquat.ts';
+import { editDistance, lookAlikes } from '../src/lib/registry/typosquat.ts';
 
 describe('look-alike names', () => {
   const popular = [

@@ -2,8 +2,8 @@ import semver from 'semver';
 import type { Command } from '../lib/context.ts';
 import { SkillsError, usageError } from '../lib/errors.ts';
 import { mapLimit } from '../lib/parallel.ts';
-import { openRegistry } from '../lib/registry-context.ts';
-import { parseSpec } from '../lib/spec.ts';
+import { openRegistry } from '../lib/registry/context.ts';
+import { parseSpec } from '../lib/resolve/spec.ts';
 
 /**
  * `skills deprecate NAME@RANGE MESSAGE`: mark every version matching the range (a bare NAME means

@@ -1,9 +1,9 @@
 import { distTagSchema } from '@skills/schemas';
 import type { Command, CommandResult } from '../lib/context.ts';
 import { usageError } from '../lib/errors.ts';
-import { table } from '../lib/format.ts';
-import { openRegistry } from '../lib/registry-context.ts';
-import { parseExactSpec, parseSpec } from '../lib/spec.ts';
+import { table } from '../lib/output/format.ts';
+import { openRegistry } from '../lib/registry/context.ts';
+import { parseExactSpec, parseSpec } from '../lib/resolve/spec.ts';
 
 /** `skills dist-tag add NAME@VER TAG | rm NAME TAG | ls NAME`. */
 export const command: Command = {

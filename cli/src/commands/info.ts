@@ -2,10 +2,10 @@ import type { BundleDocument, VersionDocument } from '@skills/schemas';
 import semver from 'semver';
 import type { Command } from '../lib/context.ts';
 import { SkillsError, usageError } from '../lib/errors.ts';
-import { formatBytes, table } from '../lib/format.ts';
-import { sanitizeRemoteText as clean } from '../lib/http.ts';
-import { openRegistry } from '../lib/registry-context.ts';
-import { type BundleSpec, parseSpec } from '../lib/spec.ts';
+import { formatBytes, table } from '../lib/output/format.ts';
+import { openRegistry } from '../lib/registry/context.ts';
+import { sanitizeRemoteText as clean } from '../lib/registry/http.ts';
+import { type BundleSpec, parseSpec } from '../lib/resolve/spec.ts';
 
 /** `skills info NAME[@VER|@RANGE|@TAG]`: a bundle's versions and tags, and one version in detail. */
 export const command: Command = {

@@ -1,12 +1,12 @@
 import semver from 'semver';
 import type { Command, CommandContext } from '../lib/context.ts';
 import { usageError } from '../lib/errors.ts';
-import { runInstall } from '../lib/install.ts';
-import { announceCapabilities, installDeps, installResult } from '../lib/install-command.ts';
-import type { InstallSource } from '../lib/install-source.ts';
+import { announceCapabilities, installDeps, installResult } from '../lib/install/command.ts';
+import { runInstall } from '../lib/install/install.ts';
+import type { InstallSource } from '../lib/install/source.ts';
 import { mapLimit } from '../lib/parallel.ts';
-import { findProjectRoot, type ProjectFile, withDependencies } from '../lib/project.ts';
-import { type BundleSpec, parseSpec } from '../lib/spec.ts';
+import { findProjectRoot, type ProjectFile, withDependencies } from '../lib/project/project.ts';
+import { type BundleSpec, parseSpec } from '../lib/resolve/spec.ts';
 
 /**
  * `skills install [spec…] [--agent a,b] [--frozen] [--force]`: adds specs to skills.json (a bare

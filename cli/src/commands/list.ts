@@ -1,9 +1,9 @@
 import type { Lockfile } from '@skills/schemas';
 import type { Command } from '../lib/context.ts';
-import { ownSkills } from '../lib/install-command.ts';
-import { emptyLockfile, readLockfile } from '../lib/lockfile.ts';
-import { findProjectRoot, newProjectFile, readProjectFile } from '../lib/project.ts';
-import { hasLeftovers } from '../lib/skills-tree.ts';
+import { ownSkills } from '../lib/install/command.ts';
+import { hasLeftovers } from '../lib/install/skills-tree.ts';
+import { emptyLockfile, readLockfile } from '../lib/project/lockfile.ts';
+import { findProjectRoot, newProjectFile, readProjectFile } from '../lib/project/project.ts';
 
 /**
  * `skills list`: the installed tree from skills-lock.json, no network. `--json`:

@@ -2,9 +2,9 @@ import { hostname } from 'node:os';
 import { normalizeRegistryUrl, updateConfig } from '../lib/config.ts';
 import type { Command, CommandContext } from '../lib/context.ts';
 import { SkillsError, usageError } from '../lib/errors.ts';
-import { readAllStdin } from '../lib/prompt.ts';
-import { createRegistryClient } from '../lib/registry-client.ts';
-import { openRegistry } from '../lib/registry-context.ts';
+import { readAllStdin } from '../lib/output/prompt.ts';
+import { createRegistryClient } from '../lib/registry/client.ts';
+import { openRegistry } from '../lib/registry/context.ts';
 
 /**
  * `skills login`: store a token for the registry (config file, mode 0600). With a password, a new

@@ -1,8 +1,8 @@
 import { normalizeRegistryUrl, updateConfig } from '../lib/config.ts';
 import type { Command } from '../lib/context.ts';
 import { SkillsError } from '../lib/errors.ts';
-import { createRegistryClient } from '../lib/registry-client.ts';
-import { openRegistry } from '../lib/registry-context.ts';
+import { createRegistryClient } from '../lib/registry/client.ts';
+import { openRegistry } from '../lib/registry/context.ts';
 
 /**
  * `skills logout`: forget the stored token for the registry, and revoke it there when `skills

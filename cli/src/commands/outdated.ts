@@ -1,11 +1,11 @@
 import { skillsPaths } from '../lib/config.ts';
 import type { Command } from '../lib/context.ts';
-import { table } from '../lib/format.ts';
-import { openInstallSource } from '../lib/install-source.ts';
-import { emptyLockfile, readLockfile } from '../lib/lockfile.ts';
-import { wantedVersions } from '../lib/outdated.ts';
+import { openInstallSource } from '../lib/install/source.ts';
+import { table } from '../lib/output/format.ts';
 import { mapLimit } from '../lib/parallel.ts';
-import { findProjectRoot, newProjectFile, readProjectFile } from '../lib/project.ts';
+import { emptyLockfile, readLockfile } from '../lib/project/lockfile.ts';
+import { findProjectRoot, newProjectFile, readProjectFile } from '../lib/project/project.ts';
+import { wantedVersions } from '../lib/resolve/outdated.ts';
 
 /**
  * `skills outdated`: per installed bundle with a newer version, the locked (`current`), the

@@ -1,7 +1,7 @@
 import type { Command } from '../lib/context.ts';
 import { usageError } from '../lib/errors.ts';
-import { openRegistry } from '../lib/registry-context.ts';
-import { parseSpec } from '../lib/spec.ts';
+import { openRegistry } from '../lib/registry/context.ts';
+import { parseSpec } from '../lib/resolve/spec.ts';
 
 /** `skills owner ls NAME | add NAME USER | rm NAME USER`. */
 export const command: Command = {

@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
 import { writeFileAtomic } from '../lib/atomic-write.ts';
-import { loadBundle, type PackedBundle, tarballFileName } from '../lib/bundle-source.ts';
+import { loadBundle, type PackedBundle, tarballFileName } from '../lib/authoring/bundle-source.ts';
 import type { Command } from '../lib/context.ts';
 import { usageError } from '../lib/errors.ts';
-import { formatBytes, plural } from '../lib/format.ts';
+import { formatBytes, plural } from '../lib/output/format.ts';
 
 /**
  * `skills pack [dir] [--out FILE]`: validate and write the canonical tarball (same files → same

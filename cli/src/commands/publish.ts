@@ -1,8 +1,8 @@
 import { distTagSchema } from '@skills/schemas';
-import { loadBundle } from '../lib/bundle-source.ts';
+import { loadBundle } from '../lib/authoring/bundle-source.ts';
 import type { Command } from '../lib/context.ts';
 import { usageError } from '../lib/errors.ts';
-import { openRegistry } from '../lib/registry-context.ts';
+import { openRegistry } from '../lib/registry/context.ts';
 import { packSummary, renderPackSummary } from './pack.ts';
 
 /**

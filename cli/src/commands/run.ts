@@ -1,8 +1,8 @@
 import { type PipelineEvent, type PipelineResult, RuntimeError, runPipeline } from '@skills/runtime';
 import type { Command, CommandContext } from '../lib/context.ts';
 import { SkillsError, usageError } from '../lib/errors.ts';
-import { findPipelineFile } from '../lib/pipeline-source.ts';
-import { findProjectRoot } from '../lib/project.ts';
+import { findPipelineFile } from '../lib/project/pipeline-source.ts';
+import { findProjectRoot } from '../lib/project/project.ts';
 
 const OPENAI_URL = 'https://api.openai.com/v1';
 

@@ -1,8 +1,8 @@
 import { CATEGORIES } from '@skills/schemas';
 import type { Command } from '../lib/context.ts';
 import { usageError } from '../lib/errors.ts';
-import { table } from '../lib/format.ts';
-import { openRegistry } from '../lib/registry-context.ts';
+import { table } from '../lib/output/format.ts';
+import { openRegistry } from '../lib/registry/context.ts';
 
 /** `skills search QUERY [--category C]`: what the registry has, best matches first. */
 export const command: Command = {

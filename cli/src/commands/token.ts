@@ -1,8 +1,8 @@
 import { TOKEN_SCOPES, type TokenScope } from '@skills/schemas';
 import type { Command, CommandContext, CommandResult } from '../lib/context.ts';
 import { usageError } from '../lib/errors.ts';
-import { table } from '../lib/format.ts';
-import { openRegistry } from '../lib/registry-context.ts';
+import { table } from '../lib/output/format.ts';
+import { openRegistry } from '../lib/registry/context.ts';
 
 /**
  * `skills token create|list|revoke`. `create` is the one place a token is printed: alone on

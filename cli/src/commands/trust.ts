@@ -1,7 +1,7 @@
 import type { Command } from '../lib/context.ts';
 import { SkillsError } from '../lib/errors.ts';
-import { openRegistry } from '../lib/registry-context.ts';
-import { configKeyPins, keysToPins } from '../lib/signature.ts';
+import { openRegistry } from '../lib/registry/context.ts';
+import { configKeyPins, keysToPins } from '../lib/registry/signature.ts';
 
 /**
  * `skills trust [--expect KEYID]`: pin the registry's current signing keys, replacing earlier

@@ -1,9 +1,9 @@
 import type { Command } from '../lib/context.ts';
 import { SkillsError, usageError } from '../lib/errors.ts';
-import { runInstall } from '../lib/install.ts';
-import { installDeps, installResult } from '../lib/install-command.ts';
-import { findProjectRoot, withDependencies } from '../lib/project.ts';
-import { parseSpec } from '../lib/spec.ts';
+import { installDeps, installResult } from '../lib/install/command.ts';
+import { runInstall } from '../lib/install/install.ts';
+import { findProjectRoot, withDependencies } from '../lib/project/project.ts';
+import { parseSpec } from '../lib/resolve/spec.ts';
 
 /**
  * `skills uninstall NAME…`: removes the bundles from skills.json, then installs what is left, so

@@ -1,7 +1,7 @@
 import type { Command } from '../lib/context.ts';
 import { usageError } from '../lib/errors.ts';
-import { openRegistry } from '../lib/registry-context.ts';
-import { parseExactSpec } from '../lib/spec.ts';
+import { openRegistry } from '../lib/registry/context.ts';
+import { parseExactSpec } from '../lib/resolve/spec.ts';
 
 /** `skills unyank NAME@VER`: make a yanked version resolvable again. */
 export const command: Command = {

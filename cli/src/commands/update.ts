@@ -1,15 +1,15 @@
 import semver from 'semver';
 import type { Command } from '../lib/context.ts';
 import { SkillsError } from '../lib/errors.ts';
-import { sanitizeRemoteText } from '../lib/http.ts';
-import { runInstall } from '../lib/install.ts';
-import { installDeps, installResult } from '../lib/install-command.ts';
-import { formatCapabilities } from '../lib/install-report.ts';
-import type { InstallSource } from '../lib/install-source.ts';
-import { readLockfile } from '../lib/lockfile.ts';
-import { findProjectRoot, type ProjectFile, withDependencies } from '../lib/project.ts';
-import { parseSpec } from '../lib/spec.ts';
-import { type BundleUpdate, describeUpdates, widens } from '../lib/update-diff.ts';
+import { installDeps, installResult } from '../lib/install/command.ts';
+import { runInstall } from '../lib/install/install.ts';
+import { formatCapabilities } from '../lib/install/report.ts';
+import type { InstallSource } from '../lib/install/source.ts';
+import { type BundleUpdate, describeUpdates, widens } from '../lib/install/update-diff.ts';
+import { readLockfile } from '../lib/project/lockfile.ts';
+import { findProjectRoot, type ProjectFile, withDependencies } from '../lib/project/project.ts';
+import { sanitizeRemoteText } from '../lib/registry/http.ts';
+import { parseSpec } from '../lib/resolve/spec.ts';
 
 /**
  * `skills update [NAME…] [--latest] [--force]`: moves bundles to the newest versions their ranges

@@ -1,8 +1,8 @@
 import { formatProblem } from '@skills/schemas';
-import { bundleDir, inspectFolder } from '../lib/bundle-source.ts';
+import { bundleDir, inspectFolder } from '../lib/authoring/bundle-source.ts';
 import type { Command } from '../lib/context.ts';
 import { usageError } from '../lib/errors.ts';
-import { plural } from '../lib/format.ts';
+import { plural } from '../lib/output/format.ts';
 
 /**
  * `skills validate [dir] [--strict]`: every problem of a bundle (or of a plain skill folder,

@@ -1,12 +1,12 @@
 import { skillsPaths } from '../lib/config.ts';
 import type { Command } from '../lib/context.ts';
 import { SkillsError } from '../lib/errors.ts';
-import { openInstallSource } from '../lib/install-source.ts';
-import { readLockfile } from '../lib/lockfile.ts';
-import { findProjectRoot, newProjectFile, readProjectFile } from '../lib/project.ts';
-import { hasLeftovers } from '../lib/skills-tree.ts';
-import { ensureInStore, storeDirOf } from '../lib/store.ts';
-import { verifyInstalled } from '../lib/verify-tree.ts';
+import { hasLeftovers } from '../lib/install/skills-tree.ts';
+import { openInstallSource } from '../lib/install/source.ts';
+import { verifyInstalled } from '../lib/install/verify-tree.ts';
+import { readLockfile } from '../lib/project/lockfile.ts';
+import { findProjectRoot, newProjectFile, readProjectFile } from '../lib/project/project.ts';
+import { ensureInStore, storeDirOf } from '../lib/store/store.ts';
 
 /**
  * `skills verify`: compares every installed file of every locked bundle with the store entry of

@@ -1,5 +1,5 @@
 import type { Command } from '../lib/context.ts';
-import { openRegistry } from '../lib/registry-context.ts';
+import { openRegistry } from '../lib/registry/context.ts';
 
 /** `skills whoami`: the user the registry sees behind the current token. */
 export const command: Command = {

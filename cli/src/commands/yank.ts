@@ -1,7 +1,7 @@
 import type { Command } from '../lib/context.ts';
 import { usageError } from '../lib/errors.ts';
-import { openRegistry } from '../lib/registry-context.ts';
-import { parseExactSpec } from '../lib/spec.ts';
+import { openRegistry } from '../lib/registry/context.ts';
+import { parseExactSpec } from '../lib/resolve/spec.ts';
 
 /**
  * `skills yank NAME@VER`: new resolutions skip the version; lockfiles that pin it still install.

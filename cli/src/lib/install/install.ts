@@ -1,0 +1,307 @@
+import { readdir } from 'node:fs/promises';
+import type { Lockfile } from '@skills/schemas';
+import { mapLimit } from '../parallel.ts';
+import { emptyLockfile, readLockfile, serializeLockfile } from '../project/lockfile.ts';
+import {
+  newProjectFile,
+  type ProjectFile,
+  readProjectFile,
+  serializeProjectFile,
+  withAgents,
+} from '../project/project.ts';
+import { LITTLE_USED, type LookAlike, lookAlikes } from '../registry/typosquat.ts';
+import { resolveTree } from '../resolve/resolver.ts';
+import { ensureInStore, loadArchive, type StoreEntry } from '../store/store.ts';
+import { type AgentLinkResult, installFolders, parseAgentList } from './agents.ts';
+import { applyPlan, type TreeWork, treeWork } from './apply.ts';
+import { takeInstallMutex } from './install-mutex.ts';
+import { findLocalEdits } from './local-edits.ts';
+import {
+  type BundleChange,
+  checkFrozen,
+  checkPinnedIntegrity,
+  diffLocks,
+  lockFromResolution,
+} from './plan.ts';
+import { contentWarnings, type InstallWarning } from './report.ts';
+import { assertInsideProject } from './safe-path.ts';
+import { recoverTree } from './skills-tree.ts';
+import type { InstallSource } from './source.ts';
+
+/** What to install: the lockfile as is (`frozen`), or a new resolution of skills.json after `edit`. */
+export interface InstallOptions {
+  projectDir: string;
+  /** Install exactly the lockfile: no resolution, no write to skills.json or the lockfile. */
+  frozen?: boolean;
+  /** Changes skills.json (adds or removes dependencies) before resolving; sees the current lockfile. */
+  edit?: (project: ProjectFile, lock: Lockfile, source: InstallSource) => ProjectFile | Promise<ProjectFile>;
+  /** Bundles whose locked version is not kept (`update`), or all of them. */
+  unlock?: ReadonlySet<string> | 'all';
+  /** Agents from `--agent`, added to skills.json's `agents`. */
+  agents?: readonly string[];
+  /** Overwrite skills with local edits. */
+  force?: boolean;
+  /** Bundles removed from the tree may lose local edits without `force` (uninstall). */
+  allowDrop?: boolean;
+  /** Sees the plan before anything is written; false stops there (update's confirmation). */
+  review?: (plan: InstallPlan) => Promise<boolean>;
+}
+
+/** How install reaches the registry, the store and the person watching. */
+export interface InstallDeps {
+  /** The bundle source for a project (registry choice depends on its skills.json). */
+  openSource(project: ProjectFile): Promise<InstallSource>;
+  storeDir: string;
+  /** Warnings for people, printed as they come (stderr). */
+  warn(line: string): void;
+  progress?(line: string): void;
+  concurrency?: number;
+  lockTimeoutMs?: number;
+}
+
+/** The tree about to be installed, with the store entries of the old and new versions. */
+export interface InstallPlan {
+  previous: Lockfile;
+  lock: Lockfile;
+  changes: BundleChange[];
+  /** Store entries of every bundle of `lock`. */
+  entries: ReadonlyMap<string, StoreEntry>;
+  /** Store entries of the versions `changes` replace or remove. */
+  previousEntries: ReadonlyMap<string, StoreEntry>;
+}
+
+/** What an install did. */
+export interface InstallOutcome {
+  /** False when `review` declined: nothing was written. */
+  applied: boolean;
+  /** What was found and finished or dropped of an earlier, interrupted install. */
+  recovered: 'clean' | 'completed' | 'discarded';
+  plan: InstallPlan;
+  project: ProjectFile;
+  warnings: InstallWarning[];
+  links: AgentLinkResult['linked'];
+  /** Skill folders written from the store (new, changed, or restored to the locked bytes). */
+  written: string[];
+}
+
+/**
+ * Installs a project's skills (CONTRACT.md §2 install/ci/update/uninstall): takes the project
+ * lock, finishes an interrupted install, resolves (or takes the lockfile with `frozen`), fetches
+ * every bundle into the store (signature, integrity and archive checks before a byte is
+ * written), refuses to overwrite local edits without `force`, stages the new `.agents/skills`,
+ * swaps it in, links agent folders, then writes skills-lock.json and skills.json. Nothing from a
+ * bundle is executed. Throws UNSAFE_PATH before any write when `.agents`, `.agents/skills` or an
+ * agent folder is a symlink that leads out of the project, and the SkillsErrors of each step;
+ * on any error nothing is changed.
+ * @example await runInstall(deps, { projectDir, edit: (p) => withDependencies(p, { ...p.manifest.dependencies, x: '^1.0.0' }) })
+ */
+export async function runInstall(deps: InstallDeps, opts: InstallOptions): Promise<InstallOutcome> {
+  // The install mutex is a file in `.agents`: a `.agents` that leads elsewhere is refused first.
+  await assertInsideProject(opts.projectDir, ['.agents']);
+  const release = await takeInstallMutex(opts.projectDir, {
+    timeoutMs: deps.lockTimeoutMs,
+    onWait: (who) => deps.warn(`waiting for another install (${who}) to finish…`),
+  });
+  try {
+    const recovered = await recoverTree(opts.projectDir);
+    if (recovered !== 'clean') deps.progress?.(`finished what an interrupted install left (${recovered})`);
+    return { ...(await install(deps, opts)), recovered };
+  } finally {
+    await release();
+  }
+}
+
+async function install(deps: InstallDeps, opts: InstallOptions): Promise<Omit<InstallOutcome, 'recovered'>> {
+  // An empty store means every tarball is unpacked: load the archive code while documents download.
+  void readdir(deps.storeDir)
+    .catch(() => [])
+    .then((names) => {
+      if (names.length === 0) loadArchive().catch(() => {});
+    });
+  const existing = await readProjectFile(opts.projectDir);
+  const before = existing ?? newProjectFile();
+  const stored = await readLockfile(opts.projectDir);
+  const previous = stored ?? emptyLockfile();
+  const source = await deps.openSource(before);
+  let project = opts.edit ? await opts.edit(before, previous, source) : before;
+  const agents = parseAgentList([...(project.manifest.agents ?? []), ...(opts.agents ?? [])]);
+  if (!opts.frozen) project = withAgents(project, agents);
+  // Every folder written into or removed from, checked before anything is fetched or written.
+  await assertInsideProject(opts.projectDir, installFolders([...previous.agents, ...agents]));
+  const warnings: InstallWarning[] = [];
+  const warn = (w: InstallWarning, line: string) => {
+    warnings.push(w);
+    deps.warn(line);
+  };
+
+  let lock: Lockfile;
+  if (opts.frozen) {
+    lock = checkFrozen(stored, project.manifest.dependencies);
+  } else {
+    const unlock = opts.unlock ?? new Set<string>();
+    const locked: Record<string, string> = {};
+    if (unlock !== 'all') {
+      for (const [n, b] of Object.entries(previous.bundles)) if (!unlock.has(n)) locked[n] = b.version;
+    }
+    deps.progress?.('resolving…');
+    const resolution = await resolveTree({
+      roots: project.manifest.dependencies,
+      getBundle: (n) => source.getBundle(n),
+      locked,
+      concurrency: deps.concurrency,
+    });
+    for (const w of resolution.warnings) {
+      warn(
+        { code: w.code, bundle: w.bundle, version: w.version, message: w.message },
+        `warning: ${w.bundle}@${w.version} is deprecated: ${w.message}`,
+      );
+    }
+    lock = lockFromResolution(resolution, { dependencies: project.manifest.dependencies, agents });
+    checkPinnedIntegrity(previous, lock);
+  }
+
+  const changes = diffLocks(previous, lock);
+  deps.progress?.(`fetching ${Object.keys(lock.bundles).length} bundle(s)…`);
+  const replaced = changes.filter((c) => c.from !== null).map((c) => c.name);
+  // The look-alike searches run while the tarballs download, not before them: they start once
+  // the store work is under way (a tarball requested or a stored entry found), and not at all
+  // when fetching fails.
+  let started!: () => void;
+  const underWay = new Promise<void>((resolve) => {
+    started = resolve;
+  });
+  const fetching = Promise.allSettled([
+    fetchAll(deps, source, lock, undefined, started),
+    fetchAll(deps, source, previous, new Set(replaced), started),
+  ]);
+  let fetchFailed = false;
+  void fetching.then((all) => {
+    fetchFailed = all.some((r) => r.status === 'rejected');
+    started();
+  });
+  const similar = opts.frozen
+    ? Promise.resolve([])
+    : underWay.then(() => (fetchFailed ? [] : findLookAlikes(source, previous, project)));
+  // Everything settles before an error is thrown, so nothing keeps working behind the caller's back.
+  const [fetched, lookAlikeHits] = await Promise.all([fetching, similar]);
+  const failed = fetched.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  const [entries, previousEntries] = fetched.map(
+    (r) => (r as PromiseFulfilledResult<Map<string, StoreEntry>>).value,
+  ) as [Map<string, StoreEntry>, Map<string, StoreEntry>];
+  for (const { name, downloads, other } of lookAlikeHits) {
+    warn(
+      {
+        code: 'LOOKALIKE_NAME',
+        bundle: name,
+        message: `looks like ${other.name} (${other.downloads} downloads)`,
+      },
+      `warning: ${name} (${downloads} downloads) looks like ${other.name} (${other.downloads} downloads); check the name before you use it`,
+    );
+  }
+  const plan: InstallPlan = { previous, lock, changes, entries, previousEntries };
+
+  const work: TreeWork = await treeWork(opts.projectDir, plan, { frozen: opts.frozen === true });
+  const dropped = opts.allowDrop
+    ? new Set(changes.filter((c) => c.to === null).map((c) => c.name))
+    : new Set<string>();
+  const atRisk = new Set([...work.rewrittenBundles, ...work.removedBundles].filter((n) => !dropped.has(n)));
+  if (!opts.force)
+    await findLocalEdits({ projectDir: opts.projectDir, plan, bundles: atRisk, throwIfAny: true });
+
+  for (const c of changes) {
+    const entry = c.to !== null ? entries.get(c.name) : undefined;
+    if (entry)
+      for (const w of contentWarnings(entry))
+        warn(w, `warning: ${c.name}@${c.to} ${w.path}:${w.line} ${w.code}: ${w.message}`);
+  }
+  if (opts.review && !(await opts.review(plan))) {
+    return { applied: false, plan, project: before, warnings, links: [], written: [] };
+  }
+
+  const nothing = !existing && !stored && Object.keys(lock.bundles).length === 0;
+  const lockText = opts.frozen || nothing ? null : serializeLockfile(lock);
+  const manifestText =
+    opts.frozen || (!existing && Object.keys(project.manifest.dependencies).length === 0)
+      ? null
+      : serializeProjectFile(project);
+  const links = await applyPlan({
+    projectDir: opts.projectDir,
+    work,
+    previous,
+    lock,
+    lockfile:
+      lockText !== null && (stored === undefined || serializeLockfile(stored) !== lockText) ? lockText : null,
+    manifest:
+      manifestText !== null && (!existing || serializeProjectFile(existing) !== manifestText)
+        ? manifestText
+        : null,
+  });
+  for (const line of links.warnings) warn({ code: 'AGENT_LINK', message: line }, `warning: ${line}`);
+  return {
+    applied: true,
+    plan,
+    project,
+    warnings,
+    links: links.linked,
+    written: [...work.write.keys()].sort(),
+  };
+}
+
+/** Fetches the bundles of `lock` (or only `only` of them) into the store, in parallel. */
+async function fetchAll(
+  deps: InstallDeps,
+  source: InstallSource,
+  lock: Lockfile,
+  only?: ReadonlySet<string>,
+  /** Called when a tarball is requested or a stored entry is returned. */
+  onProgress?: () => void,
+): Promise<Map<string, StoreEntry>> {
+  const names = Object.keys(lock.bundles)
+    .filter((n) => !only || only.has(n))
+    .sort();
+  const entries = await mapLimit(names, deps.concurrency ?? 8, async (name) => {
+    const b = lock.bundles[name]!;
+    const req = { name, version: b.version, integrity: b.integrity, resolved: b.resolved, skills: b.skills };
+    const entry = await ensureInStore(
+      {
+        storeDir: deps.storeDir,
+        fetchTarball: (url, o) => {
+          const got = source.fetchTarball(name, url, o);
+          onProgress?.();
+          return got;
+        },
+        verifySignature: () => source.verifySignature({ ...req, signature: b.signature }),
+      },
+      req,
+    );
+    onProgress?.();
+    return entry;
+  });
+  return new Map(names.map((n, i) => [n, entries[i]!]));
+}
+
+/** Searches run at once for the look-alike check. */
+const SEARCHES = 8;
+
+/**
+ * The popular bundles that the dependencies new to skills.json look like, in skills.json order.
+ * Only new, little-used names are checked: a bundle already in the lockfile, or one with
+ * LITTLE_USED downloads or more, costs no search. Never rejects (a failed search finds nothing).
+ */
+async function findLookAlikes(
+  source: InstallSource,
+  previous: Lockfile,
+  project: ProjectFile,
+): Promise<{ name: string; downloads: number; other: LookAlike }[]> {
+  const names = Object.keys(project.manifest.dependencies).filter(
+    (n) => !(n in previous.dependencies) && !(n in previous.bundles),
+  );
+  const found = await mapLimit(names, SEARCHES, async (name) => {
+    const doc = await source.getBundle(name).catch(() => undefined);
+    if (!doc || doc.downloads >= LITTLE_USED) return [];
+    const hits = await source.search(name, name).catch(() => undefined);
+    return lookAlikes(doc, hits?.results ?? []).map((other) => ({ name, downloads: doc.downloads, other }));
+  });
+  return found.flat();
+}

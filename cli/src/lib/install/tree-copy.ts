@@ -1,0 +1,42 @@
+import { chmod, copyFile, link, lstat, mkdir, readdir, readlink, symlink } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { IndexedFile } from '../store/store-index.ts';
+
+/**
+ * Reproduces the folder `src` at `dest` without copying data: folders are recreated, files
+ * hard-linked (copied where linking fails), symlinks recreated with the same target text;
+ * anything else (FIFOs, sockets, devices) is skipped. Used to carry a user's own skills, and
+ * installed skills that do not change, into the new tree unchanged.
+ * @example await carryTree('/p/.agents/skills/mine', '/p/.agents/.staging-1/mine')
+ */
+export async function carryTree(src: string, dest: string): Promise<void> {
+  const s = await lstat(src);
+  if (s.isSymbolicLink()) {
+    await symlink(await readlink(src), dest);
+  } else if (s.isDirectory()) {
+    await mkdir(dest, { mode: s.mode & 0o7777 });
+    for (const name of await readdir(src)) await carryTree(join(src, name), join(dest, name));
+  } else if (s.isFile()) {
+    await link(src, dest).catch(() => copyFile(src, dest));
+  }
+}
+
+/**
+ * Copies the listed files of a stored bundle into `dest` (a new folder), with fixed modes:
+ * 0755 for executables, 0644 otherwise. Copies rather than links so that editing an installed
+ * file can never change the store.
+ * @example await copyFromStore(join(entry.packageDir, 'skills/lint'), skillFiles(index, 'skills/lint'), dest)
+ */
+export async function copyFromStore(
+  srcDir: string,
+  files: readonly IndexedFile[],
+  dest: string,
+): Promise<void> {
+  await mkdir(dest, { recursive: true });
+  for (const f of files) {
+    const to = join(dest, f.path);
+    await mkdir(dirname(to), { recursive: true });
+    await copyFile(join(srcDir, f.path), to);
+    await chmod(to, f.executable ? 0o755 : 0o644);
+  }
+}
