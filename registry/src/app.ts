@@ -3,6 +3,7 @@ import { type AppDeps, resolveDeps } from './deps.ts';
 import { RegistryError } from './errors.ts';
 import { normalizedPath } from './http/bundle-path.ts';
 import type { AppEnv } from './http/env.ts';
+import { limitPerAddress } from './http/rate-limit.ts';
 import { renderError } from './http/render-error.ts';
 import { requestContext } from './http/request-context.ts';
 import { bundleRoutes } from './routes/bundles.ts';
@@ -33,6 +34,9 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
   app.notFound((c) =>
     renderError(c, new RegistryError('NOT_FOUND', `nothing at ${c.req.method} ${c.req.path.slice(0, 200)}`)),
   );
+  // Search is cheap to ask and dear to answer: both its doors share one bucket per address.
+  app.use('/v1/search', limitPerAddress('search'));
+  app.use('/search', limitPerAddress('search'));
   healthRoutes(app);
   userRoutes(app);
   tokenRoutes(app);

@@ -23,12 +23,16 @@ export interface RateLimitRules {
   /** Token creation and password checks. */
   login: RateLimitRule;
   signup: RateLimitRule;
+  /** `GET /v1/search` and the marketplace `/search` page. */
+  search: RateLimitRule;
 }
 
 export const DEFAULT_RATE_LIMITS: RateLimitRules = {
   publish: { capacity: 60, refillMs: 10_000 },
   login: { capacity: 30, refillMs: 2_000 },
   signup: { capacity: 20, refillMs: 60_000 },
+  // A burst of 120, then 2 a second: a person typing or a CI job never meets it; a scraper does.
+  search: { capacity: 120, refillMs: 500 },
 };
 
 /** One JSON log line. */

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import type { RateLimitRule } from '../deps.ts';
 import { marketplaceConfigProblem } from '../domain/marketplace-catalog.ts';
 import { parsePort, startServer, withEnvironment } from '../server.ts';
 import { LIMIT_SETTINGS, parseLimits, type ServerLimits } from '../server-limits.ts';
@@ -28,6 +29,7 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
       'marketplace-owner': { type: 'string' },
       'marketplace-size': { type: 'string' },
       ...Object.fromEntries(LIMIT_SETTINGS.map((s) => [s.flag, { type: 'string' as const }])),
+      'search-limit': { type: 'string' },
     },
     strict: true,
   });
@@ -48,6 +50,7 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   };
   const problem = marketplaceConfigProblem(marketplace);
   if (problem) throw new CliUsageError(problem);
+  const search = searchLimit(values['search-limit'] ?? io.env.SKILLS_SEARCH_LIMIT);
   const options = withEnvironment(
     {
       ...(values.host ? { host: values.host } : {}),
@@ -61,7 +64,9 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
       ...(values['no-signup'] || io.env.SKILLS_SIGNUP === 'closed' ? { signup: false } : {}),
       ...(values['no-rate-limit'] || io.env.SKILLS_RATE_LIMIT === 'off'
         ? { rateLimits: false as const }
-        : {}),
+        : search
+          ? { rateLimits: { search } }
+          : {}),
       ...(Object.keys(marketplace).length > 0 ? { marketplace } : {}),
     },
     io.env,
@@ -80,4 +85,16 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   } finally {
     logs.flush();
   }
+}
+
+/** `--search-limit N`: N searches a minute per client address, N of them in a burst. */
+function searchLimit(text: string | undefined): RateLimitRule | undefined {
+  if (text === undefined || text === '') return undefined;
+  const n = Number(text);
+  if (!/^\d{1,7}$/.test(text) || n < 1) {
+    throw new CliUsageError(
+      `--search-limit must be a whole number of searches a minute (1 or more), not "${text}"`,
+    );
+  }
+  return { capacity: n, refillMs: 60_000 / n };
 }
