@@ -85,7 +85,7 @@ export async function tokenCreateCommand(args: string[], io: CliIo): Promise<num
     return createToken({
       deps,
       input: {
-        actor: { username, admin: user.admin, scope: 'publish', tokenId: null },
+        actor: { username, admin: user.admin, scope: 'publish', tokenId: null, tokenExpiresAt: null },
         scope: scope.data,
         ...(days ? { expiresInDays: Number(days) } : {}),
         ...(values.name ? { name: values.name } : {}),

@@ -15,11 +15,18 @@ export interface Store {
   createUser(user: UserRecord, audit: AuditContext): Promise<'created' | 'exists'>;
   getUser(username: string): Promise<UserRecord | undefined>;
 
-  createToken(token: TokenRecord, audit: AuditContext): Promise<void>;
+  /**
+   * Stores a token. With a `parentId`, only while that token is live (not revoked): false when it
+   * was revoked meanwhile, so a child is never left behind a revocation.
+   */
+  createToken(token: TokenRecord, audit: AuditContext): Promise<boolean>;
   /** The token whose sha256 hex is `hash`, with its user's admin flag; revoked and expired ones too. */
   findToken(hash: string): Promise<(TokenRecord & { admin: boolean }) | undefined>;
   listTokens(username: string): Promise<TokenRecord[]>;
-  /** Marks the caller's token revoked; false when no such token of that user. */
+  /**
+   * Marks the caller's token revoked, with every live token minted from it (children, their
+   * children, …); false when the caller has no such live token.
+   */
   revokeToken(input: { username: string; id: string }, audit: AuditContext): Promise<boolean>;
   /** Records a use; adapters may skip the write when the last one is recent. */
   touchToken(id: string, at: string): Promise<void>;
@@ -106,6 +113,8 @@ export interface TokenRecord {
   createdAt: string;
   lastUsedAt: string | null;
   revokedAt: string | null;
+  /** The token this one was minted with; null when a password or the admin command made it. */
+  parentId: string | null;
 }
 
 /** Who made a write, from where; every write is recorded in the audit log with it. */

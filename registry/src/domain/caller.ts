@@ -9,6 +9,8 @@ export interface Actor {
   scope: TokenScope;
   /** The token used, or null for a password. */
   tokenId: string | null;
+  /** When the token used expires; null for a password or a token without expiry. */
+  tokenExpiresAt: string | null;
 }
 
 /** The caller of a service: an actor (or none) and where the request came from. */

@@ -18,5 +18,11 @@ export async function authenticatePassword({
   const user = input.username.length <= 64 ? await deps.store.getUser(input.username) : undefined;
   const ok = await verifyPassword(input.password.slice(0, 1024), user?.passwordHash ?? null);
   if (!user || !ok) throw new RegistryError('UNAUTHORIZED', 'wrong username or password');
-  return { username: user.username, admin: user.admin, scope: 'publish', tokenId: null };
+  return {
+    username: user.username,
+    admin: user.admin,
+    scope: 'publish',
+    tokenId: null,
+    tokenExpiresAt: null,
+  };
 }

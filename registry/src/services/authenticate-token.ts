@@ -29,5 +29,11 @@ export async function authenticateToken({
   if (!found.lastUsedAt || Date.parse(now) - Date.parse(found.lastUsedAt) > TOUCH_EVERY_MS) {
     await deps.store.touchToken(found.id, now);
   }
-  return { username: found.username, admin: found.admin, scope: found.scope, tokenId: found.id };
+  return {
+    username: found.username,
+    admin: found.admin,
+    scope: found.scope,
+    tokenId: found.id,
+    tokenExpiresAt: found.expiresAt,
+  };
 }

@@ -16,8 +16,11 @@ export interface CreateTokenInput {
 
 /**
  * Creates a token for the actor; only its sha256 is stored, so this is the one time it is seen.
- * A read token cannot mint a publish token.
- * @throws RegistryError FORBIDDEN when asking for more scope than the credential has.
+ * A token minted with a token never outranks or outlives it: a read token mints only read
+ * tokens, the new token expires no later than the one that made it, and revoking that one
+ * revokes this one too. A password (or the admin command) mints tokens of any lifetime.
+ * @throws RegistryError FORBIDDEN when asking for more scope than the credential has,
+ * UNAUTHORIZED when the minting token was revoked meanwhile.
  */
 export async function createToken({ deps, input }: { deps: Deps; input: CreateTokenInput }) {
   if (input.scope === 'publish' && input.actor.scope !== 'publish') {
@@ -25,12 +28,13 @@ export async function createToken({ deps, input }: { deps: Deps; input: CreateTo
   }
   const { token, id, hash, prefix } = generateToken();
   const now = deps.clock();
-  const expiresAt =
+  const asked =
     input.expiresInDays === undefined
       ? null
       : new Date(now.getTime() + input.expiresInDays * DAY_MS).toISOString();
+  const expiresAt = earlier(asked, input.actor.tokenExpiresAt);
   const at = now.toISOString();
-  await deps.store.createToken(
+  const created = await deps.store.createToken(
     {
       id,
       username: input.actor.username,
@@ -42,8 +46,17 @@ export async function createToken({ deps, input }: { deps: Deps; input: CreateTo
       createdAt: at,
       lastUsedAt: null,
       revokedAt: null,
+      parentId: input.actor.tokenId,
     },
     auditContext(input.actor.username, input.request, at),
   );
+  if (!created) throw new RegistryError('UNAUTHORIZED', 'the token used to create this one was revoked');
   return { id, token, scope: input.scope, expiresAt };
+}
+
+/** The earlier of two expiry times, where null means never. */
+function earlier(a: string | null, b: string | null): string | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return a < b ? a : b;
 }

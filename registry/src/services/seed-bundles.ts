@@ -38,7 +38,13 @@ export async function seedBundles({
       },
     }).catch(ignoreUserExists);
   }
-  const actor: Actor = { username: SYSTEM_USER, admin: true, scope: 'publish', tokenId: null };
+  const actor: Actor = {
+    username: SYSTEM_USER,
+    admin: true,
+    scope: 'publish',
+    tokenId: null,
+    tokenExpiresAt: null,
+  };
   const published: string[] = [];
   for (const folder of folders) {
     const path = join(input.dir, folder);

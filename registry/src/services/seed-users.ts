@@ -55,6 +55,7 @@ export async function seedUsers({
           createdAt: at,
           lastUsedAt: null,
           revokedAt: null,
+          parentId: null,
         },
         { ...SYSTEM.request, actor: SYSTEM.actor, at },
       );

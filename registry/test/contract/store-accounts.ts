@@ -34,6 +34,7 @@ export function accountContract(makeStore: MakeStore): void {
         createdAt: T0,
         lastUsedAt: null,
         revokedAt: null,
+        parentId: null,
       };
       await store.createToken(token, audit('alice'));
       await store.createToken(
@@ -55,6 +56,53 @@ export function accountContract(makeStore: MakeStore): void {
       expect((await store.findToken('b'.repeat(64)))?.lastUsedAt).toBe('2030-01-01T00:07:00.000Z');
       const actions = (await store.listAudit({ target: '~alice' })).map((e) => e.action);
       expect(actions).toEqual(['token.revoke', 'token.create', 'token.create', 'user.create']);
+      await store.close();
+    });
+  });
+
+  describe('tokens minted from tokens', () => {
+    test('revoking a token revokes every token minted from it, at any depth, and only those', async () => {
+      const store = await makeStore();
+      await addUser(store, 'alice');
+      const make = (id: string, parentId: string | null) =>
+        store.createToken(
+          {
+            id,
+            username: 'alice',
+            hash: id.padEnd(64, '0'),
+            prefix: 'sk_x',
+            scope: 'publish',
+            name: null,
+            expiresAt: null,
+            createdAt: T0,
+            lastUsedAt: null,
+            revokedAt: null,
+            parentId,
+          },
+          audit('alice'),
+        );
+      // root → child → grandchild; root → sibling; other stands alone.
+      expect(await make('root', null)).toBe(true);
+      expect(await make('child', 'root')).toBe(true);
+      expect(await make('grand', 'child')).toBe(true);
+      expect(await make('sibling', 'root')).toBe(true);
+      expect(await make('other', null)).toBe(true);
+      expect((await store.findToken('child'.padEnd(64, '0')))?.parentId).toBe('root');
+      expect(await store.revokeToken({ username: 'alice', id: 'child' }, audit('alice'))).toBe(true);
+      expect((await store.listTokens('alice')).map((t) => t.id).sort()).toEqual(['other', 'root', 'sibling']);
+      expect(await store.revokeToken({ username: 'alice', id: 'root' }, audit('alice'))).toBe(true);
+      expect((await store.listTokens('alice')).map((t) => t.id)).toEqual(['other']);
+      // A revoked token mints nothing, even when its revocation lands between check and insert.
+      expect(await make('late', 'root')).toBe(false);
+      expect(await make('late', 'grand')).toBe(false);
+      expect(await store.findToken('late'.padEnd(64, '0'))).toBeUndefined();
+      const revokes = (await store.listAudit({ target: '~alice' })).filter(
+        (e) => e.action === 'token.revoke',
+      );
+      expect(revokes.map((e) => e.detail)).toEqual([
+        { id: 'root', minted: 1 },
+        { id: 'child', minted: 1 },
+      ]);
       await store.close();
     });
   });

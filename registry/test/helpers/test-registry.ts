@@ -114,6 +114,7 @@ export async function makeTestRegistry(
           createdAt: at,
           lastUsedAt: null,
           revokedAt: null,
+          parentId: null,
         },
         { actor: 'system', at, ip: null, requestId: null },
       );

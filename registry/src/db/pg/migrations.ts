@@ -131,6 +131,14 @@ CREATE TABLE npm_artifacts (
 );
 `,
   },
+  {
+    // The token that minted a token: revoking it revokes every token minted from it.
+    id: '0003_token_parent',
+    sql: `
+ALTER TABLE tokens ADD COLUMN parent_id TEXT REFERENCES tokens(id);
+CREATE INDEX tokens_parent ON tokens(parent_id);
+`,
+  },
 ];
 
 /** Serialises migrations across processes (an advisory lock, per schema). */

@@ -1,7 +1,7 @@
-import { and, asc, eq, isNull, lt, or } from 'drizzle-orm';
+import { and, asc, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Store } from '../store.ts';
 import { writeAudit } from './audit.ts';
-import type { Db } from './connection.ts';
+import type { Db, Tx } from './connection.ts';
 import { tokens, users } from './schema.ts';
 
 /** A token's last use is written at most this often, so authenticated reads stay reads. */
@@ -31,12 +31,23 @@ export function pgUsers(db: Db): UserMethods {
       return row;
     },
     async createToken(token, audit) {
-      await db.transaction(async (tx) => {
+      return db.transaction(async (tx) => {
+        if (token.parentId !== null) {
+          // The row lock orders this against a revocation of the parent (see revokeToken).
+          const [parent] = await tx
+            .select({ revokedAt: tokens.revokedAt })
+            .from(tokens)
+            .where(eq(tokens.id, token.parentId))
+            .for('update');
+          if (!parent || parent.revokedAt !== null) return false;
+        }
         await tx.insert(tokens).values(token);
         await writeAudit(tx, audit, 'token.create', `~${token.username}`, {
           id: token.id,
           scope: token.scope,
+          ...(token.parentId ? { parent: token.parentId } : {}),
         });
+        return true;
       });
     },
     async findToken(hash) {
@@ -62,7 +73,11 @@ export function pgUsers(db: Db): UserMethods {
           .where(and(eq(tokens.id, id), eq(tokens.username, username), isNull(tokens.revokedAt)))
           .returning({ id: tokens.id });
         if (res.length === 0) return false;
-        await writeAudit(tx, audit, 'token.revoke', `~${username}`, { id });
+        const minted = await revokeMinted(tx, id, audit.at);
+        await writeAudit(tx, audit, 'token.revoke', `~${username}`, {
+          id,
+          ...(minted > 0 ? { minted } : {}),
+        });
         return true;
       });
     },
@@ -74,4 +89,25 @@ export function pgUsers(db: Db): UserMethods {
         .where(and(eq(tokens.id, id), or(isNull(tokens.lastUsedAt), lt(tokens.lastUsedAt, before))));
     },
   };
+}
+
+/**
+ * Revokes every live token minted from `id`, at any depth. A mint in flight holds its parent's
+ * row lock: the UPDATE that reaches that parent waits for it, but its snapshot predates the new
+ * child, so the walk repeats (each statement a fresh snapshot) until it finds nothing left.
+ */
+async function revokeMinted(tx: Tx, id: string, at: string): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const res = await tx.execute(sql`
+      WITH RECURSIVE tree(id) AS (
+        SELECT id FROM tokens WHERE parent_id = ${id}
+        UNION SELECT t.id FROM tokens t JOIN tree ON t.parent_id = tree.id
+      )
+      UPDATE tokens SET revoked_at = ${at}
+      WHERE id IN (SELECT id FROM tree) AND revoked_at IS NULL`);
+    const n = res.rowCount ?? 0;
+    if (n === 0) return total;
+    total += n;
+  }
 }

@@ -26,8 +26,9 @@ export const tokens = sqliteTable(
     createdAt: text('created_at').notNull(),
     lastUsedAt: text('last_used_at'),
     revokedAt: text('revoked_at'),
+    parentId: text('parent_id'),
   },
-  (t) => [index('tokens_username').on(t.username)],
+  (t) => [index('tokens_username').on(t.username), index('tokens_parent').on(t.parentId)],
 );
 
 export const scopes = sqliteTable(

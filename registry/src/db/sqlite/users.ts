@@ -37,10 +37,23 @@ export function sqliteUsers(db: Db): UserMethods {
       return row ? toUser(row) : undefined;
     },
     async createToken(token, audit) {
-      db.transaction(
+      return db.transaction(
         (tx) => {
+          if (token.parentId !== null) {
+            const parent = tx
+              .select({ revokedAt: tokens.revokedAt })
+              .from(tokens)
+              .where(eq(tokens.id, token.parentId))
+              .get();
+            if (!parent || parent.revokedAt !== null) return false;
+          }
           tx.insert(tokens).values(token).run();
-          writeAudit(tx, audit, 'token.create', `~${token.username}`, { id: token.id, scope: token.scope });
+          writeAudit(tx, audit, 'token.create', `~${token.username}`, {
+            id: token.id,
+            scope: token.scope,
+            ...(token.parentId ? { parent: token.parentId } : {}),
+          });
+          return true;
         },
         { behavior: 'immediate' },
       );
@@ -67,7 +80,18 @@ export function sqliteUsers(db: Db): UserMethods {
             .where(and(eq(tokens.id, id), eq(tokens.username, username), isNull(tokens.revokedAt)))
             .run();
           if (res.changes === 0) return false;
-          writeAudit(tx, audit, 'token.revoke', `~${username}`, { id });
+          // IMMEDIATE serialises writers, so no child can be minted between these two statements.
+          const minted = tx.run(sql`
+            WITH RECURSIVE tree(id) AS (
+              SELECT id FROM tokens WHERE parent_id = ${id}
+              UNION SELECT t.id FROM tokens t JOIN tree ON t.parent_id = tree.id
+            )
+            UPDATE tokens SET revoked_at = ${audit.at}
+            WHERE id IN (SELECT id FROM tree) AND revoked_at IS NULL`);
+          writeAudit(tx, audit, 'token.revoke', `~${username}`, {
+            id,
+            ...(minted.changes > 0 ? { minted: minted.changes } : {}),
+          });
           return true;
         },
         { behavior: 'immediate' },
