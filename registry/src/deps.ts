@@ -49,8 +49,13 @@ export interface AppDeps {
   log?: (entry: LogEntry) => void;
   /** Request, publish, error and download counts served at `/metrics`; default: a fresh set. */
   metrics?: RegistryMetrics;
-  /** Origin used in tarball URLs; default: the request's origin. */
-  publicUrl?: string;
+  /**
+   * The registry's public URL, the base of tarball URLs and the discovery index: a URL, or a
+   * getter (the server passes one that answers the address it listens on, known only after
+   * listening). Never taken from a request's headers. Default `http://localhost`, the origin of
+   * `app.request()` in tests.
+   */
+  publicUrl?: string | (() => string);
   /** Whether `POST /v1/users` is open. Default true. */
   signup?: boolean;
   /** Rate limits; `false` turns them off. */
@@ -78,10 +83,13 @@ export interface Deps
   marketplace: MarketplaceConfig;
   /** The git repositories of recent catalogs, by the catalog's text (pure functions of it). */
   marketplaceRepos: Map<string, GitRepo>;
-  publicUrl: string | undefined;
+  /** The public URL without a trailing slash. */
+  publicUrl: () => string;
+  /** `publicUrl` when it was configured (a string), not derived from the listening address. */
+  configuredPublicUrl: string | undefined;
   rateLimits: RateLimitRules | false;
   archiveLimits: ArchiveLimits;
-  /** Serialised bundle documents keyed by name, revision and origin. */
+  /** Serialised bundle documents keyed by name, revision and public URL. */
   documentCache: Map<string, string>;
   tarballCache: TarballCache;
   /** npm package builds in flight in this process, by name@version (one build each). */
@@ -107,7 +115,8 @@ export function resolveDeps(deps: AppDeps): Deps {
     now: () => clock().toISOString(),
     log: deps.log ?? (() => {}),
     metrics: deps.metrics ?? createRegistryMetrics(),
-    publicUrl: deps.publicUrl?.replace(/\/+$/, ''),
+    publicUrl: publicUrlOf(deps.publicUrl),
+    configuredPublicUrl: typeof deps.publicUrl === 'string' ? deps.publicUrl.replace(/\/+$/, '') : undefined,
     signup: deps.signup ?? true,
     rateLimits: deps.rateLimits === false ? false : { ...DEFAULT_RATE_LIMITS, ...deps.rateLimits },
     archiveLimits: { ...DEFAULT_LIMITS, ...deps.archiveLimits },
@@ -123,6 +132,12 @@ export function resolveDeps(deps: AppDeps): Deps {
     bodyIdleMs: deps.bodyIdleMs ?? DEFAULT_BODY_IDLE_MS,
     uploadBudget: deps.uploadBudget ?? createUploadBudget(DEFAULT_MAX_UPLOAD_BYTES_IN_FLIGHT),
   };
+}
+
+function publicUrlOf(given: AppDeps['publicUrl']): () => string {
+  if (typeof given === 'function') return () => given().replace(/\/+$/, '');
+  const fixed = (given ?? 'http://localhost').replace(/\/+$/, '');
+  return () => fixed;
 }
 
 function directDownloads(store: Store): DownloadCounter {

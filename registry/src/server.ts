@@ -40,7 +40,10 @@ export interface ServerOptions {
   databaseUrl?: string;
   /** Unset → `DATA_DIR/blobs`; see `openBlobStore`. */
   blobStore?: string;
-  /** Origin for tarball URLs; default the request's. */
+  /**
+   * The registry's public URL (tarball URLs, the discovery index); default the address it
+   * listens on, `http://HOST:PORT`. Never taken from request headers.
+   */
   publicUrl?: string;
   /** Sign-up open (default true). */
   signup?: boolean;
@@ -85,6 +88,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const log = options.log ?? (() => {});
   const limits = { ...DEFAULT_SERVER_LIMITS, ...options.limits };
+  if (options.publicUrl !== undefined) checkPublicUrl(options.publicUrl);
   const store = await openStore(options.databaseUrl, dataDir);
   const uploadBudget = createUploadBudget(limits.maxUploadBytesInFlight);
   const uploadPool =
@@ -106,6 +110,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       store,
       onError: (e) => log({ level: 'error', msg: 'download count flush failed', error: String(e) }),
     });
+    // Without --public-url, URLs are built on the address bound, known once listening.
+    let listeningUrl = '';
     const appDeps: AppDeps = {
       store,
       blobs,
@@ -116,7 +122,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       uploadPool,
       bodyIdleMs: limits.bodyIdleMs,
       uploadBudget,
-      ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
+      publicUrl: options.publicUrl ?? (() => listeningUrl),
       ...(options.signup !== undefined ? { signup: options.signup } : {}),
       ...(options.rateLimits !== undefined ? { rateLimits: options.rateLimits } : {}),
       ...(options.marketplace ? { marketplace: options.marketplace } : {}),
@@ -138,9 +144,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       });
     });
     const port = (server.address() as AddressInfo).port;
+    listeningUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    if (options.publicUrl === undefined && (host === '0.0.0.0' || host === '::')) {
+      log({
+        level: 'warn',
+        msg: `listening on every interface without --public-url: tarball URLs name ${listeningUrl}; set --public-url to the address clients use`,
+      });
+    }
     let closing: Promise<void> | undefined;
     return {
-      url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+      url: listeningUrl,
       port,
       tokens,
       store,
@@ -214,6 +227,19 @@ export function withEnvironment(
     ...(publicUrl ? { publicUrl } : {}),
     ...(Object.keys(marketplace).length > 0 ? { marketplace } : {}),
   };
+}
+
+/** @throws Error unless `url` is an absolute http(s) URL without query or fragment. */
+function checkPublicUrl(url: string): void {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new Error(`--public-url must be an absolute URL such as https://skills.example.com, not "${url}"`);
+  }
+  if (!/^https?:$/.test(parsed.protocol) || parsed.search || parsed.hash || parsed.username) {
+    throw new Error(`--public-url must be a plain http(s) URL (no query, fragment or credentials): "${url}"`);
+  }
 }
 
 export function parsePort(text: string): number {

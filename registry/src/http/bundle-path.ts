@@ -52,7 +52,11 @@ export function normalizedPath(request: Request): string {
   return path.replace(ENCODED_SCOPED, '/$1/@$2/');
 }
 
-/** The origin tarball URLs are built on: `--public-url`, else the request's own. */
-export function requestOrigin(c: Context<AppEnv>): string {
-  return c.get('deps').publicUrl ?? new URL(c.req.url).origin;
+/**
+ * The base of tarball URLs: `--public-url`, else the address the server listens on. Never the
+ * request's `Host` (or any other header): a URL a client is sent must not be the client's choice,
+ * and bundle ETags do not vary with it.
+ */
+export function publicOrigin(c: Context<AppEnv>): string {
+  return c.get('deps').publicUrl();
 }

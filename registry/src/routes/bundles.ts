@@ -2,7 +2,7 @@ import { type PublishResult, semverSchema, BUNDLE_VERSION_HEADER as VERSION_HEAD
 import type { Context, Hono } from 'hono';
 import { RegistryError } from '../errors.ts';
 import { requestInfo, requireActor } from '../http/auth.ts';
-import { bundleName, bundlePaths, requestOrigin, VERSION_PARAM } from '../http/bundle-path.ts';
+import { bundleName, bundlePaths, publicOrigin, VERSION_PARAM } from '../http/bundle-path.ts';
 import type { AppEnv } from '../http/env.ts';
 import { tarballResponse } from '../http/tarball-response.ts';
 import { uploadBody } from '../http/upload-body.ts';
@@ -19,7 +19,7 @@ export function bundleRoutes(app: Hono<AppEnv>): void {
   app.on('GET', bundlePaths(), async (c) => {
     const result = await getBundleDocument({
       deps: c.get('deps'),
-      input: { name: bundleName(c), origin: requestOrigin(c), ifNoneMatch: c.req.header('if-none-match') },
+      input: { name: bundleName(c), origin: publicOrigin(c), ifNoneMatch: c.req.header('if-none-match') },
     });
     c.header('ETag', result.etag);
     c.header('Cache-Control', 'no-cache');
@@ -31,7 +31,7 @@ export function bundleRoutes(app: Hono<AppEnv>): void {
   app.on('GET', bundlePaths(VERSION_PARAM), async (c) => {
     const doc = await getVersionDocument({
       deps: c.get('deps'),
-      input: { name: bundleName(c), version: c.req.param('version') ?? '', origin: requestOrigin(c) },
+      input: { name: bundleName(c), version: c.req.param('version') ?? '', origin: publicOrigin(c) },
     });
     c.header('Cache-Control', 'no-cache');
     return c.json(doc);

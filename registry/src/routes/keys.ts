@@ -1,5 +1,5 @@
 import type { Hono } from 'hono';
-import { requestOrigin } from '../http/bundle-path.ts';
+import { publicOrigin } from '../http/bundle-path.ts';
 import type { AppEnv } from '../http/env.ts';
 import { buildDiscoveryIndex } from '../services/build-discovery-index.ts';
 import { listSigningKeys } from '../services/list-signing-keys.ts';
@@ -9,6 +9,6 @@ export function keyRoutes(app: Hono<AppEnv>): void {
 
   app.get('/.well-known/agent-skills/index.json', async (c) => {
     c.header('Cache-Control', 'no-cache');
-    return c.json(await buildDiscoveryIndex({ deps: c.get('deps'), input: { origin: requestOrigin(c) } }));
+    return c.json(await buildDiscoveryIndex({ deps: c.get('deps'), input: { origin: publicOrigin(c) } }));
   });
 }

@@ -2,7 +2,7 @@ import { deprecateRequestSchema } from '@skills/schemas';
 import type { Context, Hono } from 'hono';
 import { requestInfo, requireActor } from '../http/auth.ts';
 import { readJson } from '../http/body.ts';
-import { bundleName, bundlePaths, requestOrigin, VERSION_PARAM } from '../http/bundle-path.ts';
+import { bundleName, bundlePaths, publicOrigin, VERSION_PARAM } from '../http/bundle-path.ts';
 import type { AppEnv } from '../http/env.ts';
 import { deprecateVersion } from '../services/deprecate-version.ts';
 import { setYanked } from '../services/set-yanked.ts';
@@ -29,5 +29,5 @@ async function versionTarget(c: Context<AppEnv>) {
   const name = bundleName(c);
   const actor = await requireActor(c, { scope: 'publish' });
   const version = (c.req.param() as Record<string, string>).version ?? '';
-  return { name, version, actor, origin: requestOrigin(c), request: requestInfo(c) };
+  return { name, version, actor, origin: publicOrigin(c), request: requestInfo(c) };
 }

@@ -2,7 +2,7 @@ import { CATEGORIES } from '@skills/schemas';
 import type { Context, Hono } from 'hono';
 import type { CatalogFilter } from '../domain/marketplace-catalog.ts';
 import { RegistryError } from '../errors.ts';
-import { requestOrigin } from '../http/bundle-path.ts';
+import { publicOrigin } from '../http/bundle-path.ts';
 import type { AppEnv } from '../http/env.ts';
 import { matchesEtag } from '../http/etag.ts';
 import { getMarketplace } from '../services/get-marketplace.ts';
@@ -19,7 +19,7 @@ export function marketplaceRoutes(app: Hono<AppEnv>): void {
   app.get('/marketplace.json', async (c) => {
     const result = await getMarketplace({
       deps: c.get('deps'),
-      input: { origin: requestOrigin(c), filter: catalogFilter(c) },
+      input: { origin: publicOrigin(c), filter: catalogFilter(c) },
     });
     c.header('ETag', result.etag);
     c.header('Cache-Control', 'no-cache');
@@ -30,13 +30,13 @@ export function marketplaceRoutes(app: Hono<AppEnv>): void {
 
   // Refs and HEAD may move with every publish; objects are named by their content.
   app.get('/marketplace.git/info/refs', async (c) => {
-    const repo = await getMarketplaceRepo({ deps: c.get('deps'), input: { origin: requestOrigin(c) } });
+    const repo = await getMarketplaceRepo({ deps: c.get('deps'), input: { origin: publicOrigin(c) } });
     return gitText(c, `${repo.head}\trefs/heads/main\n`);
   });
   app.get('/marketplace.git/HEAD', (c) => gitText(c, 'ref: refs/heads/main\n'));
   app.get('/marketplace.git/objects/info/packs', (c) => gitText(c, ''));
   app.get('/marketplace.git/objects/:dir{[0-9a-f]{2}}/:object{[0-9a-f]{38}}', async (c) => {
-    const repo = await getMarketplaceRepo({ deps: c.get('deps'), input: { origin: requestOrigin(c) } });
+    const repo = await getMarketplaceRepo({ deps: c.get('deps'), input: { origin: publicOrigin(c) } });
     const object = repo.objects.get(`${c.req.param('dir')}${c.req.param('object')}`);
     if (!object) throw new RegistryError('NOT_FOUND', 'no such object in the current catalog');
     c.header('Cache-Control', 'public, max-age=31536000, immutable');

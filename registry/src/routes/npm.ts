@@ -1,6 +1,6 @@
 import type { Hono } from 'hono';
 import { RegistryError } from '../errors.ts';
-import { bundleName, npmPaths, requestOrigin } from '../http/bundle-path.ts';
+import { bundleName, npmPaths, publicOrigin } from '../http/bundle-path.ts';
 import type { AppEnv } from '../http/env.ts';
 import { tarballResponse } from '../http/tarball-response.ts';
 import { getNpmPackument, NPM_ABBREVIATED } from '../services/get-npm-packument.ts';
@@ -29,7 +29,7 @@ export function npmRoutes(app: Hono<AppEnv>): void {
       deps: c.get('deps'),
       input: {
         name: bundleName(c),
-        origin: requestOrigin(c),
+        origin: publicOrigin(c),
         abbreviated: (c.req.header('accept') ?? '').includes(NPM_ABBREVIATED),
         ifNoneMatch: c.req.header('if-none-match'),
       },

@@ -47,7 +47,12 @@ async function build(deps: Deps, v: VersionRecord): Promise<NpmArtifact> {
   }
   const { files } = await readArchive(bytes, deps.archiveLimits);
   const tarball = packFiles(
-    npmPackageFiles({ document: v.document, files, publishedBy: v.publishedBy, origin: deps.publicUrl }),
+    npmPackageFiles({
+      document: v.document,
+      files,
+      publishedBy: v.publishedBy,
+      origin: deps.configuredPublicUrl,
+    }),
     { root: 'package' },
   );
   const sha256 = blobDigest(tarball);
