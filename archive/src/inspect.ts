@@ -7,7 +7,7 @@ import {
   type Pipeline,
   type Problem,
   parseBundleName,
-  semverSchema,
+  publishableVersionSchema,
 } from '@skills/schemas';
 import { inspectPipelines } from './inspect-pipelines.ts';
 import { error, type InspectedSkill, inspectSkill, warning } from './inspect-skill.ts';
@@ -177,7 +177,7 @@ function synthesiseManifest(skill: InspectedSkill, problems: Problem[]): BundleM
     );
     return undefined;
   }
-  const v = semverSchema.safeParse(version);
+  const v = publishableVersionSchema.safeParse(version);
   if (!v.success) {
     problems.push(...issuesToProblems(v.error, 'SKILL.md', 'frontmatter.metadata.version'));
     return undefined;

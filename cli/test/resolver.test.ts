@@ -210,4 +210,27 @@ describe('resolveTree', () => {
     const { getBundle } = fakeRegistry({ a: { '1.0.0': {} } });
     expect((await failure(resolveTree({ roots: { a: '^^1' }, getBundle }))).code).toBe('INVALID_RANGE');
   });
+
+  it('never resolves an exact pin to another build of the version (SECURITY.md row 22)', async () => {
+    // An old registry that accepted build metadata: one version three times, the plain one yanked.
+    const builds = { '1.0.0': { yanked: true }, '1.0.0+evil': {}, '1.0.0+zzz': {} };
+    const { getBundle } = fakeRegistry({ a: builds });
+    for (const pin of ['1.0.0', '=1.0.0', 'v1.0.0']) {
+      const err = await failure(resolveTree({ roots: { a: pin }, getBundle }));
+      expect(err.code, pin).toBe('NO_MATCHING_VERSION');
+      expect(err.message, pin).toContain('yanked');
+    }
+    const pinned = await resolveTree({ roots: { a: '1.0.0+evil' }, getBundle });
+    expect(versionsOf(pinned)).toEqual({ a: '1.0.0+evil' });
+    // A range prefers the version without build metadata over its look-alikes.
+    const live = fakeRegistry({ a: { '1.0.0+evil': {}, '1.0.0': {}, '1.0.0+zzz': {} } });
+    for (const range of ['^1.0.0', '1.0.0', '*']) {
+      expect(
+        versionsOf(await resolveTree({ roots: { a: range }, getBundle: live.getBundle })),
+        range,
+      ).toEqual({
+        a: '1.0.0',
+      });
+    }
+  });
 });

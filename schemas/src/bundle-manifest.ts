@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { capabilitiesSchema } from './capabilities.ts';
 import { bundleNameSchema } from './names.ts';
-import { rangeSchema, semverSchema } from './semver-text.ts';
+import { publishableVersionSchema, rangeSchema } from './semver-text.ts';
 
 export const CATEGORIES = [
   'design',
@@ -26,7 +26,7 @@ const url = z
 export const bundleManifestSchema = z.strictObject({
   $schema: z.string().optional(),
   name: bundleNameSchema,
-  version: semverSchema,
+  version: publishableVersionSchema,
   description: z.string().min(1).max(1024, 'must be at most 1024 characters').optional(),
   license: z.string().max(256).optional(),
   category: categorySchema.optional(),

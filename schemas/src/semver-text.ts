@@ -9,6 +9,16 @@ export const semverSchema = z
   .max(256, 'is too long')
   .regex(SEMVER_PATTERN, 'must be a semantic version such as 1.2.0');
 
+/**
+ * The version a bundle is published as: semver without build metadata. `1.0.0+a` and `1.0.0+b`
+ * are the same version to every semver comparison, so allowing both would let one version be
+ * published twice with different bytes (SECURITY.md row 22).
+ */
+export const publishableVersionSchema = semverSchema.regex(
+  /^[^+]*$/,
+  'must not carry build metadata ("+…"): versions that differ only after "+" are the same version; bump the version instead',
+);
+
 /** A dependency specifier: a semver range or a dist-tag. Checked loosely here; resolvers check it for real. */
 export const rangeSchema = z
   .string()

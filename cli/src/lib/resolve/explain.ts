@@ -40,7 +40,28 @@ export function versionsAllowed(doc: BundleDocument, req: Requirement, parentOf:
       },
     );
   }
-  return Object.keys(doc.versions).filter((v) => semver.satisfies(v, req.range));
+  return Object.keys(doc.versions).filter((v) => matchesRange(v, req.range));
+}
+
+/**
+ * Whether version `v` satisfies `range`. An exact pin (`1.0.0`, `=1.0.0`, `v1.0.0`) matches that
+ * version string only: semver ignores build metadata, but `1.0.0+other` is other bytes, so a pin
+ * never resolves to it (SECURITY.md row 22).
+ */
+export function matchesRange(v: string, range: string): boolean {
+  const pin = semver.parse(range.trim().replace(/^=\s*/, ''));
+  if (pin === null) return semver.satisfies(v, range);
+  const got = semver.parse(v);
+  return got !== null && got.version === pin.version && got.build.join('.') === pin.build.join('.');
+}
+
+/**
+ * Sort order for candidates, best first: highest precedence, and among versions semver calls
+ * equal (they differ only in build metadata, which registries no longer accept) the one
+ * without build metadata first.
+ */
+export function newestFirst(a: string, b: string): number {
+  return semver.rcompare(a, b) || semver.compareBuild(a, b);
 }
 
 /**
@@ -145,7 +166,7 @@ function noMatchError(
   }
   const matching = isTag
     ? [doc.distTags[req.range]!]
-    : Object.keys(doc.versions).filter((v) => semver.satisfies(v, req.range));
+    : Object.keys(doc.versions).filter((v) => matchesRange(v, req.range));
   if (matching.length > 0) {
     return new SkillsError(
       'NO_MATCHING_VERSION',

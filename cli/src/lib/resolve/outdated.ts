@@ -1,5 +1,5 @@
 import type { BundleDocument, Lockfile } from '@skills/schemas';
-import semver from 'semver';
+import { matchesRange, newestFirst } from './resolve-explain.ts';
 
 /** One row of `skills outdated`. */
 export interface OutdatedRow {
@@ -54,7 +54,7 @@ function wanted(doc: BundleDocument, ranges: string[]): string | null {
     candidates =
       tagged !== undefined
         ? candidates.filter((v) => v === tagged)
-        : candidates.filter((v) => semver.satisfies(v, r));
+        : candidates.filter((v) => matchesRange(v, r));
   }
-  return candidates.sort(semver.rcompare)[0] ?? null;
+  return candidates.sort(newestFirst)[0] ?? null;
 }

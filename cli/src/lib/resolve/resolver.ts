@@ -1,8 +1,14 @@
 import type { BundleDocument, VersionDocument } from '@skills/schemas';
-import semver from 'semver';
 import { SkillsError } from '../errors.ts';
 import { createDocumentCache, type DocumentCache } from './document-cache.ts';
-import { type Conflict, chainTo, conflictError, type Requirement, versionsAllowed } from './explain.ts';
+import {
+  type Conflict,
+  chainTo,
+  conflictError,
+  newestFirst,
+  type Requirement,
+  versionsAllowed,
+} from './explain.ts';
 
 export type { Requirement } from './explain.ts';
 
@@ -187,7 +193,7 @@ function candidatesFor(
     allowed = allowed ? new Set([...allowed].filter((v) => these.has(v))) : these;
   }
   const usable = [...(allowed ?? [])].filter((v) => v === lockedVersion || !doc.versions[v]?.yanked);
-  usable.sort(semver.rcompare);
+  usable.sort(newestFirst);
   if (lockedVersion !== undefined && usable.includes(lockedVersion)) {
     return [lockedVersion, ...usable.filter((v) => v !== lockedVersion)];
   }
