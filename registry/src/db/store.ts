@@ -1,4 +1,5 @@
 import type { TokenScope } from '@skills/schemas';
+import type { ScopeClaimRefusal } from '../domain/look-alike.ts';
 import type { SearchMatch } from '../domain/search-query.ts';
 import type { StoredVersion } from '../domain/version-document.ts';
 
@@ -12,7 +13,8 @@ import type { StoredVersion } from '../domain/version-document.ts';
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
 
-  createUser(user: UserRecord, audit: AuditContext): Promise<'created' | 'exists'>;
+  /** Creates a user unless the name is taken, or looks like a taken one (`findLookAlike`). */
+  createUser(user: UserRecord, audit: AuditContext): Promise<'created' | 'exists' | { lookAlike: string }>;
   getUser(username: string): Promise<UserRecord | undefined>;
 
   /**
@@ -228,6 +230,7 @@ export type PublishRefusal =
   | { refused: 'PUBLISH_IN_PROGRESS' }
   | { refused: 'NAME_CONFUSABLE'; existing: string }
   | { refused: 'SCOPE_OWNED'; scope: string }
+  | ScopeClaimRefusal
   | { refused: 'NOT_OWNER' }
   | { refused: 'CLAIM_LOST' };
 

@@ -5,20 +5,7 @@ import { requestInfo, requireActor } from '../http/auth.ts';
 import { readJson } from '../http/body.ts';
 import type { AppEnv } from '../http/env.ts';
 import { createUser } from '../services/create-user.ts';
-import { SYSTEM_USER } from '../services/seed-bundles.ts';
 import { takeRateLimit } from '../services/take-rate-limit.ts';
-
-/** Names sign-up cannot take: the seeding user and names that would pass for the registry's own. */
-const RESERVED_USERNAMES = new Set([
-  SYSTEM_USER,
-  'admin',
-  'root',
-  'registry',
-  'skills',
-  'official',
-  'security',
-  'support',
-]);
 
 export function userRoutes(app: Hono<AppEnv>): void {
   app.post('/v1/users', async (c) => {
@@ -28,9 +15,6 @@ export function userRoutes(app: Hono<AppEnv>): void {
     const request = requestInfo(c);
     await takeRateLimit({ deps, input: { kind: 'signup', who: request.ip ?? 'unknown' } });
     const body = await readJson(c, signupRequestSchema);
-    if (RESERVED_USERNAMES.has(body.username)) {
-      throw new RegistryError('USER_EXISTS', `the username "${body.username}" is reserved`);
-    }
     await createUser({
       deps,
       input: { username: body.username, password: body.password, email: body.email, actor: '~self', request },

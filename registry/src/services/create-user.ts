@@ -1,6 +1,7 @@
 import { hashPassword } from '../auth/password.ts';
 import type { Deps } from '../deps.ts';
 import { auditContext, type RequestInfo } from '../domain/caller.ts';
+import { isReservedName } from '../domain/look-alike.ts';
 import { RegistryError } from '../errors.ts';
 
 export interface CreateUserInput {
@@ -15,10 +16,18 @@ export interface CreateUserInput {
 }
 
 /**
- * Creates a user with a scrypt-hashed password.
- * @throws RegistryError USER_EXISTS when the name is taken.
+ * Creates a user with a scrypt-hashed password. Sign-up (`actor: '~self'`) cannot take a reserved
+ * name (`isReservedName`); nobody can take a look-alike of an existing username (`nameSkeleton`).
+ * @throws RegistryError USER_EXISTS when the name is taken or reserved, NAME_CONFUSABLE when it
+ * looks like an existing one.
  */
 export async function createUser({ deps, input }: { deps: Deps; input: CreateUserInput }): Promise<void> {
+  if (input.actor === '~self' && isReservedName(input.username)) {
+    throw new RegistryError(
+      'USER_EXISTS',
+      `the username "${input.username}" is reserved: it is, starts or ends with, or looks like a name that would pass for the registry's own`,
+    );
+  }
   const passwordHash = input.password === null ? null : await hashPassword(input.password, deps.passwordCost);
   const at = deps.now();
   const outcome = await deps.store.createUser(
@@ -33,6 +42,12 @@ export async function createUser({ deps, input }: { deps: Deps; input: CreateUse
   );
   if (outcome === 'exists')
     throw new RegistryError('USER_EXISTS', `the username "${input.username}" is taken`);
+  if (outcome !== 'created') {
+    throw new RegistryError(
+      'NAME_CONFUSABLE',
+      `the username "${input.username}" looks like the existing user "${outcome.lookAlike}" (usernames are compared ignoring case, "-", "_", "." and look-alike characters such as 1/l/i, 0/o, rn/m)`,
+    );
+  }
 }
 
 /** For callers that only need the user to exist (another process may have just made it). */

@@ -18,6 +18,16 @@ export function publishRefusalError(r: PublishRefusal, name: string, version: st
       );
     case 'SCOPE_OWNED':
       return new RegistryError('FORBIDDEN', `the scope @${r.scope} belongs to other users`);
+    case 'SCOPE_RESERVED':
+      return new RegistryError(
+        'FORBIDDEN',
+        `the scope @${r.scope} is reserved: it is, starts or ends with, or looks like a name that would pass for the registry's own`,
+      );
+    case 'SCOPE_CONFUSABLE':
+      return new RegistryError(
+        'NAME_CONFUSABLE',
+        `the scope @${r.scope} looks like the existing scope @${r.existing} (scopes are compared ignoring case, "-", "_", "." and look-alike characters such as 1/l/i, 0/o, rn/m)`,
+      );
     case 'NOT_OWNER':
       return new RegistryError('FORBIDDEN', `you are not an owner of ${name}`);
     case 'CLAIM_LOST':

@@ -20,6 +20,28 @@ export function accountContract(makeStore: MakeStore): void {
       await store.close();
     });
 
+    test('a username that looks like an existing one is refused and leaves nothing', async () => {
+      const store = await makeStore();
+      await addUser(store, 'alice');
+      for (const username of ['a-lice', 'aiice', 'al1ce', 'a1ice']) {
+        expect(
+          await store.createUser(
+            { username, passwordHash: null, email: null, admin: false, createdAt: T0 },
+            audit(),
+          ),
+        ).toEqual({ lookAlike: 'alice' });
+        expect(await store.getUser(username)).toBeUndefined();
+      }
+      expect(
+        await store.createUser(
+          { username: 'alicia', passwordHash: null, email: null, admin: false, createdAt: T0 },
+          audit(),
+        ),
+      ).toBe('created');
+      expect((await store.listAudit()).map((e) => e.target)).toEqual(['~alicia', '~alice']);
+      await store.close();
+    });
+
     test('tokens are found by hash, listed without revoked ones, revoked once, touched', async () => {
       const store = await makeStore();
       await addUser(store, 'alice', true);

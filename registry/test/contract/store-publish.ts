@@ -102,6 +102,36 @@ export function publishContract(makeStore: MakeStore): void {
       await store.close();
     });
 
+    test('a new scope that looks like a claimed one, or is reserved, is refused; admins may claim either', async () => {
+      const store = await makeStore();
+      for (const u of ['alice', 'bob']) await addUser(store, u);
+      await addUser(store, 'root', true);
+      await publish(store, { name: '@acme/one', version: '1.0.0', user: 'alice' });
+      for (const scope of ['a-cme', 'acrne', 'ac-me']) {
+        expect(await publish(store, { name: `@${scope}/x`, version: '1.0.0', user: 'bob' })).toEqual({
+          refused: 'SCOPE_CONFUSABLE',
+          scope,
+          existing: 'acme',
+        });
+        expect(await store.getBundle(`@${scope}/x`)).toBeUndefined();
+        expect(await store.getScopeOwners(scope)).toEqual([]);
+      }
+      for (const scope of ['official', 'admin-team', '0fficial-skills']) {
+        expect(await publish(store, { name: `@${scope}/x`, version: '1.0.0', user: 'bob' })).toEqual({
+          refused: 'SCOPE_RESERVED',
+          scope,
+        });
+      }
+      expect(await publish(store, { name: '@acme-tools/x', version: '1.0.0', user: 'bob' })).toMatchObject({
+        ok: true,
+      });
+      expect(
+        await publish(store, { name: '@official/x', version: '1.0.0', user: 'root', admin: true }),
+      ).toMatchObject({ ok: true });
+      expect(await store.getScopeOwners('official')).toEqual(['root']);
+      await store.close();
+    });
+
     test('a claim blocks other claims until committed, released or stale', async () => {
       const store = await makeStore();
       await addUser(store, 'alice');

@@ -1,6 +1,7 @@
 import { foldName, parseBundleName } from '@skills/schemas';
 import { and, desc, eq, gte } from 'drizzle-orm';
 import { withinOneEdit } from '../../domain/levenshtein.ts';
+import { scopeClaimRefusal } from '../../domain/look-alike.ts';
 import type { PublishClaim, PublishOutcome, PublishRefusal, Store } from '../store.ts';
 import { writeAudit } from './audit.ts';
 import { type Db, type Q, withWriteLock } from './connection.ts';
@@ -118,10 +119,13 @@ async function checkPublish(q: Q, claim: PublishClaim): Promise<PublishRefusal |
     .from(bundles)
     .where(eq(bundles.folded, foldName(name)));
   if (existing) return { refused: 'NAME_CONFUSABLE', existing: existing.name };
-  if (scope !== undefined && !inScope && !actor.admin && (await scopeOwners(q, scope)).length > 0) {
-    return { refused: 'SCOPE_OWNED', scope };
-  }
-  return undefined;
+  if (scope === undefined || inScope || actor.admin) return undefined;
+  if ((await scopeOwners(q, scope)).length > 0) return { refused: 'SCOPE_OWNED', scope };
+  const claimed = await q.selectDistinct({ scope: scopes.scope }).from(scopes);
+  return scopeClaimRefusal(
+    scope,
+    claimed.map((r) => r.scope),
+  );
 }
 
 async function readClaim(q: Q, claim: { name: string; version: string }) {

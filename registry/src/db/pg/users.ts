@@ -1,7 +1,8 @@
 import { and, asc, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import { findLookAlike } from '../../domain/look-alike.ts';
 import type { Store } from '../store.ts';
 import { writeAudit } from './audit.ts';
-import type { Db, Tx } from './connection.ts';
+import { type Db, type Tx, withWriteLock } from './connection.ts';
 import { tokens, users } from './schema.ts';
 
 /** A token's last use is written at most this often, so authenticated reads stay reads. */
@@ -15,13 +16,13 @@ type UserMethods = Pick<
 export function pgUsers(db: Db): UserMethods {
   return {
     async createUser(user, audit) {
-      return db.transaction(async (tx) => {
-        const inserted = await tx
-          .insert(users)
-          .values(user)
-          .onConflictDoNothing()
-          .returning({ u: users.username });
-        if (inserted.length === 0) return 'exists' as const;
+      // The write lock serialises sign-ups, so two look-alikes cannot both pass the scan.
+      return withWriteLock(db, async (tx) => {
+        const taken = (await tx.select({ username: users.username }).from(users)).map((u) => u.username);
+        if (taken.includes(user.username)) return 'exists' as const;
+        const lookAlike = findLookAlike(user.username, taken);
+        if (lookAlike) return { lookAlike };
+        await tx.insert(users).values(user);
         await writeAudit(tx, audit, 'user.create', `~${user.username}`, { admin: user.admin });
         return 'created' as const;
       });

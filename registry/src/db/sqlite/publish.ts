@@ -1,6 +1,7 @@
 import { foldName, parseBundleName } from '@skills/schemas';
 import { and, desc, eq, gte } from 'drizzle-orm';
 import { withinOneEdit } from '../../domain/levenshtein.ts';
+import { scopeClaimRefusal } from '../../domain/look-alike.ts';
 import type { PublishClaim, PublishOutcome, PublishRefusal, Store } from '../store.ts';
 import { writeAudit } from './audit.ts';
 import type { Db, Q } from './connection.ts';
@@ -129,10 +130,13 @@ function checkPublish(q: Q, claim: PublishClaim): PublishRefusal | undefined {
     .where(eq(bundles.folded, foldName(name)))
     .get();
   if (existing) return { refused: 'NAME_CONFUSABLE', existing: existing.name };
-  if (scope !== undefined && !inScope && !actor.admin && scopeOwners(q, scope).length > 0) {
-    return { refused: 'SCOPE_OWNED', scope };
-  }
-  return undefined;
+  if (scope === undefined || inScope || actor.admin) return undefined;
+  if (scopeOwners(q, scope).length > 0) return { refused: 'SCOPE_OWNED', scope };
+  const claimed = q.selectDistinct({ scope: scopes.scope }).from(scopes).all();
+  return scopeClaimRefusal(
+    scope,
+    claimed.map((r) => r.scope),
+  );
 }
 
 function readClaim(q: Q, claim: { name: string; version: string }) {

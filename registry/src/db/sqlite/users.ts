@@ -1,4 +1,5 @@
 import { and, asc, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import { findLookAlike } from '../../domain/look-alike.ts';
 import type { Store, TokenRecord, UserRecord } from '../store.ts';
 import { writeAudit } from './audit.ts';
 import type { Db } from './connection.ts';
@@ -24,8 +25,14 @@ export function sqliteUsers(db: Db): UserMethods {
     async createUser(user, audit) {
       return db.transaction(
         (tx) => {
-          const inserted = tx.insert(users).values(user).onConflictDoNothing().run();
-          if (inserted.changes === 0) return 'exists' as const;
+          const taken = tx.select({ username: users.username }).from(users).all();
+          if (taken.some((u) => u.username === user.username)) return 'exists' as const;
+          const lookAlike = findLookAlike(
+            user.username,
+            taken.map((u) => u.username),
+          );
+          if (lookAlike) return { lookAlike };
+          tx.insert(users).values(user).run();
           writeAudit(tx, audit, 'user.create', `~${user.username}`, { admin: user.admin });
           return 'created' as const;
         },
