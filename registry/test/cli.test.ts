@@ -51,6 +51,33 @@ test('usage, version and unknown commands', async () => {
     expect(await main(['serve', flag, value], bad.io), `${flag} ${value}`).toBe(2);
     expect(bad.out.stderr).toMatch(says);
   }
+  for (const limit of ['0', 'many', '-5']) {
+    const badLimit = fakeIo();
+    expect(await main(['serve', '--search-limit', limit], badLimit.io)).toBe(2);
+    expect(badLimit.out.stderr).toContain('--search-limit');
+  }
+});
+
+test('serve --search-limit N --trust-proxy: N searches a minute per forwarded client address', async () => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'registry-cli-'));
+  dirs.push(dataDir);
+  let stop: (signal: string) => void = () => {};
+  const run = fakeIo();
+  run.io.stopSignal = () => new Promise((ok) => (stop = ok));
+  const exited = main(
+    ['serve', '--port', '0', '--data-dir', dataDir, '--search-limit', '2', '--trust-proxy'],
+    run.io,
+  );
+  while (!run.out.stdout.includes('\n')) await new Promise((ok) => setTimeout(ok, 20));
+  const url = /listening on (\S+)/.exec(run.out.stdout)![1]!;
+  const search = async (ip: string) =>
+    (await fetch(`${url}/v1/search?q=x`, { headers: { 'x-forwarded-for': ip } })).status;
+  expect([await search('192.0.2.1'), await search('192.0.2.1'), await search('192.0.2.1')]).toEqual([
+    200, 200, 429,
+  ]);
+  expect(await search('192.0.2.2')).toBe(200);
+  stop('SIGTERM');
+  expect(await exited).toBe(0);
 });
 
 test('serve limits: each has a flag in --help and an env variable; flags win; bad values are refused', async () => {

@@ -12,7 +12,7 @@ const USAGE = `usage:
                         [--max-connections N] [--max-connections-per-address N]
                         [--max-upload-bytes-in-flight BYTES] [--upload-workers N]
                         [--upload-timeout MS] [--upload-queue N]
-                        [--search-limit N]
+                        [--search-limit N] [--trust-proxy]
   skills-registry user add NAME --password-stdin [--admin] [--email E] [--data-dir D] [--database-url URL]
   skills-registry token create --user NAME [--scope read|publish] [--expires 30d] [--name N] [--data-dir D]
 
@@ -22,8 +22,8 @@ serve limits (defaults): --headers-timeout 10000, --request-timeout 120000, --bo
 
 environment: HOST, PORT, SKILLS_DATA_DIR, DATABASE_URL, SKILLS_BLOB_STORE, SKILLS_PUBLIC_URL,
 SKILLS_SIGNUP=closed, SKILLS_RATE_LIMIT=off, SKILLS_MARKETPLACE_NAME, SKILLS_MARKETPLACE_OWNER,
-SKILLS_MARKETPLACE_SIZE, SKILLS_SEARCH_LIMIT, and for each limit SKILLS_ + its flag in upper case,
-ending _MS for times (SKILLS_HEADERS_TIMEOUT_MS, SKILLS_MAX_CONNECTIONS, …)
+SKILLS_MARKETPLACE_SIZE, SKILLS_SEARCH_LIMIT, SKILLS_TRUST_PROXY=1, and for each limit SKILLS_ +
+its flag in upper case, ending _MS for times (SKILLS_HEADERS_TIMEOUT_MS, SKILLS_MAX_CONNECTIONS, …)
 `;
 
 /**

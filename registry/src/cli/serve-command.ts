@@ -30,6 +30,7 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
       'marketplace-size': { type: 'string' },
       ...Object.fromEntries(LIMIT_SETTINGS.map((s) => [s.flag, { type: 'string' as const }])),
       'search-limit': { type: 'string' },
+      'trust-proxy': { type: 'boolean' },
     },
     strict: true,
   });
@@ -61,6 +62,7 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
       ...(values['public-url'] ? { publicUrl: values['public-url'] } : {}),
       ...(values.seed ? { seedDir: values.seed } : {}),
       ...(Object.keys(limits).length > 0 ? { limits } : {}),
+      ...(values['trust-proxy'] || io.env.SKILLS_TRUST_PROXY === '1' ? { deps: { trustProxy: true } } : {}),
       ...(values['no-signup'] || io.env.SKILLS_SIGNUP === 'closed' ? { signup: false } : {}),
       ...(values['no-rate-limit'] || io.env.SKILLS_RATE_LIMIT === 'off'
         ? { rateLimits: false as const }

@@ -1,5 +1,5 @@
 import type { BundleDocument, Lockfile } from '@skills/schemas';
-import { matchesRange, newestFirst } from './resolve-explain.ts';
+import { matchesRange, newestFirst } from './explain.ts';
 
 /** One row of `skills outdated`. */
 export interface OutdatedRow {
