@@ -1,6 +1,5 @@
 import { readdir } from 'node:fs/promises';
 import type { Lockfile } from '@skills/schemas';
-import { mapLimit } from '../parallel.ts';
 import { emptyLockfile, readLockfile, serializeLockfile } from '../project/lockfile.ts';
 import {
   newProjectFile,
@@ -9,11 +8,11 @@ import {
   serializeProjectFile,
   withAgents,
 } from '../project/project.ts';
-import { LITTLE_USED, type LookAlike, lookAlikes } from '../registry/typosquat.ts';
 import { resolveTree } from '../resolve/resolver.ts';
-import { ensureInStore, loadArchive, type StoreEntry } from '../store/store.ts';
+import { loadArchive, type StoreEntry } from '../store/store.ts';
 import { type AgentLinkResult, installFolders, parseAgentList } from './agents.ts';
 import { applyPlan, type TreeWork, treeWork } from './apply.ts';
+import { fetchBundles } from './fetch.ts';
 import { takeInstallMutex } from './install-mutex.ts';
 import { findLocalEdits } from './local-edits.ts';
 import {
@@ -112,20 +111,8 @@ export async function runInstall(deps: InstallDeps, opts: InstallOptions): Promi
 }
 
 async function install(deps: InstallDeps, opts: InstallOptions): Promise<Omit<InstallOutcome, 'recovered'>> {
-  // An empty store means every tarball is unpacked: load the archive code while documents download.
-  void readdir(deps.storeDir)
-    .catch(() => [])
-    .then((names) => {
-      if (names.length === 0) loadArchive().catch(() => {});
-    });
-  const existing = await readProjectFile(opts.projectDir);
-  const before = existing ?? newProjectFile();
-  const stored = await readLockfile(opts.projectDir);
-  const previous = stored ?? emptyLockfile();
-  const source = await deps.openSource(before);
-  let project = opts.edit ? await opts.edit(before, previous, source) : before;
-  const agents = parseAgentList([...(project.manifest.agents ?? []), ...(opts.agents ?? [])]);
-  if (!opts.frozen) project = withAgents(project, agents);
+  preloadArchive(deps.storeDir);
+  const { existing, stored, previous, before, source, project, agents } = await readStart(deps, opts);
   // Every folder written into or removed from, checked before anything is fetched or written.
   await assertInsideProject(opts.projectDir, installFolders([...previous.agents, ...agents]));
   const warnings: InstallWarning[] = [];
@@ -134,62 +121,19 @@ async function install(deps: InstallDeps, opts: InstallOptions): Promise<Omit<In
     deps.warn(line);
   };
 
-  let lock: Lockfile;
-  if (opts.frozen) {
-    lock = checkFrozen(stored, project.manifest.dependencies);
-  } else {
-    const unlock = opts.unlock ?? new Set<string>();
-    const locked: Record<string, string> = {};
-    if (unlock !== 'all') {
-      for (const [n, b] of Object.entries(previous.bundles)) if (!unlock.has(n)) locked[n] = b.version;
-    }
-    deps.progress?.('resolving…');
-    const resolution = await resolveTree({
-      roots: project.manifest.dependencies,
-      getBundle: (n) => source.getBundle(n),
-      locked,
-      concurrency: deps.concurrency,
-    });
-    for (const w of resolution.warnings) {
-      warn(
-        { code: w.code, bundle: w.bundle, version: w.version, message: w.message },
-        `warning: ${w.bundle}@${w.version} is deprecated: ${w.message}`,
-      );
-    }
-    lock = lockFromResolution(resolution, { dependencies: project.manifest.dependencies, agents });
-    checkPinnedIntegrity(previous, lock);
-  }
-
+  const lock = opts.frozen
+    ? checkFrozen(stored, project.manifest.dependencies)
+    : await resolveLock(deps, opts, { source, previous, project, agents, warn });
   const changes = diffLocks(previous, lock);
   deps.progress?.(`fetching ${Object.keys(lock.bundles).length} bundle(s)…`);
-  const replaced = changes.filter((c) => c.from !== null).map((c) => c.name);
-  // The look-alike searches run while the tarballs download, not before them: they start once
-  // the store work is under way (a tarball requested or a stored entry found), and not at all
-  // when fetching fails.
-  let started!: () => void;
-  const underWay = new Promise<void>((resolve) => {
-    started = resolve;
+  const fetched = await fetchBundles(deps, source, {
+    previous,
+    lock,
+    changes,
+    project,
+    checkNames: !opts.frozen,
   });
-  const fetching = Promise.allSettled([
-    fetchAll(deps, source, lock, undefined, started),
-    fetchAll(deps, source, previous, new Set(replaced), started),
-  ]);
-  let fetchFailed = false;
-  void fetching.then((all) => {
-    fetchFailed = all.some((r) => r.status === 'rejected');
-    started();
-  });
-  const similar = opts.frozen
-    ? Promise.resolve([])
-    : underWay.then(() => (fetchFailed ? [] : findLookAlikes(source, previous, project)));
-  // Everything settles before an error is thrown, so nothing keeps working behind the caller's back.
-  const [fetched, lookAlikeHits] = await Promise.all([fetching, similar]);
-  const failed = fetched.find((r) => r.status === 'rejected');
-  if (failed) throw failed.reason;
-  const [entries, previousEntries] = fetched.map(
-    (r) => (r as PromiseFulfilledResult<Map<string, StoreEntry>>).value,
-  ) as [Map<string, StoreEntry>, Map<string, StoreEntry>];
-  for (const { name, downloads, other } of lookAlikeHits) {
+  for (const { name, downloads, other } of fetched.lookAlikeHits) {
     warn(
       {
         code: 'LOOKALIKE_NAME',
@@ -199,16 +143,11 @@ async function install(deps: InstallDeps, opts: InstallOptions): Promise<Omit<In
       `warning: ${name} (${downloads} downloads) looks like ${other.name} (${other.downloads} downloads); check the name before you use it`,
     );
   }
+  const { entries, previousEntries } = fetched;
   const plan: InstallPlan = { previous, lock, changes, entries, previousEntries };
 
   const work: TreeWork = await treeWork(opts.projectDir, plan, { frozen: opts.frozen === true });
-  const dropped = opts.allowDrop
-    ? new Set(changes.filter((c) => c.to === null).map((c) => c.name))
-    : new Set<string>();
-  const atRisk = new Set([...work.rewrittenBundles, ...work.removedBundles].filter((n) => !dropped.has(n)));
-  if (!opts.force)
-    await findLocalEdits({ projectDir: opts.projectDir, plan, bundles: atRisk, throwIfAny: true });
-
+  if (!opts.force) await refuseLocalEdits(opts, plan, work);
   for (const c of changes) {
     const entry = c.to !== null ? entries.get(c.name) : undefined;
     if (entry)
@@ -219,23 +158,12 @@ async function install(deps: InstallDeps, opts: InstallOptions): Promise<Omit<In
     return { applied: false, plan, project: before, warnings, links: [], written: [] };
   }
 
-  const nothing = !existing && !stored && Object.keys(lock.bundles).length === 0;
-  const lockText = opts.frozen || nothing ? null : serializeLockfile(lock);
-  const manifestText =
-    opts.frozen || (!existing && Object.keys(project.manifest.dependencies).length === 0)
-      ? null
-      : serializeProjectFile(project);
   const links = await applyPlan({
     projectDir: opts.projectDir,
     work,
     previous,
     lock,
-    lockfile:
-      lockText !== null && (stored === undefined || serializeLockfile(stored) !== lockText) ? lockText : null,
-    manifest:
-      manifestText !== null && (!existing || serializeProjectFile(existing) !== manifestText)
-        ? manifestText
-        : null,
+    ...filesToWrite(opts, { existing, stored, lock, project }),
   });
   for (const line of links.warnings) warn({ code: 'AGENT_LINK', message: line }, `warning: ${line}`);
   return {
@@ -248,60 +176,103 @@ async function install(deps: InstallDeps, opts: InstallOptions): Promise<Omit<In
   };
 }
 
-/** Fetches the bundles of `lock` (or only `only` of them) into the store, in parallel. */
-async function fetchAll(
-  deps: InstallDeps,
-  source: InstallSource,
-  lock: Lockfile,
-  only?: ReadonlySet<string>,
-  /** Called when a tarball is requested or a stored entry is returned. */
-  onProgress?: () => void,
-): Promise<Map<string, StoreEntry>> {
-  const names = Object.keys(lock.bundles)
-    .filter((n) => !only || only.has(n))
-    .sort();
-  const entries = await mapLimit(names, deps.concurrency ?? 8, async (name) => {
-    const b = lock.bundles[name]!;
-    const req = { name, version: b.version, integrity: b.integrity, resolved: b.resolved, skills: b.skills };
-    const entry = await ensureInStore(
-      {
-        storeDir: deps.storeDir,
-        fetchTarball: (url, o) => {
-          const got = source.fetchTarball(name, url, o);
-          onProgress?.();
-          return got;
-        },
-        verifySignature: () => source.verifySignature({ ...req, signature: b.signature }),
-      },
-      req,
-    );
-    onProgress?.();
-    return entry;
-  });
-  return new Map(names.map((n, i) => [n, entries[i]!]));
+/** An empty store means every tarball is unpacked: load the archive code while documents download. */
+function preloadArchive(storeDir: string): void {
+  void readdir(storeDir)
+    .catch(() => [])
+    .then((names) => {
+      if (names.length === 0) loadArchive().catch(() => {});
+    });
 }
 
-/** Searches run at once for the look-alike check. */
-const SEARCHES = 8;
+/** skills.json and the lockfile as found (and defaults), the bundle source, and skills.json after `edit`. */
+async function readStart(deps: InstallDeps, opts: InstallOptions) {
+  const existing = await readProjectFile(opts.projectDir);
+  const before = existing ?? newProjectFile();
+  const stored = await readLockfile(opts.projectDir);
+  const previous = stored ?? emptyLockfile();
+  const source = await deps.openSource(before);
+  let project = opts.edit ? await opts.edit(before, previous, source) : before;
+  const agents = parseAgentList([...(project.manifest.agents ?? []), ...(opts.agents ?? [])]);
+  if (!opts.frozen) project = withAgents(project, agents);
+  return { existing, stored, previous, before, source, project, agents };
+}
+
+/** Resolves skills.json, keeping the locked versions of bundles not in `unlock`; warns of deprecations. */
+async function resolveLock(
+  deps: InstallDeps,
+  opts: InstallOptions,
+  ctx: {
+    source: InstallSource;
+    previous: Lockfile;
+    project: ProjectFile;
+    agents: string[];
+    warn: (w: InstallWarning, line: string) => void;
+  },
+): Promise<Lockfile> {
+  const { previous, project } = ctx;
+  const unlock = opts.unlock ?? new Set<string>();
+  const locked: Record<string, string> = {};
+  if (unlock !== 'all') {
+    for (const [n, b] of Object.entries(previous.bundles)) if (!unlock.has(n)) locked[n] = b.version;
+  }
+  deps.progress?.('resolving…');
+  const resolution = await resolveTree({
+    roots: project.manifest.dependencies,
+    getBundle: (n) => ctx.source.getBundle(n),
+    locked,
+    concurrency: deps.concurrency,
+  });
+  for (const w of resolution.warnings) {
+    ctx.warn(
+      { code: w.code, bundle: w.bundle, version: w.version, message: w.message },
+      `warning: ${w.bundle}@${w.version} is deprecated: ${w.message}`,
+    );
+  }
+  const lock = lockFromResolution(resolution, {
+    dependencies: project.manifest.dependencies,
+    agents: ctx.agents,
+  });
+  checkPinnedIntegrity(previous, lock);
+  return lock;
+}
+
+/** Throws LOCAL_CHANGES when skills about to be rewritten or removed hold edits (uninstall may drop its own). */
+async function refuseLocalEdits(opts: InstallOptions, plan: InstallPlan, work: TreeWork): Promise<void> {
+  const dropped = opts.allowDrop
+    ? new Set(plan.changes.filter((c) => c.to === null).map((c) => c.name))
+    : new Set<string>();
+  const atRisk = new Set([...work.rewrittenBundles, ...work.removedBundles].filter((n) => !dropped.has(n)));
+  await findLocalEdits({ projectDir: opts.projectDir, plan, bundles: atRisk, throwIfAny: true });
+}
 
 /**
- * The popular bundles that the dependencies new to skills.json look like, in skills.json order.
- * Only new, little-used names are checked: a bundle already in the lockfile, or one with
- * LITTLE_USED downloads or more, costs no search. Never rejects (a failed search finds nothing).
+ * The new skills-lock.json and skills.json texts, each null when it is not to be written: never
+ * with `frozen`, not for a project that has nothing, and not when the text is unchanged.
  */
-async function findLookAlikes(
-  source: InstallSource,
-  previous: Lockfile,
-  project: ProjectFile,
-): Promise<{ name: string; downloads: number; other: LookAlike }[]> {
-  const names = Object.keys(project.manifest.dependencies).filter(
-    (n) => !(n in previous.dependencies) && !(n in previous.bundles),
-  );
-  const found = await mapLimit(names, SEARCHES, async (name) => {
-    const doc = await source.getBundle(name).catch(() => undefined);
-    if (!doc || doc.downloads >= LITTLE_USED) return [];
-    const hits = await source.search(name, name).catch(() => undefined);
-    return lookAlikes(doc, hits?.results ?? []).map((other) => ({ name, downloads: doc.downloads, other }));
-  });
-  return found.flat();
+function filesToWrite(
+  opts: InstallOptions,
+  s: {
+    existing: ProjectFile | undefined;
+    stored: Lockfile | undefined;
+    lock: Lockfile;
+    project: ProjectFile;
+  },
+): { lockfile: string | null; manifest: string | null } {
+  const nothing = !s.existing && !s.stored && Object.keys(s.lock.bundles).length === 0;
+  const lockText = opts.frozen || nothing ? null : serializeLockfile(s.lock);
+  const manifestText =
+    opts.frozen || (!s.existing && Object.keys(s.project.manifest.dependencies).length === 0)
+      ? null
+      : serializeProjectFile(s.project);
+  return {
+    lockfile:
+      lockText !== null && (s.stored === undefined || serializeLockfile(s.stored) !== lockText)
+        ? lockText
+        : null,
+    manifest:
+      manifestText !== null && (!s.existing || serializeProjectFile(s.existing) !== manifestText)
+        ? manifestText
+        : null,
+  };
 }

@@ -54,3 +54,27 @@ export function validateName(name: string): string {
   }
   return name;
 }
+
+/**
+ * A Parser from a plain test, for answers too small to need a schema.
+ * @example parseDocument(res, 'names', guard<string[]>((d) => Array.isArray(d) && d.every(isString)))
+ */
+export function guard<T>(test: (d: unknown) => boolean): Parser<T> {
+  return {
+    safeParse: (data: unknown) =>
+      test(data)
+        ? { success: true as const, data: data as T }
+        : { success: false as const, error: { issues: [{ path: [] as PropertyKey[] }] } },
+  };
+}
+
+export function isString(v: unknown): v is string {
+  return typeof v === 'string';
+}
+
+/** BAD_RESPONSE for an answer that is well formed but not what was asked for. */
+export function mismatch(message: string): SkillsError {
+  return new SkillsError('BAD_RESPONSE', message, {
+    hint: 'the registry or a proxy in between is misbehaving',
+  });
+}
