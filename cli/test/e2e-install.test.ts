@@ -1,6 +1,6 @@
 import { lstat, mkdir, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeBundle } from './fixtures/bundles.ts';
 import { makeTempDir, writeTree } from './helpers/fs.ts';
 import { startTestRegistry, type TestRegistry } from './helpers/registry.ts';
@@ -8,14 +8,30 @@ import type { CliRun } from './helpers/run-cli.ts';
 import { runMain } from './helpers/run-main.ts';
 
 /**
- * The install side of docs/cli.md, in process through main(), against a real registry on port 0:
- * one world for the file, each `it` building on the previous one, in order.
+ * The install side of docs/cli.md, in process through main(), against a real registry on port 0.
+ * Each `it` has its own world (registry, project, home) and builds the state it starts from with
+ * the fixture steps below, so any one runs alone and in any order.
  */
 let reg: TestRegistry;
 let root: string;
 let cleanup: () => Promise<void>;
 let env: Record<string, string>;
 let project: string;
+
+beforeEach(async () => {
+  reg = await startTestRegistry();
+  ({ dir: root, cleanup } = await makeTempDir('skills-e2e-install-'));
+  const { token } = await reg.createUser('alice');
+  env = { SKILLS_REGISTRY: reg.url, SKILLS_TOKEN: token };
+  project = await newProject('app', {
+    '.agents/skills/my-own/SKILL.md': 'my own skill, not from a bundle\n',
+  });
+}, 60_000);
+
+afterEach(async () => {
+  await reg?.close();
+  await cleanup?.();
+});
 
 async function cli(args: string[], cwd = project, extra: Record<string, string> = {}): Promise<CliRun> {
   return runMain(args, { cwd, env: { ...env, ...extra } });
@@ -44,11 +60,10 @@ async function newProject(name: string, files: Record<string, string> = {}): Pro
   return dir;
 }
 
-beforeAll(async () => {
-  reg = await startTestRegistry();
-  ({ dir: root, cleanup } = await makeTempDir('skills-e2e-install-'));
-  const { token } = await reg.createUser('alice');
-  env = { SKILLS_REGISTRY: reg.url, SKILLS_TOKEN: token };
+// Fixture steps: each test runs those its starting state needs, in this order.
+
+/** vercel-basics 1.0.0, 1.1.0, 2.0.0; deploy-vercel 1.2.0 (two skills, a script) and docs-site 1.0.0. */
+async function publishFirstReleases(): Promise<void> {
   await publish('vercel-basics', '1.0.0');
   await publish('vercel-basics', '1.1.0');
   await publish('vercel-basics', '2.0.0');
@@ -59,18 +74,42 @@ beforeAll(async () => {
     files: { 'skills/deploy/scripts/deploy.sh': '#!/bin/sh\nvercel deploy\n' },
   });
   await publish('docs-site', '1.0.0', { dependencies: { 'vercel-basics': '^1.1.0' } });
-  project = await newProject('app', {
-    '.agents/skills/my-own/SKILL.md': 'my own skill, not from a bundle\n',
+}
+
+/** The first releases installed into `project` for claude, cursor and codex. */
+async function installApp(): Promise<void> {
+  await publishFirstReleases();
+  await ok(['install', 'deploy-vercel', 'docs-site', '--agent', 'claude,cursor,codex']);
+}
+
+/** vercel-basics 1.2.0, and docs-site 1.1.0, which asks for more than 1.0.0 (exec, a new script). */
+async function publishSecondReleases(): Promise<void> {
+  await publish('vercel-basics', '1.2.0');
+  await publish('docs-site', '1.1.0', {
+    dependencies: { 'vercel-basics': '^1.1.0' },
+    capabilities: { exec: ['mkdocs'] },
+    files: { 'scripts/build.sh': '#!/bin/sh\nmkdocs build\n' },
   });
-}, 120_000);
+}
 
-afterAll(async () => {
-  await reg?.close();
-  await cleanup?.();
-});
+/** A changed file, an extra file, a deleted file and a removed agent link in the installed tree. */
+async function editByHand(): Promise<void> {
+  await writeFile(join(project, '.agents/skills/docs-site/SKILL.md'), 'edited by hand\n');
+  await writeFile(join(project, '.agents/skills/docs-site/notes.md'), 'my notes\n');
+  await rm(join(project, '.agents/skills/deploy/scripts/deploy.sh'));
+  await rm(join(project, '.cursor/skills/preview'));
+}
 
-describe('install, update, verify, uninstall against a real registry', () => {
+/** The app installed, then updated to the second releases (docs-site 1.1.0, vercel-basics 1.2.0). */
+async function updatedApp(): Promise<void> {
+  await installApp();
+  await publishSecondReleases();
+  await ok(['update', '--yes']);
+}
+
+describe('install, update, verify, uninstall against a real registry', { timeout: 90_000 }, () => {
   it('installs a dependency graph, adds ^VERSION ranges, links agents, leaves own skills alone', async () => {
+    await publishFirstReleases();
     const r = await cli([
       'install',
       'deploy-vercel',
@@ -125,6 +164,7 @@ describe('install, update, verify, uninstall against a real registry', () => {
   });
 
   it('reinstalls exactly from the lockfile with ci: byte-identical lockfile, missing skills restored', async () => {
+    await installApp();
     const before = await read('skills-lock.json');
     await rm(join(project, '.agents/skills/preview'), { recursive: true });
     await rm(join(project, '.claude/skills/preview'));
@@ -141,6 +181,7 @@ describe('install, update, verify, uninstall against a real registry', () => {
   });
 
   it('fails ci when skills.json and the lockfile disagree', async () => {
+    await installApp();
     const manifest = await read('skills.json');
     await writeFile(join(project, 'skills.json'), manifest.replace('"^1.0.0"', '"^1.0.1"'));
     const r = await cli(['ci']);
@@ -152,6 +193,7 @@ describe('install, update, verify, uninstall against a real registry', () => {
   });
 
   it('lists the installed tree', async () => {
+    await installApp();
     const out = await json<{
       bundles: { name: string; version: string; direct: boolean }[];
       ownSkills: string[];
@@ -170,6 +212,7 @@ describe('install, update, verify, uninstall against a real registry', () => {
   });
 
   it('shows outdated bundles: current, wanted, latest', async () => {
+    await installApp();
     await publish('vercel-basics', '1.2.0');
     await publish('docs-site', '1.1.0', {
       dependencies: { 'vercel-basics': '^1.1.0' },
@@ -198,6 +241,7 @@ describe('install, update, verify, uninstall against a real registry', () => {
   });
 
   it('reports every changed, missing or extra file with verify', async () => {
+    await installApp();
     expect(await json(['verify'])).toMatchObject({ ok: true, problems: [] });
     await writeFile(join(project, '.agents/skills/docs-site/SKILL.md'), 'edited by hand\n');
     await writeFile(join(project, '.agents/skills/docs-site/notes.md'), 'my notes\n');
@@ -227,6 +271,9 @@ describe('install, update, verify, uninstall against a real registry', () => {
   });
 
   it('will not overwrite local edits on update without --force', async () => {
+    await installApp();
+    await publishSecondReleases();
+    await editByHand();
     const r = await cli(['update', 'docs-site']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^ERR_SKILLS_LOCAL_CHANGES: .*changed \.agents\/skills\/docs-site\/SKILL\.md/m);
@@ -239,9 +286,11 @@ describe('install, update, verify, uninstall against a real registry', () => {
   });
 
   it('declines a widening update when the person says no', async () => {
+    await installApp();
+    await publishSecondReleases();
     const r = await runMain(['update', 'docs-site', '--force'], {
       cwd: project,
-      env: { ...env, ...(await homeEnv()) },
+      env,
       tty: true,
       input: 'n\n',
     });
@@ -254,6 +303,8 @@ describe('install, update, verify, uninstall against a real registry', () => {
   });
 
   it('off a terminal, refuses a widening update without an explicit --yes and writes nothing', async () => {
+    await installApp();
+    await publishSecondReleases();
     const lockBefore = await read('skills-lock.json');
     const r = await cli(['update', '--force']);
     expect(r.code).toBe(1);
@@ -264,6 +315,9 @@ describe('install, update, verify, uninstall against a real registry', () => {
   });
 
   it('updates within ranges with --yes, showing what widens', async () => {
+    await installApp();
+    await publishSecondReleases();
+    await editByHand();
     const r = await cli(['update', '--force', '--json', '--yes']);
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
@@ -286,6 +340,7 @@ describe('install, update, verify, uninstall against a real registry', () => {
   });
 
   it('moves past a range with update --latest', async () => {
+    await updatedApp();
     await publish('deploy-vercel', '2.0.0', {
       skills: ['deploy', 'preview'],
       dependencies: { 'vercel-basics': '^1.0.0' },
@@ -298,6 +353,7 @@ describe('install, update, verify, uninstall against a real registry', () => {
   });
 
   it('never picks a yanked version for a new resolution, but installs it from a lockfile', async () => {
+    await updatedApp();
     const lockBefore = await read('skills-lock.json');
     expect(JSON.parse(lockBefore).bundles['vercel-basics'].version).toBe('1.2.0');
     await ok(['yank', 'vercel-basics@1.2.0'], root);
@@ -319,6 +375,7 @@ describe('install, update, verify, uninstall against a real registry', () => {
   });
 
   it('warns about deprecated versions at install', async () => {
+    await publishFirstReleases();
     await ok(['deprecate', 'vercel-basics@2.0.0', 'use 1.x, 2.0.0 is broken'], root);
     const dir = await newProject('deprecated');
     const r = await cli(['install', 'vercel-basics@2.0.0', '--json'], dir);
@@ -334,6 +391,8 @@ describe('install, update, verify, uninstall against a real registry', () => {
   });
 
   it('refuses a graph that cannot be satisfied, naming both chains, and writes nothing', async () => {
+    await publishFirstReleases();
+    await publishSecondReleases();
     const dir = await newProject('conflict', {
       'skills.json': '{"dependencies": {"docs-site": "^1.1.0"}}\n',
     });
@@ -346,6 +405,7 @@ describe('install, update, verify, uninstall against a real registry', () => {
   });
 
   it('uninstalls bundles with their skills and links, keeping what others need and own skills', async () => {
+    await updatedApp();
     const out = await json<{ changes: unknown[] }>(['uninstall', 'docs-site']);
     expect(out.changes).toEqual([{ name: 'docs-site', from: '1.1.0', to: null }]);
     expect(await exists('.agents/skills/docs-site')).toBe(false);
@@ -360,9 +420,3 @@ describe('install, update, verify, uninstall against a real registry', () => {
     expect(r.stderr).toMatch(/^ERR_SKILLS_NOT_A_DEPENDENCY/m);
   });
 });
-
-/** The isolated home runCli uses for `project`, for the in-process run. */
-async function homeEnv(): Promise<Record<string, string>> {
-  const { cliHome } = await import('./helpers/run-cli.ts');
-  return cliHome(project);
-}

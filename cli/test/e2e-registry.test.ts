@@ -1,21 +1,22 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTempDir, singleSkillBundle, writeTree } from './helpers/fs.ts';
 import { startTestRegistry, type TestRegistry } from './helpers/registry.ts';
 import { type CliRun, cliHome } from './helpers/run-cli.ts';
 import { runMain } from './helpers/run-main.ts';
 
 /**
- * main() in process (the spawned binary is covered by bin.test.ts) against a real registry on port 0: the publishing
- * and account side of CONTRACT.md §2, with its --json shapes. One world for the file; each `it`
- * builds on the previous one, in order.
+ * main() in process (the spawned binary is covered by bin.test.ts) against a real registry on
+ * port 0: the publishing and account side of CONTRACT.md §2, with its --json shapes. Each `it`
+ * has its own world (registry with users alice and bob, folder, home) and builds what it starts
+ * from with the fixture steps below, so any one runs alone and in any order.
  */
 let reg: TestRegistry;
 let cwd: string;
 let cleanup: () => Promise<void>;
 let env: Record<string, string>;
-const outputs: CliRun[] = [];
+let outputs: CliRun[];
 let alicePassword = '';
 
 async function cli(args: string[], opts: { input?: string; env?: Record<string, string | undefined> } = {}) {
@@ -34,10 +35,11 @@ async function json<T = Record<string, unknown>>(args: string[]): Promise<T> {
   return JSON.parse(r.stdout) as T;
 }
 
-beforeAll(async () => {
+beforeEach(async () => {
   reg = await startTestRegistry();
   ({ dir: cwd, cleanup } = await makeTempDir('skills-e2e-'));
   env = { SKILLS_REGISTRY: reg.url };
+  outputs = [];
   // Signup goes through POST /v1/users; the CLI logs in with the password below.
   alicePassword = (await reg.createUser('alice')).password;
   await reg.createUser('bob');
@@ -47,12 +49,34 @@ beforeAll(async () => {
   );
 }, 60_000);
 
-afterAll(async () => {
+afterEach(async () => {
   await reg?.close();
   await cleanup?.();
 });
 
-describe('skills against a real registry', () => {
+// Fixture steps: each test runs those its starting state needs.
+
+/** Logs in as alice with her password (the token lands in this world's config). */
+async function login(): Promise<void> {
+  const r = await cli(['login', '--username', 'alice', '--password-stdin'], { input: `${alicePassword}\n` });
+  expect(r.code, r.stderr).toBe(0);
+}
+
+/** Logged in, e2e-deploy@1.0.0 published (`latest`). */
+async function publishFirst(): Promise<void> {
+  await login();
+  await json(['publish', 'bundle']);
+}
+
+/** Also e2e-deploy@1.1.0-beta.1 published under the `beta` tag. */
+async function publishBeta(): Promise<void> {
+  await publishFirst();
+  const manifest = JSON.parse(await readFile(join(cwd, 'bundle/skill.json'), 'utf8'));
+  await writeFile(join(cwd, 'bundle/skill.json'), JSON.stringify({ ...manifest, version: '1.1.0-beta.1' }));
+  await json(['publish', 'bundle', '--tag', 'beta']);
+}
+
+describe('skills against a real registry', { timeout: 60_000 }, () => {
   it('logs in with a password and knows who it is', async () => {
     const login = await cli(['login', '--username', 'alice', '--password-stdin'], {
       input: `${alicePassword}\n`,
@@ -63,6 +87,7 @@ describe('skills against a real registry', () => {
   });
 
   it('publishes, and refuses the same version again with the registry message', async () => {
+    await login();
     const pub = await json(['publish', 'bundle']);
     expect(pub).toMatchObject({ name: 'e2e-deploy', version: '1.0.0', dryRun: false, registry: reg.url });
     expect(pub.integrity).toMatch(/^sha512-/);
@@ -78,6 +103,7 @@ describe('skills against a real registry', () => {
   });
 
   it('publishes a tarball with a tag', async () => {
+    await publishFirst();
     const manifest = JSON.parse(await readFile(join(cwd, 'bundle/skill.json'), 'utf8'));
     await writeFile(join(cwd, 'bundle/skill.json'), JSON.stringify({ ...manifest, version: '1.1.0-beta.1' }));
     expect((await json(['pack', 'bundle', '--out', 'beta.tgz'])).version).toBe('1.1.0-beta.1');
@@ -92,6 +118,7 @@ describe('skills against a real registry', () => {
   });
 
   it('adds, lists and removes dist-tags', async () => {
+    await publishBeta();
     await json(['dist-tag', 'add', 'e2e-deploy@1.0.0', 'stable']);
     expect(
       (await json<{ distTags: Record<string, string> }>(['dist-tag', 'ls', 'e2e-deploy'])).distTags.stable,
@@ -103,6 +130,7 @@ describe('skills against a real registry', () => {
   });
 
   it('deprecates by range, yanks and unyanks, and info shows it', async () => {
+    await publishBeta();
     const dep = await json(['deprecate', 'e2e-deploy@<1.1.0-0', 'use 1.1 or later']);
     expect(dep).toEqual({ name: 'e2e-deploy', versions: ['1.0.0'], message: 'use 1.1 or later' });
     await json(['yank', 'e2e-deploy@1.1.0-beta.1']);
@@ -144,6 +172,7 @@ describe('skills against a real registry', () => {
   });
 
   it('manages owners', async () => {
+    await publishFirst();
     expect(await json(['owner', 'add', 'e2e-deploy', 'bob'])).toEqual({
       name: 'e2e-deploy',
       owners: ['alice', 'bob'],
@@ -158,6 +187,7 @@ describe('skills against a real registry', () => {
   });
 
   it('searches, and suggests a close name for a typo', async () => {
+    await publishFirst();
     const found = await json<{ total: number; results: { name: string }[] }>(['search', 'deploy']);
     expect(found.results.map((r) => r.name)).toContain('e2e-deploy');
     const byCategory = await json<{ results: { name: string }[] }>(['search', '--category', 'deploy']);
@@ -168,6 +198,7 @@ describe('skills against a real registry', () => {
   });
 
   it('creates, lists and revokes tokens; a revoked token stops working', async () => {
+    await login();
     const created = await cli(['token', 'create', '--scope', 'read', '--expires', '7d']);
     expect(created.code).toBe(0);
     const token = created.stdout.trim();
@@ -192,6 +223,7 @@ describe('skills against a real registry', () => {
   });
 
   it('a read token cannot publish; logout forgets and revokes the login token', async () => {
+    await publishFirst();
     const read = (await cli(['token', 'create', '--scope', 'read'])).stdout.trim();
     const denied = await cli(['dist-tag', 'add', 'e2e-deploy@1.0.0', 'x'], { env: { SKILLS_TOKEN: read } });
     expect(denied.code).toBe(1);

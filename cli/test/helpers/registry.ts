@@ -8,8 +8,12 @@ export interface TestRegistry {
   close(): Promise<void>;
 }
 
+/** Cheap scrypt, as the registry's own tests use: each test world signs up users of its own. */
+const TEST_PASSWORD_COST = { N: 2 ** 10, r: 8, p: 1 };
+
 /**
- * A real registry (`@skills/registry`) on 127.0.0.1, port 0, with its data in a fresh temp dir.
+ * A real registry (`@skills/registry`) on 127.0.0.1, port 0, with its data in a fresh temp dir
+ * (password hashing made cheap; everything else as `skills-registry serve` runs it).
  * @example
  * const reg = await startTestRegistry()
  * const { token } = await reg.createUser('alice')
@@ -24,7 +28,7 @@ export async function startTestRegistry(): Promise<TestRegistry> {
     host: '127.0.0.1',
     port: 0,
     dataDir,
-    deps: { uploadPool: createInProcessPool() },
+    deps: { uploadPool: createInProcessPool(), passwordCost: TEST_PASSWORD_COST },
   });
   const url = server.url.replace(/\/+$/, '');
   return {
