@@ -92,44 +92,60 @@ export function createSignatureVerifier(opts: {
         .catch(() => {});
     },
     async verify(v) {
-      const label = `${v.name}@${v.version}`;
-      const pins = await loadPins();
-      if (!v.signature) {
-        if (!pins) return { status: 'unsigned' };
-        throw new SkillsError(
-          'SIGNATURE_MISSING',
-          `${label} from ${url} carries no signature, but the registry signs`,
-          {
-            hint: 'the metadata may have been tampered with; it was not used',
-          },
-        );
-      }
-      if (!pins) {
-        throw new SkillsError('SIGNATURE_INVALID', `${label} is signed, but ${url} publishes no keys`, {
-          hint: 'the metadata may have been tampered with; it was not used',
-        });
-      }
-      const key = pins[v.signature.keyid];
-      if (!key) {
-        const listed = (await fetchKeys())[v.signature.keyid];
-        if (listed) {
-          throw new SkillsError(
-            'KEY_CHANGED',
-            `${url} now signs with key ${v.signature.keyid}, which is not pinned`,
-            {
-              hint: `if the registry rotated its key, run \`skills trust --registry ${url}\``,
-              details: { registry: url, keyid: v.signature.keyid, pinned: Object.keys(pins) },
-            },
-          );
-        }
-        throw invalid(label, `is signed by unknown key ${v.signature.keyid}`);
-      }
-      if (!checkSignature(keyObject(key), `${v.name}@${v.version}:${v.integrity}`, v.signature.sig)) {
-        throw invalid(label, 'has a signature that does not verify');
-      }
-      return { status: 'verified', keyid: v.signature.keyid };
+      return checkSignedVersion(v, { url, pins: await loadPins(), listedKeys: fetchKeys, keyObject });
     },
   };
+}
+
+/**
+ * The rules of createSignatureVerifier for one version, given the pinned keys (undefined: the
+ * registry has never published one) and the keys it lists now (fetched only for an unknown keyid).
+ */
+async function checkSignedVersion(
+  v: SignedVersion,
+  ctx: {
+    url: string;
+    pins: Record<string, string> | undefined;
+    listedKeys: () => Promise<Record<string, string>>;
+    keyObject: (publicKeyBase64: string) => KeyObject | undefined;
+  },
+): Promise<SignatureCheck> {
+  const { url, pins } = ctx;
+  const label = `${v.name}@${v.version}`;
+  if (!v.signature) {
+    if (!pins) return { status: 'unsigned' };
+    throw new SkillsError(
+      'SIGNATURE_MISSING',
+      `${label} from ${url} carries no signature, but the registry signs`,
+      {
+        hint: 'the metadata may have been tampered with; it was not used',
+      },
+    );
+  }
+  if (!pins) {
+    throw new SkillsError('SIGNATURE_INVALID', `${label} is signed, but ${url} publishes no keys`, {
+      hint: 'the metadata may have been tampered with; it was not used',
+    });
+  }
+  const key = pins[v.signature.keyid];
+  if (!key) {
+    const listed = (await ctx.listedKeys())[v.signature.keyid];
+    if (listed) {
+      throw new SkillsError(
+        'KEY_CHANGED',
+        `${url} now signs with key ${v.signature.keyid}, which is not pinned`,
+        {
+          hint: `if the registry rotated its key, run \`skills trust --registry ${url}\``,
+          details: { registry: url, keyid: v.signature.keyid, pinned: Object.keys(pins) },
+        },
+      );
+    }
+    throw invalid(label, `is signed by unknown key ${v.signature.keyid}`);
+  }
+  if (!checkSignature(ctx.keyObject(key), `${v.name}@${v.version}:${v.integrity}`, v.signature.sig)) {
+    throw invalid(label, 'has a signature that does not verify');
+  }
+  return { status: 'verified', keyid: v.signature.keyid };
 }
 
 /**
