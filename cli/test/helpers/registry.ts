@@ -13,7 +13,7 @@ const TEST_PASSWORD_COST = { N: 2 ** 10, r: 8, p: 1 };
 
 /**
  * A real registry (`@skills/registry`) on 127.0.0.1, port 0, with its data in a fresh temp dir
- * (password hashing made cheap; everything else as `skills-registry serve` runs it).
+ * (password hashing made cheap, uploads read in process).
  * @example
  * const reg = await startTestRegistry()
  * const { token } = await reg.createUser('alice')
