@@ -6,6 +6,7 @@
 export { buildCatalog, type Catalog, DEFAULT_CATALOG_BUDGET } from './catalog.ts';
 export { RuntimeError, type RuntimeErrorCode } from './errors.ts';
 export { finishStepTool, type StepReport } from './finish-step-tool.ts';
+export { type InstalledGrant, readInstalledGrants } from './installed-capabilities.ts';
 export { loadPipelineFile, validatePipeline } from './load-pipeline.ts';
 export {
   findSkills,
@@ -22,7 +23,7 @@ export {
   runPipeline,
   type StepResult,
 } from './run-pipeline.ts';
-export { type RunScriptOptions, runSkillScript, type ScriptResult } from './run-script.ts';
+export { type RunScriptOptions, runSkillScript, type ScriptResult, scriptEnv } from './run-script.ts';
 export { createSession, type Session, type SessionOptions } from './session.ts';
 export { confinedPath, listSkillFiles, MAX_READ_BYTES, readSkillFile } from './skill-files.ts';
 export {
@@ -33,4 +34,4 @@ export {
   type ToolSpec,
 } from './tool-spec.ts';
 export type { ModelClient, ModelTurn } from './transport.ts';
-export type { LoadedSkill, ModelApi, Permissions, SessionEvent, Usage } from './types.ts';
+export type { Capabilities, LoadedSkill, ModelApi, Permissions, SessionEvent, Usage } from './types.ts';

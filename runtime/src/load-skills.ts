@@ -1,7 +1,8 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { splitSkillMd } from '@skills/archive';
-import { capabilitiesSchema, SKILL_NAME_PATTERN, unknownFrontmatterKeys } from '@skills/schemas';
+import { SKILL_NAME_PATTERN, unknownFrontmatterKeys } from '@skills/schemas';
+import { readInstalledGrants } from './installed-capabilities.ts';
 import type { LoadedSkill } from './types.ts';
 
 /** Where skills are looked for, in order of precedence: the first folder holding a name wins. */
@@ -29,7 +30,9 @@ const MAX_SKILL_MD_BYTES = 1024 * 1024;
  * invalid name, a long description or an unknown key is a diagnostic on the skill; only a
  * SKILL.md without a description, or whose frontmatter does not parse, is skipped. Names are
  * deduplicated: the project's skill wins over the same name found later. Never throws for a
- * bad skill; a missing folder is simply empty.
+ * bad skill; a missing folder is simply empty. A skill folder of `<cwd>/.agents/skills` that
+ * `skills-lock.json` lists gets its bundle's recorded capabilities (readInstalledGrants); every
+ * other skill, and any `skill.json` inside a skill folder, grants nothing.
  * @example const { skills, skipped } = await findSkills({ cwd: '/repo', home: os.homedir() })
  */
 export async function findSkills(
@@ -43,6 +46,7 @@ export async function findSkills(
   const skills: LoadedSkill[] = [];
   const skipped: SkippedSkill[] = [];
   const seen = new Map<string, string>();
+  const installed = await readInstalledGrants(resolve(opts.cwd));
   for (const root of roots) {
     const names = await readdir(root).catch(() => [] as string[]);
     for (const folder of names.sort()) {
@@ -59,6 +63,9 @@ export async function findSkills(
         continue;
       }
       seen.set(loaded.name, dir);
+      const grant = root === roots[0] ? installed.grants.get(folder) : undefined;
+      if (grant) Object.assign(loaded, { bundle: grant.bundle, capabilities: grant.capabilities });
+      if (root === roots[0] && installed.problem) loaded.diagnostics.push(installed.problem);
       skills.push(loaded);
     }
   }
@@ -98,29 +105,14 @@ async function loadSkill(dir: string, folder: string): Promise<LoadedSkill | Ski
   if (description.length > 1024) diagnostics.push('description is longer than 1024 characters');
   diagnostics.push(...unknownFrontmatterKeys(fm, 'SKILL.md').map((p) => p.message));
   const tools = fm['allowed-tools'];
-  const env = await declaredEnv(dir);
   return {
     name,
     description,
     dir,
     skillMdPath,
     ...(typeof tools === 'string' ? { allowedTools: tools.split(/\s+/).filter(Boolean) } : {}),
-    ...(env.length ? { env } : {}),
     diagnostics,
   };
-}
-
-/** `capabilities.env` of a `skill.json` next to the SKILL.md (a single-skill bundle's root). */
-async function declaredEnv(dir: string): Promise<string[]> {
-  try {
-    const manifest = JSON.parse(await readFile(join(dir, 'skill.json'), 'utf8')) as {
-      capabilities?: unknown;
-    };
-    const caps = capabilitiesSchema.safeParse(manifest.capabilities ?? {});
-    return caps.success ? (caps.data.env ?? []) : [];
-  } catch {
-    return [];
-  }
 }
 
 /**

@@ -109,6 +109,7 @@ async function runStep(ctx: {
     permissions: { ...pipeline.permissions, ...step.permissions },
     instructions: stepInstructions(pipeline, step),
     activeSkills: [step.skill],
+    scriptSkills: [step.skill],
     tools: [finishStepTool(step, (r) => (report = r))],
     ...(opts.api ? { api: opts.api } : {}),
     ...(opts.stream ? { stream: true } : {}),

@@ -14,13 +14,16 @@ export interface ScriptResult {
 }
 
 export interface RunScriptOptions {
-  skill: Pick<LoadedSkill, 'dir' | 'env'>;
+  skill: Pick<LoadedSkill, 'dir' | 'capabilities'>;
   /** A file under the skill's `scripts/` (`check.sh` or `scripts/check.sh`). */
   script: string;
   args: readonly string[];
   /** The project: scripts run there. */
   cwd: string;
-  /** Where PATH, HOME and the skill's declared variables are taken from. */
+  /**
+   * Where the values of PATH, HOME, TMPDIR and the variables the skill's bundle declares are
+   * taken from; nothing else of it reaches the script.
+   */
   env: Readonly<Record<string, string | undefined>>;
   timeoutMs?: number;
 }
@@ -42,7 +45,7 @@ const INTERPRETERS: Record<string, string> = {
 /**
  * Runs a file under the skill's `scripts/` without a shell (execFile), in the project folder,
  * with a timeout (default 60 s) and an output cap, and an environment holding only PATH, HOME,
- * TMPDIR and the variables the skill's bundle declares in its capabilities, so no other secret
+ * TMPDIR and the variables `skill.capabilities.env` declares (scriptEnv), so no other secret
  * reaches it. A non-zero exit is a result, not an error; a script outside `scripts/`, missing,
  * or neither executable nor of a known kind throws (the message is meant for the model).
  * @example await runSkillScript({ skill, script: 'check.sh', args: ['src'], cwd, env: process.env })
@@ -58,11 +61,7 @@ export async function runSkillScript(opts: RunScriptOptions): Promise<ScriptResu
   const executable = (info.mode & 0o111) !== 0;
   if (!executable && !interpreter) throw new Error(`"${path}" is not executable and of no known kind`);
   const [file, argv] = executable ? [real, [...opts.args]] : [interpreter!, [real, ...opts.args]];
-  const env: Record<string, string> = {};
-  for (const key of ['PATH', 'HOME', 'TMPDIR', ...(opts.skill.env ?? [])]) {
-    const value = opts.env[key];
-    if (value !== undefined) env[key] = value;
-  }
+  const env = scriptEnv(opts.skill.capabilities?.env ?? [], opts.env);
   return new Promise((resolve) => {
     execFile(
       file,
@@ -92,6 +91,26 @@ export async function runSkillScript(opts: RunScriptOptions): Promise<ScriptResu
       },
     );
   });
+}
+
+/** The variables every script gets, when the host has them: none of them is a secret. */
+export const BASE_ENV = ['PATH', 'HOME', 'TMPDIR'] as const;
+
+/**
+ * A script's whole environment: PATH, HOME, TMPDIR and the `declared` names, with their values
+ * from `source`; any other variable of `source` (the host's API keys and tokens) is left out.
+ * @example scriptEnv(['DEPLOY_TOKEN'], process.env) // { PATH: '…', HOME: '…', DEPLOY_TOKEN: '…' }
+ */
+export function scriptEnv(
+  declared: readonly string[],
+  source: Readonly<Record<string, string | undefined>>,
+): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const key of [...BASE_ENV, ...declared]) {
+    const value = source[key];
+    if (value !== undefined) env[key] = value;
+  }
+  return env;
 }
 
 function tail(text: string): string {

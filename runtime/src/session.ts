@@ -2,6 +2,7 @@ import { buildCatalog, DEFAULT_CATALOG_BUDGET } from './catalog.ts';
 import { chatTransport } from './chat-transport.ts';
 import { readSkillBody } from './load-skills.ts';
 import { responsesTransport } from './responses-transport.ts';
+import { scriptEnv } from './run-script.ts';
 import { listSkillFiles } from './skill-files.ts';
 import { activationText, skillTools } from './skill-tools.ts';
 import { systemPrompt } from './system-prompt.ts';
@@ -33,8 +34,18 @@ export interface SessionOptions {
   activeSkills?: readonly string[];
   /** More tools for the model, next to the skill tools. */
   tools?: readonly ToolSpec[];
-  /** Where scripts take PATH, HOME and declared variables from (default process.env). */
+  /**
+   * The values scripts may be given: a script receives PATH, HOME, TMPDIR and the variables its
+   * bundle declares, taken from here, and nothing else. When left out, PATH, HOME and TMPDIR
+   * come from this process and no declared variable has a value (the process's own environment,
+   * with its keys and tokens, is never handed over whole).
+   */
   env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * The skills whose scripts run_skill_script may run, besides having been activated in this
+   * session (a pipeline step: its own skill). Default: any activated skill.
+   */
+  scriptSkills?: readonly string[];
 }
 
 /** A conversation: each `run` adds a user message and streams events until the model answers. */
@@ -68,8 +79,9 @@ export function createSession(opts: SessionOptions): Session {
       skills: opts.skills,
       permissions,
       cwd: opts.cwd,
-      env: opts.env ?? process.env,
+      env: opts.env ?? scriptEnv([], process.env),
       activated,
+      ...(opts.scriptSkills ? { scriptSkills: opts.scriptSkills } : {}),
     }),
     ...(opts.tools ?? []),
   ];

@@ -12,6 +12,8 @@ export interface SkillToolsOptions {
   env: Readonly<Record<string, string | undefined>>;
   /** Names already activated in this session; activate_skill adds to it and never repeats a body. */
   activated: Set<string>;
+  /** When given, only these skills' scripts may run (and only once activated). */
+  scriptSkills?: readonly string[];
 }
 
 /**
@@ -105,6 +107,14 @@ function scriptTool(
     },
     run: async (args) => {
       const skill = find(args, 'skill');
+      if (opts.scriptSkills && !opts.scriptSkills.includes(skill.name)) {
+        throw new Error(
+          `scripts of "${skill.name}" may not run here; only those of ${opts.scriptSkills.map((n) => `"${n}"`).join(', ')}`,
+        );
+      }
+      if (!opts.activated.has(skill.name)) {
+        throw new Error(`the skill "${skill.name}" is not active; its scripts run only after activate_skill`);
+      }
       const script = stringArg(args, 'script');
       const argv = args.args ?? [];
       if (!Array.isArray(argv) || argv.some((a) => typeof a !== 'string')) {

@@ -1,6 +1,6 @@
-import type { Permissions } from '@skills/schemas';
+import type { Capabilities, Permissions } from '@skills/schemas';
 
-export type { Permissions };
+export type { Capabilities, Permissions };
 
 /** The two OpenAI-compatible wire APIs a session can speak. */
 export type ModelApi = 'chat' | 'responses';
@@ -15,8 +15,13 @@ export interface LoadedSkill {
   skillMdPath: string;
   /** The frontmatter's `allowed-tools`, split on spaces. */
   allowedTools?: string[];
-  /** Environment variable names the bundle declares in `skill.json` capabilities (single-skill bundles). */
-  env?: string[];
+  /** The bundle that installed it, when `skills-lock.json` lists its folder. */
+  bundle?: string;
+  /**
+   * What its scripts may use: the capabilities `skills-lock.json` records for its bundle (the
+   * published manifest install showed). Absent: PATH, HOME and TMPDIR only, no network, no writes.
+   */
+  capabilities?: Capabilities;
   /** What was lenient about loading it: a name/folder mismatch, unknown keys, and the like. */
   diagnostics: string[];
 }

@@ -22,13 +22,61 @@ describe('loadSkills', () => {
     const linter = skills[0]!;
     expect(linter.dir).toBe(join(cwd, '.agents/skills/lint'));
     expect(linter.allowedTools).toEqual(['Bash', 'Read']);
-    expect(linter.env).toEqual(['LINT_TOKEN']);
+    expect(linter).not.toHaveProperty('capabilities'); // a skill.json in a skill folder grants nothing
     expect(linter.diagnostics.join('\n')).toMatch(/name "linter" differs from its folder "lint"/);
     expect(linter.diagnostics.join('\n')).toMatch(/"context" is not a key/);
     expect(skills[1]!.diagnostics).toEqual([]);
     expect(skipped.map((s) => s.dir.split('/').pop())).toEqual(['badyaml', 'nodesc']);
     expect(skipped[1]!.reason).toMatch(/no description/);
     expect(await readSkillBody(skills[1]!)).toBe('Use pdftk.');
+  });
+
+  it('grants the capabilities skills-lock.json records, only to the project folders it lists', async () => {
+    const lock = {
+      lockfileVersion: 1,
+      bundles: {
+        tools: {
+          version: '1.0.0',
+          resolved: 'http://r/t.tgz',
+          integrity: `sha512-${'A'.repeat(86)}==`,
+          skills: ['lint', 'shared'],
+          capabilities: { env: ['LINT_TOKEN'], network: ['api.example.com'] },
+        },
+        other: {
+          version: '1.0.0',
+          resolved: 'http://r/o.tgz',
+          integrity: `sha512-${'B'.repeat(86)}==`,
+          skills: ['shared'],
+          capabilities: { env: ['OTHER_TOKEN'] },
+        },
+      },
+    };
+    const home = await makeProject({ '.agents/skills/notes/SKILL.md': skillMd('notes', 'Home notes.') });
+    const cwd = await makeProject({
+      'skills-lock.json': JSON.stringify(lock),
+      '.agents/skills/lint/SKILL.md': skillMd('lint', 'Lint code.'),
+      '.agents/skills/shared/SKILL.md': skillMd('shared', 'Claimed by two bundles.'),
+      '.agents/skills/mine/SKILL.md': skillMd('mine', 'My own.'),
+    });
+    const skills = await loadSkills({ cwd, home });
+    const by = Object.fromEntries(skills.map((s) => [s.name, s]));
+    expect(by.lint).toMatchObject({
+      bundle: 'tools',
+      capabilities: { env: ['LINT_TOKEN'], network: ['api.example.com'] },
+    });
+    expect(by.shared).not.toHaveProperty('capabilities');
+    expect(by.mine).not.toHaveProperty('capabilities');
+    expect(by.notes).not.toHaveProperty('capabilities');
+
+    const broken = await makeProject({
+      'skills-lock.json': '{"lockfileVersion":1,"bundles":{"tools":{"capabilities":{"env":["X"]}}}}',
+      '.agents/skills/lint/SKILL.md': skillMd('lint', 'Lint code.'),
+    });
+    const [lint] = await loadSkills({ cwd: broken });
+    expect(lint).not.toHaveProperty('capabilities');
+    expect(lint!.diagnostics).toEqual([
+      'skills-lock.json is not a valid lockfile; no skill is granted capabilities',
+    ]);
   });
 
   it('deduplicates by name: the project wins over the home folder', async () => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createSession, loadSkills, type SessionEvent } from '../src/index.ts';
 import { chatReply, chatStream, type ModelReply, startModelServer } from './helpers/model-server.ts';
-import { collect, makeProject, skillMd } from './helpers/project.ts';
+import { collect, lockfileGranting, makeProject, skillMd } from './helpers/project.ts';
 
 async function project() {
   const cwd = await makeProject({
@@ -11,11 +11,7 @@ async function project() {
     '.agents/skills/pdf/references/forms.md': '# Forms\n',
     '.agents/skills/pdf/scripts/fill.sh':
       'echo "filled $1 in $(pwd)"; echo "secret=${SECRET_TOKEN:-none} declared=${PDF_TOKEN:-none}" >&2\n',
-    '.agents/skills/pdf/skill.json': JSON.stringify({
-      name: 'pdf',
-      version: '1.0.0',
-      capabilities: { env: ['PDF_TOKEN'] },
-    }),
+    'skills-lock.json': lockfileGranting({ pdf: { env: ['PDF_TOKEN'] } }),
     '.agents/skills/lint/SKILL.md': skillMd('lint', 'Lint code.'),
   });
   await chmod(join(cwd, '.agents/skills/pdf/scripts/fill.sh'), 0o755);
@@ -75,13 +71,13 @@ describe.each([
       if (!stream) expect(assistant).toHaveProperty('refusal', null); // sent back as returned
       expect(tool).toEqual({ role: 'tool', tool_call_id: 'call_1', content: expect.any(String) });
       expect(tool!.content).toMatch(/^<skill_content name="pdf">\nAlways use pdftk\.\n<\/skill_content>/);
-      expect(tool!.content).toMatch(/references\/forms\.md\nscripts\/fill\.sh\nskill\.json/);
+      expect(tool!.content).toMatch(/references\/forms\.md\nscripts\/fill\.sh\n<\/skill_files>/);
 
       const kinds = events.filter((e) => e.type !== 'text');
       expect(kinds).toEqual([
         { type: 'tool_call', name: 'activate_skill', arguments: '{"name":"pdf"}' },
         { type: 'skill_activated', name: 'pdf' },
-        { type: 'tool_result', name: 'activate_skill', ok: true, summary: 'activated pdf (4 files)' },
+        { type: 'tool_result', name: 'activate_skill', ok: true, summary: 'activated pdf (3 files)' },
         {
           type: 'done',
           text: 'Done: used pdftk.',
@@ -178,12 +174,12 @@ describe('scripts in a Chat Completions session', () => {
       arguments: { skill: 'pdf', script: '../SKILL.md', args: [] },
     };
     const { cwd, events, requests } = await runs({ scripts: 'allow' }, [
-      chatReply({ calls: [call, outside] }),
+      chatReply({ calls: [activate, call, outside] }),
       chatReply({ content: 'ok' }),
     ]);
     const tool = requests[0]!.body.tools!.find((t) => t.function.name === 'run_skill_script');
     expect(tool!.function.parameters.required).toEqual(['skill', 'script', 'args']);
-    const [, , , out, refused] = requests[1]!.body.messages!;
+    const [, , , , out, refused] = requests[1]!.body.messages!;
     expect(out!.tool_call_id).toBe('c1');
     expect(out!.content).toContain(`exit 0\n--- stdout\nfilled form; rm -rf / in ${cwd}`);
     expect(out!.content).toContain('secret=none declared=p1');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { capabilitiesSchema } from './capabilities.ts';
 import { bundleNameSchema, skillNameSchema } from './names.ts';
 import { agentNameSchema } from './project-manifest.ts';
 import { integritySchema, rangeSchema, semverSchema } from './semver-text.ts';
@@ -19,6 +20,12 @@ export const lockedBundleSchema = z.strictObject({
   skills: z.array(skillNameSchema),
   /** The agent folders its skills were linked into. */
   agents: z.array(agentNameSchema).default([]),
+  /**
+   * What the bundle manifest of the installed archive declares (the capabilities install
+   * showed), absent when it declares none. The runtime grants a script exactly these (its
+   * environment variables, `write` paths, `network`), never what a file inside the bundle says.
+   */
+  capabilities: capabilitiesSchema.optional(),
 });
 
 /** `skills-lock.json`: enough to reproduce the exact tree and to prove it untampered. */

@@ -54,7 +54,7 @@ export const command: Command = {
         model,
         api,
         cwd: projectDir,
-        env: ctx.env,
+        env: scriptValues(ctx.env),
         onEvent: progressPrinter(ctx),
         ...(ctx.flags.stream === true ? { stream: true } : {}),
         ...(maxTurns ? { maxTurns } : {}),
@@ -119,6 +119,16 @@ function parseMaxTurns(flag: CommandContext['flags'][string]): number | undefine
   if (!Number.isInteger(n) || n < 1 || n > 1000)
     throw usageError('--max-turns must be a whole number from 1 to 1000');
   return n;
+}
+
+/**
+ * The values scripts may be given: the environment without the CLI's own credentials (the
+ * model's key, the registry token), which no script receives even when its bundle names them.
+ * The runtime then passes a script only PATH, HOME, TMPDIR and what its bundle declares.
+ */
+function scriptValues(env: CommandContext['env']): Record<string, string | undefined> {
+  const { OPENAI_API_KEY: _key, SKILLS_TOKEN: _token, ...rest } = env;
+  return rest;
 }
 
 function str(v: CommandContext['flags'][string]): string | undefined {

@@ -31,6 +31,27 @@ export function skillMd(
   return `---\nname: ${name}\ndescription: ${JSON.stringify(description)}\n---\n\n${body}`;
 }
 
+/**
+ * A `skills-lock.json` as install writes it: one bundle per skill folder, with the capabilities
+ * its published manifest declares.
+ * @example lockfileGranting({ pdf: { env: ['PDF_TOKEN'] } })
+ */
+export function lockfileGranting(skills: Record<string, Record<string, string[]>>): string {
+  const bundles = Object.fromEntries(
+    Object.entries(skills).map(([name, capabilities], i) => [
+      `${name}-bundle`,
+      {
+        version: '1.0.0',
+        resolved: `http://registry.test/${name}.tgz`,
+        integrity: `sha512-${String.fromCharCode(65 + i).repeat(86)}==`,
+        skills: [name],
+        ...(Object.keys(capabilities).length ? { capabilities } : {}),
+      },
+    ]),
+  );
+  return JSON.stringify({ lockfileVersion: 1, bundles });
+}
+
 /** Collects every event of an async iterable. */
 export async function collect<T>(events: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];

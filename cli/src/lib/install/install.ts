@@ -21,6 +21,7 @@ import {
   checkPinnedIntegrity,
   diffLocks,
   lockFromResolution,
+  withStoredCapabilities,
 } from './plan.ts';
 import { contentWarnings, type InstallWarning } from './report.ts';
 import { assertInsideProject } from './safe-path.ts';
@@ -121,14 +122,14 @@ async function install(deps: InstallDeps, opts: InstallOptions): Promise<Omit<In
     deps.warn(line);
   };
 
-  const lock = opts.frozen
+  const resolved = opts.frozen
     ? checkFrozen(stored, project.manifest.dependencies)
     : await resolveLock(deps, opts, { source, previous, project, agents, warn });
-  const changes = diffLocks(previous, lock);
-  deps.progress?.(`fetching ${Object.keys(lock.bundles).length} bundle(s)…`);
+  const changes = diffLocks(previous, resolved);
+  deps.progress?.(`fetching ${Object.keys(resolved.bundles).length} bundle(s)…`);
   const fetched = await fetchBundles(deps, source, {
     previous,
-    lock,
+    lock: resolved,
     changes,
     project,
     checkNames: !opts.frozen,
@@ -144,6 +145,8 @@ async function install(deps: InstallDeps, opts: InstallOptions): Promise<Omit<In
     );
   }
   const { entries, previousEntries } = fetched;
+  // Capabilities come from each stored archive's root manifest, never from the registry's word.
+  const lock = withStoredCapabilities(resolved, entries, opts.frozen === true);
   const plan: InstallPlan = { previous, lock, changes, entries, previousEntries };
 
   const work: TreeWork = await treeWork(opts.projectDir, plan, { frozen: opts.frozen === true });

@@ -1,4 +1,10 @@
-import { LOCKFILE_VERSION, type LockedBundle, type Lockfile } from '@skills/schemas';
+import {
+  CAPABILITY_KINDS,
+  type Capabilities,
+  LOCKFILE_VERSION,
+  type LockedBundle,
+  type Lockfile,
+} from '@skills/schemas';
 import { SkillsError } from '../errors.ts';
 import { isCurrent, LOCKFILE_NAME, lockfileDrift } from '../project/lockfile.ts';
 import type { Resolution } from '../resolve/resolver.ts';
@@ -37,6 +43,41 @@ export function lockFromResolution(
     agents: [...opts.agents],
     bundles,
   };
+}
+
+/**
+ * The lockfile with each bundle's `capabilities` taken from its stored archive: the root
+ * manifest the registry recorded and install showed. The runtime grants scripts exactly these,
+ * so they must never come from registry metadata alone nor from a file inside a skill folder.
+ * With `frozen` the lockfile is not rewritten, but capabilities it records must equal the
+ * archive's (MANIFEST_MISMATCH otherwise); a lockfile from before they were recorded grants none.
+ * @example lock = withStoredCapabilities(lock, entries, false)
+ */
+export function withStoredCapabilities(
+  lock: Lockfile,
+  entries: ReadonlyMap<string, { index: { capabilities: Capabilities } }>,
+  frozen: boolean,
+): Lockfile {
+  const bundles: Record<string, LockedBundle> = {};
+  for (const [name, b] of Object.entries(lock.bundles)) {
+    const stored = entries.get(name)?.index.capabilities ?? {};
+    const { capabilities: recorded, ...rest } = b;
+    if (frozen && recorded && !sameCapabilities(recorded, stored)) {
+      throw new SkillsError(
+        'MANIFEST_MISMATCH',
+        `${name}@${b.version}: ${LOCKFILE_NAME} records other capabilities than the archive declares`,
+        { hint: `run \`skills install\` to record what the archive declares, and review the change` },
+      );
+    }
+    const has = CAPABILITY_KINDS.some((k) => (stored[k] ?? []).length > 0);
+    bundles[name] = frozen ? b : { ...rest, ...(has ? { capabilities: stored } : {}) };
+  }
+  return { ...lock, bundles };
+}
+
+function sameCapabilities(a: Capabilities, b: Capabilities): boolean {
+  const key = (c: Capabilities, k: (typeof CAPABILITY_KINDS)[number]) => [...(c[k] ?? [])].sort().join('\n');
+  return CAPABILITY_KINDS.every((k) => key(a, k) === key(b, k));
 }
 
 /**
