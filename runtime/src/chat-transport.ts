@@ -26,7 +26,10 @@ export function chatTransport(opts: TransportOptions): Transport {
     },
     async *next(signal) {
       if (!opts.stream) {
-        const res = await opts.client.chat.completions.create({ ...body(), stream: false }, { signal });
+        const request = { ...body(), stream: false as const };
+        opts.record?.({ type: 'request', body: request });
+        const res = await opts.client.chat.completions.create(request, { signal });
+        opts.record?.({ type: 'response', body: res });
         const message = res.choices?.[0]?.message;
         if (!message) throw new Error('the model server answered without a message (no choices)');
         // Sent back exactly as returned; the response type is wider than the request's in places.
@@ -40,7 +43,9 @@ export function chatTransport(opts: TransportOptions): Transport {
         });
         return { text, calls, ...usageOf(res.usage) };
       }
-      const stream = await opts.client.chat.completions.create({ ...body(), stream: true }, { signal });
+      const request = { ...body(), stream: true as const };
+      opts.record?.({ type: 'request', body: request });
+      const stream = await opts.client.chat.completions.create(request, { signal });
       let text = '';
       const calls: ToolCall[] = [];
       let usage: Usage | undefined;
@@ -62,6 +67,7 @@ export function chatTransport(opts: TransportOptions): Transport {
         });
       }
       const made = calls.filter(Boolean).map((c, i) => ({ ...c, id: c.id || `call_${i}` }));
+      opts.record?.({ type: 'response', body: { streamed: true, text, calls: made, usage } });
       messages.push({
         role: 'assistant',
         content: text || null,

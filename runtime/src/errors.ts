@@ -6,7 +6,10 @@ export type RuntimeErrorCode =
   | 'PIPELINE_INVALID'
   | 'INPUT_MISSING'
   | 'INPUT_UNKNOWN'
-  | 'SKILL_NOT_INSTALLED';
+  | 'SKILL_NOT_INSTALLED'
+  | 'RUN_NOT_FOUND'
+  | 'RUN_NOT_RESUMABLE'
+  | 'SANDBOX_UNAVAILABLE';
 
 /**
  * A failure the caller can act on (a bad pipeline file, a missing input, a skill that is not

@@ -3,7 +3,8 @@ import { RuntimeError } from './errors.ts';
 
 /** What one step left for later steps to read. */
 export interface StepResult {
-  status: 'success' | 'failed' | 'skipped';
+  /** `review`: succeeded and waits for a person; `pending`: not run (the run stopped for a review first). */
+  status: 'success' | 'failed' | 'skipped' | 'review' | 'pending';
   summary: string;
   outputs: Record<string, string>;
 }

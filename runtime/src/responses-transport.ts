@@ -39,13 +39,18 @@ export function responsesTransport(opts: TransportOptions): Transport {
       let output: OutputItem[];
       let usage: Usage | undefined;
       if (!opts.stream) {
-        const res = await opts.client.responses.create({ ...body(), stream: false }, { signal });
+        const request = { ...body(), stream: false as const };
+        opts.record?.({ type: 'request', body: request });
+        const res = await opts.client.responses.create(request, { signal });
+        opts.record?.({ type: 'response', body: res });
         output = res.output ?? [];
         usage = usageOf(res.usage);
         const text = textOf(output);
         if (text) yield text;
       } else {
-        const stream = await opts.client.responses.create({ ...body(), stream: true }, { signal });
+        const request = { ...body(), stream: true as const };
+        opts.record?.({ type: 'request', body: request });
+        const stream = await opts.client.responses.create(request, { signal });
         const done: OutputItem[] = [];
         let completed: OutputItem[] | undefined;
         for await (const event of stream as AsyncIterable<StreamEvent>) {
@@ -61,6 +66,7 @@ export function responsesTransport(opts: TransportOptions): Transport {
           }
         }
         output = completed ?? done.filter(Boolean);
+        opts.record?.({ type: 'response', body: { streamed: true, output, usage } });
       }
       input.push(...(output as InputItem[]));
       return {

@@ -1,64 +1,238 @@
-import type { Pipeline, PipelineStep } from '@skills/schemas';
+import type { Pipeline } from '@skills/schemas';
 import { RuntimeError } from './errors.ts';
-import { finishStepTool, type StepReport } from './finish-step-tool.ts';
 import { loadPipelineFile, validatePipeline } from './load-pipeline.ts';
 import { loadSkills } from './load-skills.ts';
-import { orderSteps, resolveInputs, type StepResult, substitute } from './pipeline-plan.ts';
-import { createSession } from './session.ts';
+import {
+  applyDecision,
+  type DriveContext,
+  drive,
+  type PipelineEvent,
+  type ReviewDecision,
+  type ReviewPrompt,
+  resultOf,
+} from './pipeline-driver.ts';
+import { resolveInputs, type StepResult } from './pipeline-plan.ts';
+import { makeRedactor, publicUrl, secretValues } from './redact.ts';
+import type { RetryPolicy } from './retry.ts';
+import { newRunId, type RunRecord, RunWriter, readRun } from './run-record.ts';
+import { findBwrap, type ScriptSandbox } from './sandbox.ts';
 import type { ModelClient } from './transport.ts';
-import type { LoadedSkill, ModelApi, SessionEvent } from './types.ts';
+import type { LoadedSkill, ModelApi } from './types.ts';
 
-export type { StepResult };
+export type { PipelineEvent, ReviewDecision, ReviewPrompt, StepResult };
 
-/** What runPipeline reports while it runs. */
-export type PipelineEvent =
-  | { type: 'step_started'; step: string; skill: string; prompt: string }
-  | { type: 'session'; step: string; event: SessionEvent }
-  | { type: 'step_finished'; step: string; result: StepResult }
-  | { type: 'step_skipped'; step: string; reason: string };
-
-export interface RunPipelineOptions {
-  /** A pipeline file to read; or give `pipeline`. */
-  file?: string;
-  /** A pipeline as data (validated again here). */
-  pipeline?: Pipeline | unknown;
-  inputs?: Readonly<Record<string, string>>;
+/** How a run talks to the model and where it works; shared by runPipeline and resumePipeline. */
+export interface PipelineRunOptions {
   client: ModelClient;
-  model: string;
-  api?: ModelApi;
-  /** The project folder. */
+  /** The project folder; runs are kept in `<cwd>/.agents/runs/`. */
   cwd: string;
   /** The installed skills; loadSkills({ cwd }) when left out. */
   skills?: readonly LoadedSkill[];
   onEvent?: (event: PipelineEvent) => void;
+  /** Asked in place when a review step succeeds (a terminal); without it the run stops there. */
+  onReview?: ReviewPrompt;
   stream?: boolean;
   /** Model requests per step (default 20). */
   maxTurns?: number;
+  /** The values scripts may receive (see SessionOptions.env); also redacted from transcripts. */
   env?: Readonly<Record<string, string | undefined>>;
+  /** More values never to write into a run's files (the API key, tokens). */
+  secrets?: readonly string[];
+  /** Steps running at once (default 2). */
+  concurrency?: number;
+  retry?: RetryPolicy;
+  /** Overrides every step's time limit (tests). */
+  stepTimeoutMs?: number;
+  /** How scripts are confined; by default bwrap when found on PATH, else not sandboxed (said once). */
+  sandbox?: ScriptSandbox;
+  /** The clock of run records and transcripts (tests). */
+  now?: () => Date;
 }
 
-/** The outcome: each step's result, and `failed` when any step failed or was skipped. */
+export interface RunPipelineOptions extends PipelineRunOptions {
+  /** A pipeline file to read; or give `pipeline`. */
+  file?: string;
+  /** Where the file comes from, for the record: `project`, `BUNDLE@VERSION`, a skill folder. */
+  source?: string;
+  /** A pipeline as data (validated again here). */
+  pipeline?: Pipeline | unknown;
+  inputs?: Readonly<Record<string, string>>;
+  model: string;
+  api?: ModelApi;
+  /** The endpoint, recorded without credentials. */
+  baseURL?: string;
+}
+
+export interface ResumePipelineOptions extends PipelineRunOptions {
+  runId: string;
+  /** The decision about the step waiting for review; without one, onReview is asked (or the run stops again). */
+  decision?: ReviewDecision;
+}
+
+/** The outcome: each step's result; `review` when a step waits for a person. */
 export interface PipelineResult {
+  /** The run id: `skills run --resume ID`, `.agents/runs/ID/`. */
+  id: string;
+  /** The run's folder. */
+  dir: string;
   name: string;
-  status: 'success' | 'failed';
+  status: 'success' | 'failed' | 'review';
   steps: Record<string, StepResult>;
+  /** The step waiting for review, when status is `review`. */
+  review?: string;
 }
 
 /**
- * Runs a pipeline: validates it, resolves its inputs, orders its steps by `needs`, and runs
- * each step as a fresh session with its skill already activated, its prompt's `${{ … }}`
- * filled in, and the pipeline's permissions merged with the step's. A step reports through
- * `finish_step` (or its final answer becomes its summary); a failed step skips its dependents.
- * Steps run one at a time. Throws RuntimeError before any step runs: PIPELINE_NOT_FOUND,
- * PIPELINE_INVALID (with every problem), INPUT_MISSING, INPUT_UNKNOWN, SKILL_NOT_INSTALLED.
- * A model server failing during a step fails that step instead of throwing.
+ * Runs a pipeline and records it in `<cwd>/.agents/runs/<id>/`: validates it, resolves its
+ * inputs, then runs each step whose needs succeeded as a fresh session (up to `concurrency` at
+ * once), its skill active and its prompt's `${{ … }}` filled in. A failed step skips only its
+ * dependents; a model request refused for now is retried with backoff; a step has a time limit.
+ * A step with `review: true` stops the run after it succeeds (status `review`) unless
+ * `onReview` decides in place. Throws RuntimeError before any step runs: PIPELINE_NOT_FOUND,
+ * PIPELINE_INVALID, INPUT_MISSING, INPUT_UNKNOWN, SKILL_NOT_INSTALLED, SANDBOX_UNAVAILABLE.
  * @example
  * const result = await runPipeline({ file: '.agents/pipelines/ship.yaml', inputs: { design: 'a.fig' }, client, model, cwd });
- * result.steps.ui.summary
+ * if (result.status === 'review') console.log(`skills run --resume ${result.id} --approve`);
  */
 export async function runPipeline(opts: RunPipelineOptions): Promise<PipelineResult> {
   const pipeline = opts.file ? await loadPipelineFile(opts.file) : validatePipeline(opts.pipeline);
   const inputs = resolveInputs(pipeline, opts.inputs ?? {});
+  const skills = await checkSkills(pipeline, opts);
+  const now = opts.now ?? (() => new Date());
+  const started = now();
+  const record: RunRecord = {
+    runVersion: 1,
+    id: newRunId(pipeline.name, started),
+    pipeline: {
+      name: pipeline.name,
+      ...(opts.file ? { file: opts.file } : {}),
+      ...(opts.source ? { source: opts.source } : {}),
+      definition: pipeline,
+    },
+    inputs,
+    model: opts.model,
+    api: opts.api ?? 'chat',
+    ...(opts.baseURL ? { baseURL: publicUrl(opts.baseURL) } : {}),
+    startedAt: started.toISOString(),
+    status: 'running',
+    steps: Object.fromEntries(
+      pipeline.steps.map((s) => [s.id, { status: 'pending', summary: '', outputs: {}, attempts: [] }]),
+    ),
+    history: [{ at: started.toISOString(), event: 'started' }],
+  };
+  return execute(record, skills, opts, new Map());
+}
+
+/**
+ * Continues a recorded run: applies `decision` to the step waiting for review (approve: it
+ * succeeds; reject: it runs again with the comment, and waits for review again), runs again any
+ * step an interrupted run left running, then goes on as runPipeline. Appends to the run's files.
+ * Throws RuntimeError RUN_NOT_FOUND, RUN_NOT_RESUMABLE (finished, or a decision with no step
+ * waiting), SKILL_NOT_INSTALLED.
+ * @example await resumePipeline({ runId, decision: { decision: 'reject', comment: 'Shorter.' }, client, cwd })
+ */
+export async function resumePipeline(opts: ResumePipelineOptions): Promise<PipelineResult> {
+  const record = await readRun(opts.cwd, opts.runId);
+  const waiting = Object.keys(record.steps).filter((id) => record.steps[id]!.status === 'review');
+  if (record.status === 'success' || record.status === 'failed') {
+    throw new RuntimeError('RUN_NOT_RESUMABLE', `run "${record.id}" has finished (${record.status})`, {
+      hint: 'start a new run with `skills run PIPELINE`',
+    });
+  }
+  if (opts.decision && waiting.length === 0) {
+    throw new RuntimeError('RUN_NOT_RESUMABLE', `no step of run "${record.id}" waits for review`);
+  }
+  const pipeline = validatePipeline(record.pipeline.definition, record.pipeline.file ?? record.pipeline.name);
+  const skills = await checkSkills(pipeline, opts);
+  const now = opts.now ?? (() => new Date());
+  const comments = new Map<string, string>();
+  record.status = 'running';
+  record.history.push({ at: now().toISOString(), event: 'resumed' });
+  for (const rec of Object.values(record.steps)) if (rec.status === 'running') rec.status = 'pending';
+  const first = waiting[0];
+  let decision = opts.decision;
+  if (first && !decision && opts.onReview) {
+    decision = await opts.onReview({ runId: record.id, step: first, result: resultOf(record.steps[first]!) });
+  }
+  if (first && decision) {
+    const comment = applyDecision(record, first, decision, now());
+    if (comment !== undefined) comments.set(first, comment);
+  }
+  return execute(record, skills, opts, comments);
+}
+
+async function execute(
+  record: RunRecord,
+  skills: readonly LoadedSkill[],
+  opts: PipelineRunOptions,
+  comments: Map<string, string>,
+): Promise<PipelineResult> {
+  const now = opts.now ?? (() => new Date());
+  const emit = opts.onEvent ?? (() => {});
+  const env = opts.env ?? {};
+  const declared = skills.flatMap((s) => s.capabilities?.env ?? []);
+  const redact = makeRedactor([...(opts.secrets ?? []), ...secretValues(env, declared)]);
+  const writer = new RunWriter(opts.cwd, record.id, redact);
+  await writer.create();
+  const pipeline = record.pipeline.definition;
+  const sandbox = opts.sandbox ?? { bwrap: findBwrap(process.env.PATH), require: false };
+  const scripts = [pipeline.permissions, ...pipeline.steps.map((s) => s.permissions)].some(
+    (p) => p?.scripts === 'allow',
+  );
+  if (scripts && !sandbox.bwrap) {
+    emit({
+      type: 'warning',
+      message: sandbox.require
+        ? 'bwrap is not installed: skill scripts will be refused (--require-sandbox)'
+        : 'bwrap is not installed: skill scripts run without a sandbox',
+    });
+  }
+  const ctx: DriveContext = {
+    record,
+    writer,
+    pipeline,
+    concurrency: Math.max(1, opts.concurrency ?? 2),
+    now,
+    emit,
+    ...(opts.onReview ? { onReview: opts.onReview } : {}),
+    base: {
+      client: opts.client,
+      model: record.model,
+      api: record.api,
+      cwd: opts.cwd,
+      skills,
+      env,
+      sandbox,
+      ...(opts.stream ? { stream: true } : {}),
+      ...(opts.maxTurns ? { maxTurns: opts.maxTurns } : {}),
+      ...(opts.retry ? { retry: opts.retry } : {}),
+      ...(opts.stepTimeoutMs ? { timeoutMs: opts.stepTimeoutMs } : {}),
+    },
+  };
+  await writer.save(record);
+  await drive(ctx, comments);
+  const steps = Object.fromEntries(Object.entries(record.steps).map(([id, r]) => [id, resultOf(r)]));
+  const review = Object.keys(steps).find((id) => steps[id]!.status === 'review');
+  const ok = Object.values(steps).every((r) => r.status === 'success');
+  record.status = review ? 'review' : ok ? 'success' : 'failed';
+  if (review) record.history.push({ at: now().toISOString(), event: 'stopped for review', step: review });
+  else {
+    record.endedAt = now().toISOString();
+    record.history.push({ at: record.endedAt, event: 'finished' });
+  }
+  await writer.save(record);
+  await writer.flush();
+  return {
+    id: record.id,
+    dir: writer.dir,
+    name: record.pipeline.name,
+    status: record.status,
+    steps,
+    ...(review ? { review } : {}),
+  };
+}
+
+async function checkSkills(pipeline: Pipeline, opts: PipelineRunOptions): Promise<readonly LoadedSkill[]> {
   const skills = opts.skills ?? (await loadSkills({ cwd: opts.cwd }));
   const missing = [...new Set(pipeline.steps.map((s) => s.skill))].filter(
     (n) => !skills.some((s) => s.name === n),
@@ -67,102 +241,8 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<PipelineRes
     throw new RuntimeError(
       'SKILL_NOT_INSTALLED',
       `pipeline "${pipeline.name}" uses skills that are not installed: ${missing.join(', ')}`,
-      {
-        hint: 'install the bundles that provide them (`skills install NAME`)',
-      },
+      { hint: 'install the bundles that provide them (`skills install NAME`)' },
     );
   }
-  const emit = opts.onEvent ?? (() => {});
-  const results: Record<string, StepResult> = {};
-  for (const step of orderSteps(pipeline.steps)) {
-    const blocked = (step.needs ?? []).filter((n) => results[n]?.status !== 'success');
-    if (blocked.length) {
-      const reason = `needs ${blocked.map((b) => `${b} (${results[b]?.status})`).join(', ')}`;
-      results[step.id] = { status: 'skipped', summary: `skipped: ${reason}`, outputs: {} };
-      emit({ type: 'step_skipped', step: step.id, reason });
-      continue;
-    }
-    const prompt = stepPrompt(step, inputs, results);
-    emit({ type: 'step_started', step: step.id, skill: step.skill, prompt });
-    results[step.id] = await runStep({ opts, pipeline, step, prompt, skills, emit });
-    emit({ type: 'step_finished', step: step.id, result: results[step.id]! });
-  }
-  const ok = Object.values(results).every((r) => r.status === 'success');
-  return { name: pipeline.name, status: ok ? 'success' : 'failed', steps: results };
-}
-
-async function runStep(ctx: {
-  opts: RunPipelineOptions;
-  pipeline: Pipeline;
-  step: PipelineStep;
-  prompt: string;
-  skills: readonly LoadedSkill[];
-  emit: (e: PipelineEvent) => void;
-}): Promise<StepResult> {
-  const { opts, pipeline, step } = ctx;
-  let report: StepReport | undefined;
-  const session = createSession({
-    client: opts.client,
-    model: opts.model,
-    skills: ctx.skills,
-    cwd: opts.cwd,
-    permissions: { ...pipeline.permissions, ...step.permissions },
-    instructions: stepInstructions(pipeline, step),
-    activeSkills: [step.skill],
-    scriptSkills: [step.skill],
-    tools: [finishStepTool(step, (r) => (report = r))],
-    ...(opts.api ? { api: opts.api } : {}),
-    ...(opts.stream ? { stream: true } : {}),
-    ...(opts.maxTurns ? { maxTurns: opts.maxTurns } : {}),
-    ...(opts.env ? { env: opts.env } : {}),
-  });
-  let final: Extract<SessionEvent, { type: 'done' }> | undefined;
-  try {
-    for await (const event of session.run(ctx.prompt)) {
-      ctx.emit({ type: 'session', step: step.id, event });
-      if (event.type === 'done') final = event;
-    }
-  } catch (err) {
-    return { status: 'failed', summary: `the model server failed: ${(err as Error).message}`, outputs: {} };
-  }
-  const r: StepReport = report ?? {
-    summary: final?.text.trim() ?? '',
-    status: final?.reason === 'max_turns' ? 'failed' : 'success',
-    outputs: {},
-  };
-  const absent = Object.keys(step.outputs ?? {}).filter((name) => !(name in r.outputs));
-  const summary = r.summary || (r.status === 'failed' ? 'failed without a summary' : 'no summary');
-  if (absent.length && r.status === 'success') {
-    return {
-      status: 'failed',
-      summary: `${summary}\n(outputs not reported: ${absent.join(', ')})`,
-      outputs: r.outputs,
-    };
-  }
-  return { status: r.status, summary, outputs: r.outputs };
-}
-
-function stepPrompt(
-  step: PipelineStep,
-  inputs: Record<string, string>,
-  results: Record<string, StepResult>,
-): string {
-  if (step.prompt) return substitute(step.prompt, inputs, results);
-  const lines = [`Carry out the instructions of the skill "${step.skill}" for this project.`];
-  const given = Object.entries(inputs);
-  if (given.length) lines.push('', 'Pipeline inputs:', ...given.map(([k, v]) => `- ${k}: ${v}`));
-  return lines.join('\n');
-}
-
-function stepInstructions(pipeline: Pipeline, step: PipelineStep): string {
-  const outputs = Object.entries(step.outputs ?? {}).map(
-    ([name, o]) => `- ${name}${o.description ? `: ${o.description}` : ''}`,
-  );
-  return [
-    `You are running step "${step.id}" of the pipeline "${pipeline.name}". The skill "${step.skill}" is`,
-    'already active: follow its instructions below. When the step is done, or cannot be done, call',
-    'finish_step once with a short summary of what you did, its status and its outputs. Later steps',
-    'see only that summary, the status and the outputs.',
-    ...(outputs.length ? ['', 'Outputs to report:', ...outputs] : []),
-  ].join('\n');
+  return skills;
 }

@@ -1,8 +1,10 @@
 import { execFile } from 'node:child_process';
 import { realpath, stat } from 'node:fs/promises';
 import { extname, join, relative, sep } from 'node:path';
+import { RuntimeError } from './errors.ts';
+import { bwrapArgs, type ScriptSandbox, writablePaths } from './sandbox.ts';
 import { confinedPath } from './skill-files.ts';
-import type { LoadedSkill } from './types.ts';
+import type { LoadedSkill, Permissions } from './types.ts';
 
 /** What a script run gives back to the model. */
 export interface ScriptResult {
@@ -26,6 +28,13 @@ export interface RunScriptOptions {
    */
   env: Readonly<Record<string, string | undefined>>;
   timeoutMs?: number;
+  /**
+   * Run inside bwrap when `sandbox.bwrap` is set (see bwrapArgs); refuse when it is not and
+   * `sandbox.require`. Without it the script runs unconfined (the caller said nothing).
+   */
+  sandbox?: ScriptSandbox;
+  /** The session's permissions: `network: false` and a `write` list narrow what the bundle declares. */
+  permissions?: Permissions;
 }
 
 /** Output kept per stream for the model; the end of the output is kept, where errors usually are. */
@@ -62,10 +71,11 @@ export async function runSkillScript(opts: RunScriptOptions): Promise<ScriptResu
   if (!executable && !interpreter) throw new Error(`"${path}" is not executable and of no known kind`);
   const [file, argv] = executable ? [real, [...opts.args]] : [interpreter!, [real, ...opts.args]];
   const env = scriptEnv(opts.skill.capabilities?.env ?? [], opts.env);
+  const [command, commandArgs] = confine(opts, file, argv, env);
   return new Promise((resolve) => {
     execFile(
-      file,
-      argv,
+      command,
+      commandArgs,
       {
         cwd: opts.cwd,
         env,
@@ -91,6 +101,36 @@ export async function runSkillScript(opts: RunScriptOptions): Promise<ScriptResu
       },
     );
   });
+}
+
+/** The program to start: the script itself, or bwrap around it. Throws when a sandbox is required and missing. */
+function confine(
+  opts: RunScriptOptions,
+  file: string,
+  argv: string[],
+  env: Record<string, string>,
+): [string, string[]] {
+  if (!opts.sandbox) return [file, argv];
+  if (!opts.sandbox.bwrap) {
+    if (!opts.sandbox.require) return [file, argv];
+    throw new RuntimeError(
+      'SANDBOX_UNAVAILABLE',
+      'scripts may only run sandboxed here, and bwrap (bubblewrap) is not installed',
+    );
+  }
+  const caps = opts.skill.capabilities ?? {};
+  const allowed = opts.permissions?.write;
+  const declared = (caps.write ?? []).filter(
+    (w) => !allowed || allowed.some((a) => w === a || w.startsWith(`${a.replace(/\/+$/, '')}/`)),
+  );
+  const plan = {
+    cwd: opts.cwd,
+    skillDir: opts.skill.dir,
+    write: writablePaths(opts.cwd, declared).paths,
+    network: opts.permissions?.network !== false && (caps.network ?? []).length > 0,
+    env,
+  };
+  return [opts.sandbox.bwrap, bwrapArgs(plan, file, argv)];
 }
 
 /** The variables every script gets, when the host has them: none of them is a secret. */

@@ -2,13 +2,16 @@ import { buildCatalog, DEFAULT_CATALOG_BUDGET } from './catalog.ts';
 import { chatTransport } from './chat-transport.ts';
 import { readSkillBody } from './load-skills.ts';
 import { responsesTransport } from './responses-transport.ts';
+import { defaultSleep, isRetryable, type RetryPolicy, retryDelay } from './retry.ts';
 import { scriptEnv } from './run-script.ts';
+import { findBwrap, type ScriptSandbox } from './sandbox.ts';
 import { listSkillFiles } from './skill-files.ts';
 import { activationText, skillTools } from './skill-tools.ts';
 import { systemPrompt } from './system-prompt.ts';
 import { executeToolCall, type ToolSpec } from './tool-spec.ts';
+import type { ModelTurn } from './transport.ts';
 import { addUsage, type ModelClient, type Transport } from './transport.ts';
-import type { LoadedSkill, ModelApi, Permissions, SessionEvent, Usage } from './types.ts';
+import type { LoadedSkill, ModelApi, Permissions, SessionEvent, TranscriptEntry, Usage } from './types.ts';
 
 export interface SessionOptions {
   /** An `openai` client the caller built (`new OpenAI({ apiKey, baseURL })`). */
@@ -46,6 +49,15 @@ export interface SessionOptions {
    * session (a pipeline step: its own skill). Default: any activated skill.
    */
   scriptSkills?: readonly string[];
+  /** Sees every request, response, tool call, tool result, retry and error, in order (transcripts). */
+  record?: (entry: TranscriptEntry) => void;
+  /** Retries of model requests refused for now (429, 5xx); default 4 with backoff from 1 s. */
+  retry?: RetryPolicy;
+  /**
+   * How scripts are confined. Default: inside bwrap when it is on PATH; otherwise unconfined,
+   * with a warning at the start of the session. Given explicitly, no warning (the host says it).
+   */
+  sandbox?: ScriptSandbox;
 }
 
 /** A conversation: each `run` adds a user message and streams events until the model answers. */
@@ -74,6 +86,7 @@ export function createSession(opts: SessionOptions): Session {
       throw new Error(`activeSkills: "${name}" is not among skills`);
   }
   const permissions = opts.permissions ?? {};
+  const sandbox = opts.sandbox ?? { bwrap: findBwrap(process.env.PATH), require: false };
   const tools: ToolSpec[] = [
     ...skillTools({
       skills: opts.skills,
@@ -82,6 +95,7 @@ export function createSession(opts: SessionOptions): Session {
       env: opts.env ?? scriptEnv([], process.env),
       activated,
       ...(opts.scriptSkills ? { scriptSkills: opts.scriptSkills } : {}),
+      sandbox,
     }),
     ...(opts.tools ?? []),
   ];
@@ -93,6 +107,9 @@ export function createSession(opts: SessionOptions): Session {
         type: 'warning',
         message: `the skills catalog is over its budget; left out: ${catalog.dropped.join(', ')}`,
       };
+    }
+    if (!opts.sandbox && !sandbox.bwrap && permissions.scripts === 'allow') {
+      yield { type: 'warning', message: 'bwrap is not installed: skill scripts run without a sandbox' };
     }
     const active: string[] = [];
     for (const name of opts.activeSkills ?? []) {
@@ -109,7 +126,14 @@ export function createSession(opts: SessionOptions): Session {
       scripts: tools.some((t) => t.name === 'run_skill_script'),
     });
     const make = opts.api === 'responses' ? responsesTransport : chatTransport;
-    return make({ client: opts.client, model: opts.model, system, tools, stream: opts.stream === true });
+    return make({
+      client: opts.client,
+      model: opts.model,
+      system,
+      tools,
+      stream: opts.stream === true,
+      ...(opts.record ? { record: opts.record } : {}),
+    });
   };
 
   return {
@@ -125,13 +149,7 @@ export function createSession(opts: SessionOptions): Session {
           yield done(text, usage, 'max_turns');
           return;
         }
-        const answer = transport.next(runOpts.signal);
-        let step = await answer.next();
-        while (!step.done) {
-          yield { type: 'text', text: step.value };
-          step = await answer.next();
-        }
-        const reply = step.value;
+        const reply: ModelTurn = yield* ask(transport, opts, runOpts.signal);
         usage = addUsage(usage, reply.usage);
         text = reply.text;
         if (reply.calls.length === 0) {
@@ -142,7 +160,15 @@ export function createSession(opts: SessionOptions): Session {
         let stop = false;
         for (const call of reply.calls) {
           yield { type: 'tool_call', name: call.name, arguments: call.arguments };
+          opts.record?.({ type: 'tool_call', id: call.id, name: call.name, arguments: call.arguments });
           const outcome = await executeToolCall(tools, call);
+          opts.record?.({
+            type: 'tool_result',
+            id: call.id,
+            name: call.name,
+            ok: outcome.ok,
+            output: outcome.output,
+          });
           yield* outcome.events ?? [];
           yield { type: 'tool_result', name: call.name, ok: outcome.ok, summary: outcome.summary };
           results.push({ id: call.id, output: outcome.output });
@@ -156,6 +182,44 @@ export function createSession(opts: SessionOptions): Session {
       }
     },
   };
+}
+
+/**
+ * One model turn, its text streamed as it comes; a failure the server may get over (429, 5xx,
+ * a lost connection) before any text arrived is retried after a growing delay (retryDelay).
+ * The transport adds nothing to its history until a turn succeeds, so a retry resends the same.
+ */
+async function* ask(
+  transport: Transport,
+  opts: SessionOptions,
+  signal: AbortSignal | undefined,
+): AsyncGenerator<SessionEvent, ModelTurn> {
+  const policy = opts.retry ?? {};
+  const retries = policy.retries ?? 4;
+  for (let attempt = 0; ; attempt++) {
+    let streamed = false;
+    try {
+      const answer = transport.next(signal);
+      let step = await answer.next();
+      while (!step.done) {
+        streamed = true;
+        yield { type: 'text', text: step.value };
+        step = await answer.next();
+      }
+      return step.value;
+    } catch (err) {
+      const message = (err as Error)?.message ?? String(err);
+      if (streamed || attempt >= retries || signal?.aborted || !isRetryable(err)) {
+        const status = (err as { status?: unknown })?.status;
+        opts.record?.({ type: 'error', message, ...(typeof status === 'number' ? { status } : {}) });
+        throw err;
+      }
+      const delayMs = retryDelay(err, attempt, policy);
+      opts.record?.({ type: 'retry', attempt: attempt + 1, delayMs, error: message });
+      yield { type: 'warning', message: `${message}; retrying in ${delayMs / 1000}s` };
+      await (policy.sleep ?? defaultSleep)(delayMs, signal);
+    }
+  }
 }
 
 function done(text: string, usage: Usage | undefined, reason: DoneEvent['reason']): DoneEvent {

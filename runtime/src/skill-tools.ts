@@ -1,5 +1,6 @@
 import { readSkillBody } from './load-skills.ts';
 import { runSkillScript } from './run-script.ts';
+import type { ScriptSandbox } from './sandbox.ts';
 import { listSkillFiles, readSkillFile } from './skill-files.ts';
 import { stringArg, type ToolSpec } from './tool-spec.ts';
 import type { LoadedSkill, Permissions } from './types.ts';
@@ -14,6 +15,8 @@ export interface SkillToolsOptions {
   activated: Set<string>;
   /** When given, only these skills' scripts may run (and only once activated). */
   scriptSkills?: readonly string[];
+  /** How scripts are confined (run-script.ts). */
+  sandbox?: ScriptSandbox;
 }
 
 /**
@@ -120,7 +123,15 @@ function scriptTool(
       if (!Array.isArray(argv) || argv.some((a) => typeof a !== 'string')) {
         throw new Error('"args" must be a list of strings');
       }
-      const r = await runSkillScript({ skill, script, args: argv as string[], cwd: opts.cwd, env: opts.env });
+      const r = await runSkillScript({
+        skill,
+        script,
+        args: argv as string[],
+        cwd: opts.cwd,
+        env: opts.env,
+        permissions: opts.permissions,
+        ...(opts.sandbox ? { sandbox: opts.sandbox } : {}),
+      });
       const status = r.timedOut ? 'timed out' : r.exitCode === null ? 'killed' : `exit ${r.exitCode}`;
       return {
         ok: r.exitCode === 0,

@@ -31,6 +31,8 @@ export interface TransportOptions {
   system: string;
   tools: readonly ToolSpec[];
   stream: boolean;
+  /** Sees each request body as sent and each response (the body, or the streamed turn assembled). */
+  record?: (entry: { type: 'request' | 'response'; body: unknown }) => void;
 }
 
 /** Adds usage of one request to a running total. */

@@ -41,3 +41,11 @@ export type SessionEvent =
   | { type: 'warning'; message: string }
   /** The last event of a run: the final text, and why it ended (an answer, a stopping tool such as finish_step, or maxTurns). */
   | { type: 'done'; text: string; usage?: Usage; reason: 'answer' | 'tool' | 'max_turns' };
+
+/** One line of a transcript: what was sent, what came back, each tool call and its result. */
+export type TranscriptEntry =
+  | { type: 'request' | 'response'; body: unknown }
+  | { type: 'tool_call'; id: string; name: string; arguments: string }
+  | { type: 'tool_result'; id: string; name: string; ok: boolean; output: string }
+  | { type: 'retry'; attempt: number; delayMs: number; error: string }
+  | { type: 'error'; message: string; status?: number };

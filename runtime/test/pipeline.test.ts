@@ -55,6 +55,8 @@ describe('runPipeline', () => {
         onEvent: (e) => events.push(e),
       });
       expect(result).toEqual({
+        id: expect.stringMatching(/^\d{8}-\d{6}-ship-[0-9a-f]{4}$/),
+        dir: join(cwd, '.agents/runs', result.id),
         name: 'ship',
         status: 'success',
         steps: {
@@ -83,12 +85,9 @@ describe('runPipeline', () => {
       );
       expect(docs!.messages![0]!.content).toMatch(/<skill_content name="docs-site">/);
       expect(docs!.tools!.map((t) => t.function.name)).not.toContain('run_skill_script');
-      expect(events.filter((e) => e.type !== 'session').map((e) => `${e.type} ${e.step}`)).toEqual([
-        'step_started ui',
-        'step_finished ui',
-        'step_started docs',
-        'step_finished docs',
-      ]);
+      expect(
+        events.flatMap((e) => (e.type !== 'session' && 'step' in e ? [`${e.type} ${e.step}`] : [])),
+      ).toEqual(['step_started ui', 'step_finished ui', 'step_started docs', 'step_finished docs']);
       expect(events).toContainEqual({
         type: 'session',
         step: 'ui',
@@ -123,7 +122,14 @@ describe('runPipeline', () => {
       responsesReply({ text: 'Wrote the docs but forgot the url.' }),
     ]);
     try {
-      const result = await runPipeline({ pipeline, client: srv.client, model: 'm', api: 'responses', cwd });
+      const result = await runPipeline({
+        pipeline,
+        client: srv.client,
+        model: 'm',
+        api: 'responses',
+        cwd,
+        concurrency: 1,
+      });
       expect(result.status).toBe('failed');
       expect(result.steps).toEqual({
         a: { status: 'failed', summary: 'No design.', outputs: {} },

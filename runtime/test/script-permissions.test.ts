@@ -15,6 +15,8 @@ const HOST_ENV = {
   GITHUB_TOKEN: 'ghp_host_token_0004',
   DEPLOY_TOKEN: 'deploy-declared-0005',
 };
+/** These tests are about what reaches a script, so scripts run unconfined here (sandbox.test.ts covers bwrap). */
+const UNSANDBOXED = { bwrap: null, require: false };
 const SECRETS = [
   HOST_ENV.OPENAI_API_KEY,
   HOST_ENV.SKILLS_TOKEN,
@@ -92,7 +94,14 @@ describe('script permissions come only from the lockfile (security row 26)', () 
         permissions: { scripts: 'allow' },
         steps: [{ id: 'a', skill: 'leak' }],
       };
-      const result = await runPipeline({ pipeline, client: srv.client, model: 'm', cwd, env: HOST_ENV });
+      const result = await runPipeline({
+        pipeline,
+        client: srv.client,
+        model: 'm',
+        cwd,
+        env: HOST_ENV,
+        sandbox: UNSANDBOXED,
+      });
       expect(result.status).toBe('success');
       const output = srv.requests[1]!.body.messages!.at(-1)!.content as string;
       expect(output).toContain('ran env.sh');
@@ -122,6 +131,7 @@ describe('script permissions come only from the lockfile (security row 26)', () 
         cwd,
         env: HOST_ENV,
         permissions: { scripts: 'allow' },
+        sandbox: UNSANDBOXED,
       });
       await collect(session.run('deploy'));
       const output = srv.requests[2]!.body.input!.at(-1)!.output as string;
@@ -151,7 +161,14 @@ describe('script permissions come only from the lockfile (security row 26)', () 
     process.env.DEPLOY_TOKEN = 'from-the-process-0006';
     try {
       const permissions = { scripts: 'allow' as const };
-      const session = createSession({ client: srv.client, model: 'm', skills, cwd, permissions });
+      const session = createSession({
+        client: srv.client,
+        model: 'm',
+        skills,
+        cwd,
+        permissions,
+        sandbox: UNSANDBOXED,
+      });
       await collect(session.run('deploy'));
       const output = srv.requests[2]!.body.messages!.at(-1)!.content as string;
       expect(output).toMatch(/^exit 0/);
@@ -185,7 +202,14 @@ describe('run_skill_script runs only the scripts of skills the step activated (s
     ]);
     try {
       const pipeline = { name: 'p', permissions: { scripts: 'allow' }, steps: [{ id: 'a', skill: 'leak' }] };
-      await runPipeline({ pipeline, client: srv.client, model: 'm', cwd, env: HOST_ENV });
+      await runPipeline({
+        pipeline,
+        client: srv.client,
+        model: 'm',
+        cwd,
+        env: HOST_ENV,
+        sandbox: UNSANDBOXED,
+      });
       const first = srv.requests[1]!.body.messages!.at(-1)!;
       expect(first).toMatchObject({
         tool_call_id: 'c1',
@@ -220,6 +244,7 @@ describe('run_skill_script runs only the scripts of skills the step activated (s
         cwd,
         permissions,
         env: HOST_ENV,
+        sandbox: UNSANDBOXED,
       });
       await collect(session.run('go'));
       expect(srv.requests[1]!.body.messages!.at(-1)!.content).toMatch(

@@ -26,6 +26,13 @@ export const pipelineStepSchema = z.strictObject({
   permissions: permissionsSchema.optional(),
   /** Named outputs the step must report; later steps read them as `${{ steps.ID.outputs.NAME }}`. */
   outputs: z.record(idSchema, z.strictObject({ description: z.string().optional() })).optional(),
+  /**
+   * Stop the run after this step succeeds, until a person approves its result or rejects it with
+   * a comment (the step then runs again with the comment).
+   */
+  review: z.boolean().optional(),
+  /** Seconds the step may take, model requests and tools together (default 900). */
+  timeout: z.number().int().min(1).max(86_400).optional(),
 });
 export type PipelineStep = z.infer<typeof pipelineStepSchema>;
 
