@@ -29,7 +29,8 @@ export function isRetryable(err: unknown): boolean {
 export function retryDelay(err: unknown, attempt: number, policy: RetryPolicy): number {
   const max = policy.maxDelayMs ?? 30_000;
   const headers = (err as { headers?: { get?: (k: string) => string | null } })?.headers;
-  const after = Number(headers?.get?.('retry-after'));
+  const header = headers?.get?.('retry-after');
+  const after = header ? Number(header) : Number.NaN;
   if (Number.isFinite(after) && after >= 0) return Math.min(after * 1000, max);
   return Math.min((policy.baseDelayMs ?? 1000) * 2 ** attempt, max);
 }

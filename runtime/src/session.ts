@@ -215,7 +215,7 @@ async function* ask(
         throw err;
       }
       const delayMs = retryDelay(err, attempt, policy);
-      opts.record?.({ type: 'retry', attempt: attempt + 1, delayMs, error: message });
+      opts.record?.({ type: 'retry', retry: attempt + 1, delayMs, error: message });
       yield { type: 'warning', message: `${message}; retrying in ${delayMs / 1000}s` };
       await (policy.sleep ?? defaultSleep)(delayMs, signal);
     }

@@ -47,5 +47,5 @@ export type TranscriptEntry =
   | { type: 'request' | 'response'; body: unknown }
   | { type: 'tool_call'; id: string; name: string; arguments: string }
   | { type: 'tool_result'; id: string; name: string; ok: boolean; output: string }
-  | { type: 'retry'; attempt: number; delayMs: number; error: string }
+  | { type: 'retry'; retry: number; delayMs: number; error: string }
   | { type: 'error'; message: string; status?: number };

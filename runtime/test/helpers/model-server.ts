@@ -11,29 +11,41 @@ export interface ModelRequest {
 // biome-ignore lint/suspicious/noExplicitAny: wire bodies are inspected loosely in tests.
 type Msg = Record<string, any>;
 
-/** A prepared reply: a JSON body, or server-sent events (each `data:` a JSON chunk, then `[DONE]`). */
-export type ModelReply = { json: unknown; status?: number } | { sse: unknown[] };
+/** A prepared reply: a JSON body (and headers), server-sent events (each `data:` a JSON chunk, then `[DONE]`), or no answer at all. */
+export type ModelReply =
+  | { json: unknown; status?: number; headers?: Record<string, string> }
+  | { sse: unknown[] }
+  | 'hang';
+
+/** Replies by position, or computed per request (may wait: to hold a request until another arrives). */
+export type ModelScript =
+  | ModelReply[]
+  | ((req: ModelRequest, index: number) => ModelReply | Promise<ModelReply>);
 
 /**
- * A scripted OpenAI-compatible server on 127.0.0.1, port 0: records every request body and
- * answers the n-th request with `replies[n]` (a 500 when the script is exhausted), and a real
- * `openai` client pointed at it (no retries, so a mistake shows at once).
+ * A scripted OpenAI-compatible server on 127.0.0.1, port 0: records every request body (in
+ * arrival order) and answers the n-th request with `replies[n]` (a 500 when the script is
+ * exhausted) or with what the function returns, and a real `openai` client pointed at it (no
+ * retries, so a mistake shows at once).
  * @example const srv = await startModelServer([chatReply({ content: 'hi' })]); await srv.client.chat.completions.create(…)
  */
-export async function startModelServer(replies: ModelReply[]) {
+export async function startModelServer(replies: ModelScript) {
   const requests: ModelRequest[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
+    req.on('end', async () => {
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
-      requests.push({ url: req.url ?? '', body });
-      const reply = replies[requests.length - 1];
+      const request = { url: req.url ?? '', body };
+      requests.push(request);
+      const index = requests.length - 1;
+      const reply = typeof replies === 'function' ? await replies(request, index) : replies[index];
+      if (reply === 'hang') return;
       if (!reply) {
         res.writeHead(500, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ error: { message: 'the script has no more replies' } }));
       } else if ('json' in reply) {
-        res.writeHead(reply.status ?? 200, { 'content-type': 'application/json' });
+        res.writeHead(reply.status ?? 200, { 'content-type': 'application/json', ...reply.headers });
         res.end(JSON.stringify(reply.json));
       } else {
         res.writeHead(200, { 'content-type': 'text/event-stream' });
