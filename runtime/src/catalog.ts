@@ -21,17 +21,46 @@ export interface Catalog {
 /**
  * Lists skills one line each (`- name: description`, whitespace folded) within `budget`
  * characters, like Codex: descriptions are trimmed first (all to the same length, never below
- * 40 characters), and only then are skills dropped from the end of the list. Never throws.
+ * 40 characters), and only then are skills dropped from the end of the list. The skills named
+ * in `keep` (a pipeline step's own) keep their full description and are never dropped: the
+ * others share what budget is left. Never throws.
  * @example buildCatalog([{ name: 'pdf', description: 'Fill PDF forms.', … }]).text // '- pdf: Fill PDF forms.'
  */
 export function buildCatalog(
   skills: readonly Pick<LoadedSkill, 'name' | 'description'>[],
   budget = DEFAULT_CATALOG_BUDGET,
+  keep: readonly string[] = [],
 ): Catalog {
-  const entries = skills.map((s) => ({
+  const all = skills.map((s) => ({
     name: s.name,
     description: s.description.replace(/\s+/g, ' ').trim(),
   }));
+  const kept = all.filter((e) => keep.includes(e.name));
+  const keptSize = kept.reduce(
+    (n, e) => n + line(e.name, e.description, Number.POSITIVE_INFINITY).length + 1,
+    0,
+  );
+  const rest = fit(
+    all.filter((e) => !keep.includes(e.name)),
+    Math.max(0, budget - keptSize),
+  );
+  const order = (names: Set<string>) => all.filter((e) => names.has(e.name));
+  const listed = order(new Set([...kept.map((e) => e.name), ...rest.listed]));
+  return {
+    text: listed
+      .map((e) => line(e.name, e.description, keep.includes(e.name) ? Number.POSITIVE_INFINITY : rest.max))
+      .join('\n'),
+    listed: listed.map((e) => e.name),
+    trimmed: rest.trimmed,
+    dropped: rest.dropped,
+  };
+}
+
+/** Trims, then drops from the end, until the entries fit `budget`; `max` is the description length kept. */
+function fit(
+  entries: { name: string; description: string }[],
+  budget: number,
+): { listed: string[]; trimmed: string[]; dropped: string[]; max: number } {
   const size = (list: typeof entries, max: number) =>
     list.reduce((n, e) => n + line(e.name, e.description, max).length + 1, 0) - (list.length ? 1 : 0);
   const longest = Math.max(0, ...entries.map((e) => e.description.length));
@@ -53,10 +82,10 @@ export function buildCatalog(
     max = lo;
   }
   return {
-    text: kept.map((e) => line(e.name, e.description, max)).join('\n'),
     listed: kept.map((e) => e.name),
     trimmed: kept.filter((e) => e.description.length > max).map((e) => e.name),
     dropped,
+    max,
   };
 }
 

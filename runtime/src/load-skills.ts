@@ -111,6 +111,7 @@ async function loadSkill(dir: string, folder: string): Promise<LoadedSkill | Ski
     dir,
     skillMdPath,
     ...(typeof tools === 'string' ? { allowedTools: tools.split(/\s+/).filter(Boolean) } : {}),
+    ...(fm['disable-model-invocation'] === true ? { disableModelInvocation: true } : {}),
     diagnostics,
   };
 }

@@ -87,9 +87,14 @@ export function createSession(opts: SessionOptions): Session {
   }
   const permissions = opts.permissions ?? {};
   const sandbox = opts.sandbox ?? { bwrap: findBwrap(process.env.PATH), require: false };
+  // A skill with disable-model-invocation is not the model's to pick: it is neither listed nor
+  // offered to activate_skill, unless the host made it active (a pipeline step's own skill).
+  const offered = opts.skills.filter(
+    (s) => !s.disableModelInvocation || (opts.activeSkills ?? []).includes(s.name),
+  );
   const tools: ToolSpec[] = [
     ...skillTools({
-      skills: opts.skills,
+      skills: offered,
       permissions,
       cwd: opts.cwd,
       env: opts.env ?? scriptEnv([], process.env),
@@ -101,7 +106,11 @@ export function createSession(opts: SessionOptions): Session {
   ];
   let transport: Transport | undefined;
   const start = async function* (): AsyncGenerator<SessionEvent, Transport> {
-    const catalog = buildCatalog(opts.skills, opts.catalogBudget ?? DEFAULT_CATALOG_BUDGET);
+    const catalog = buildCatalog(
+      offered,
+      opts.catalogBudget ?? DEFAULT_CATALOG_BUDGET,
+      opts.activeSkills ?? [],
+    );
     if (catalog.dropped.length) {
       yield {
         type: 'warning',

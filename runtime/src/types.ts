@@ -13,6 +13,8 @@ export interface LoadedSkill {
   dir: string;
   /** `<dir>/SKILL.md` (absolute). */
   skillMdPath: string;
+  /** `disable-model-invocation: true`: only a person (or a pipeline step) invokes it; left out of the model's catalog. */
+  disableModelInvocation?: boolean;
   /** The frontmatter's `allowed-tools`, split on spaces. */
   allowedTools?: string[];
   /** The bundle that installed it, when `skills-lock.json` lists its folder. */

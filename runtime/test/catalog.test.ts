@@ -53,4 +53,42 @@ describe('the catalog', () => {
       await srv.close();
     }
   });
+
+  it("keeps the step's own skills whole when the catalog must shrink", () => {
+    const skills = [
+      skill('mine', 'm'.repeat(300)),
+      ...Array.from({ length: 10 }, (_, i) => skill(`s${i}`, 'y'.repeat(100))),
+    ];
+    const c = buildCatalog(skills, 800, ['mine']);
+    expect(c.text.split('\n')[0]).toBe(`- mine: ${'m'.repeat(300)}`);
+    expect(c.listed[0]).toBe('mine');
+    expect(c.trimmed).not.toContain('mine');
+    expect(c.dropped.length + c.trimmed.length).toBeGreaterThan(0);
+    expect(c.text.length).toBeLessThanOrEqual(800);
+  });
+
+  it('leaves skills with disable-model-invocation out of the catalog and activate_skill, unless active', async () => {
+    const cwd = await makeProject({
+      '.agents/skills/deploy/SKILL.md':
+        '---\nname: deploy\ndescription: Deploys to production.\ndisable-model-invocation: true\n---\nShip it.\n',
+      '.agents/skills/lint/SKILL.md': skillMd('lint', 'Lint code.'),
+    });
+    const skills = await loadSkills({ cwd });
+    expect(skills.find((s) => s.name === 'deploy')?.disableModelInvocation).toBe(true);
+    const srv = await startModelServer([chatReply({ content: 'a' }), chatReply({ content: 'b' })]);
+    try {
+      await collect(createSession({ client: srv.client, model: 'm', skills, cwd }).run('go'));
+      const plain = srv.requests[0]!.body;
+      expect(plain.messages![0]!.content).not.toContain('deploy');
+      expect(plain.tools![0]!.function.parameters.properties.name.enum).toEqual(['lint']);
+      await collect(
+        createSession({ client: srv.client, model: 'm', skills, cwd, activeSkills: ['deploy'] }).run('go'),
+      );
+      const active = srv.requests[1]!.body;
+      expect(active.messages![0]!.content).toContain('- deploy: Deploys to production.');
+      expect(active.messages![0]!.content).toContain('Ship it.');
+    } finally {
+      await srv.close();
+    }
+  });
 });
