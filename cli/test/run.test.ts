@@ -79,7 +79,9 @@ describe('skills run', () => {
       expect(r.stderr).toBe(
         '▸ write (x)\n    finish_step: step success\n✓ write success\n▸ review (x)\n✓ review success\n',
       );
-      expect(r.stdout).toBe('ship: success\n✓ write: Wrote three lines about cats.\n✓ review: Looks good.\n');
+      expect(r.stdout).toMatch(
+        /^ship: success \(run \d{8}-\d{6}-ship-[0-9a-f]{4}\)\n✓ write: Wrote three lines about cats\.\n✓ review: Looks good\.\n$/,
+      );
       expect(r.code).toBe(0);
       expect(srv.requests.map((q) => q.url)).toEqual(['/v1/chat/completions', '/v1/chat/completions']);
       expect(srv.requests[0]!.headers.authorization).toBe('Bearer sk-no-key');
@@ -149,7 +151,7 @@ describe('skills run', () => {
     try {
       const r = await runCli(['run', 'solo', '--base-url', srv.url, '--model', 'nope'], { cwd: dir });
       expect(r.code).toBe(1);
-      expect(r.stdout).toMatch(/^solo: failed\n✗ only: the model server failed: 400 no such model\n$/);
+      expect(r.stdout).toMatch(/^solo: failed \(run [^)]+\)\n✗ only: the model server failed: 400 no such model\n$/);
     } finally {
       await srv.close();
       await cleanup();

@@ -31,6 +31,7 @@ export const COMMANDS: Record<string, Loader> = {
   owner: () => import('./owner.ts'),
   trust: () => import('./trust.ts'),
   run: () => import('./run.ts'),
+  runs: () => import('./runs.ts'),
 };
 
 /** Other spellings people type, as npm accepts them. */
@@ -75,4 +76,5 @@ export const SUMMARIES: Record<string, string> = {
   owner: 'add, remove and list owners',
   trust: "pin the registry's signing keys (after a key rotation)",
   run: 'run a pipeline of skills with an OpenAI-compatible model',
+  runs: 'list pipeline runs, or show one with its transcripts',
 };
