@@ -151,7 +151,9 @@ describe('skills run', () => {
     try {
       const r = await runCli(['run', 'solo', '--base-url', srv.url, '--model', 'nope'], { cwd: dir });
       expect(r.code).toBe(1);
-      expect(r.stdout).toMatch(/^solo: failed \(run [^)]+\)\n✗ only: the model server failed: 400 no such model\n$/);
+      expect(r.stdout).toMatch(
+        /^solo: failed \(run [^)]+\)\n✗ only: the model server failed: 400 no such model\n$/,
+      );
     } finally {
       await srv.close();
       await cleanup();
