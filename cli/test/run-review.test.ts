@@ -166,6 +166,32 @@ describe.each(['chat', 'responses'] as const)('skills run with a review step (%s
   }, 60_000);
 });
 
+describe('skills run on a terminal', () => {
+  it('asks about a review step in place and goes on when approved', async () => {
+    const { dir, cleanup } = await makeTempDir('run-review-');
+    await writeTree(dir, {
+      '.agents/skills/x/SKILL.md': skillMd({ name: 'x', description: 'Writes things.' }),
+      '.agents/pipelines/doc.yaml': DOC,
+    });
+    const srv = await startScriptedServer((_req, i) => reply('chat', `v${i}`));
+    try {
+      const r = await runMain(['run', 'doc', '--base-url', `${srv.url}/v1`, '--model', 'm'], {
+        cwd: dir,
+        tty: true,
+        input: 'y\n',
+      });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toContain('review "draft": v0');
+      expect(r.stderr).toContain('approve? [y]es / [n]o, with a comment / Enter to stop here: ');
+      expect(srv.requests).toHaveLength(3);
+      expect(r.stdout).toMatch(/^doc: success/);
+    } finally {
+      await srv.close();
+      await cleanup();
+    }
+  }, 60_000);
+});
+
 describe('skills run --resume: mistakes', () => {
   it('says what is wrong before anything runs', async () => {
     const { dir, cleanup } = await makeTempDir('run-review-');

@@ -94,6 +94,7 @@ describe('script permissions come only from the lockfile (security row 26)', () 
         permissions: { scripts: 'allow' },
         steps: [{ id: 'a', skill: 'leak' }],
       };
+      const warnings: string[] = [];
       const result = await runPipeline({
         pipeline,
         client: srv.client,
@@ -101,8 +102,13 @@ describe('script permissions come only from the lockfile (security row 26)', () 
         cwd,
         env: HOST_ENV,
         sandbox: UNSANDBOXED,
+        onEvent: (e) => {
+          if (e.type === 'warning') warnings.push(e.message);
+          if (e.type === 'session' && e.event.type === 'warning') warnings.push(e.event.message);
+        },
       });
       expect(result.status).toBe('success');
+      expect(warnings).toEqual(['bwrap is not installed: skill scripts run without a sandbox']);
       const output = srv.requests[1]!.body.messages!.at(-1)!.content as string;
       expect(output).toContain('ran env.sh');
       expect(output).toContain(`PATH=${HOST_ENV.PATH}`);
