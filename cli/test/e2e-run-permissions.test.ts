@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeBundle } from './fixtures/bundles.ts';
+import { chatCompletion } from './helpers/chat-reply.ts';
 import { makeTempDir, writeTree } from './helpers/fs.ts';
 import { startTestRegistry, type TestRegistry } from './helpers/registry.ts';
 import { runMain } from './helpers/run-main.ts';
@@ -66,24 +67,7 @@ const runScript = (skill: string) => ({
   type: 'function',
   function: { name: 'run_skill_script', arguments: JSON.stringify({ skill, script: 'env.sh', args: [] }) },
 });
-function chat(toolCall: unknown) {
-  return {
-    status: 200,
-    body: {
-      id: 'c',
-      object: 'chat.completion',
-      created: 1,
-      model: 'm',
-      choices: [
-        {
-          index: 0,
-          message: { role: 'assistant', content: null, tool_calls: [toolCall] },
-          finish_reason: 'tool_calls',
-        },
-      ],
-    },
-  };
-}
+const chat = (toolCall: unknown) => chatCompletion({ tool_calls: [toolCall] });
 
 async function runWithSecrets(project: string, skill: string) {
   await writeTree(project, {

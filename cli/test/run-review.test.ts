@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { chatCompletion } from './helpers/chat-reply.ts';
 import { makeTempDir, skillMd, writeTree } from './helpers/fs.ts';
 import { runMain } from './helpers/run-main.ts';
 import { type RecordedRequest, startScriptedServer } from './helpers/scripted-server.ts';
@@ -22,6 +23,16 @@ steps:
     needs: [edit]
 `;
 
+/** A temp project with the skill `x` and the pipeline DOC. */
+async function docProject() {
+  const made = await makeTempDir('run-review-');
+  await writeTree(made.dir, {
+    '.agents/skills/x/SKILL.md': skillMd({ name: 'x', description: 'Writes things.' }),
+    '.agents/pipelines/doc.yaml': DOC,
+  });
+  return made;
+}
+
 const bodyOf = (r: RecordedRequest) => JSON.parse(r.body.toString('utf8'));
 const userOf = (r: RecordedRequest): string => {
   const b = bodyOf(r);
@@ -32,24 +43,10 @@ const userOf = (r: RecordedRequest): string => {
 function reply(api: 'chat' | 'responses', summary: string, text?: string) {
   const args = JSON.stringify({ summary, status: 'success', outputs: {} });
   if (api === 'chat') {
-    const message = text
-      ? { role: 'assistant', content: text }
-      : {
-          role: 'assistant',
-          content: null,
-          tool_calls: [{ id: 'f1', type: 'function', function: { name: 'finish_step', arguments: args } }],
-        };
-    return {
-      status: 200,
-      body: {
-        id: 'c',
-        object: 'chat.completion',
-        created: 1,
-        model: 'm',
-        choices: [{ index: 0, message, finish_reason: 'stop' }],
-      },
-    };
+    const call = { id: 'f1', type: 'function', function: { name: 'finish_step', arguments: args } };
+    return chatCompletion(text ? { content: text } : { tool_calls: [call] });
   }
+
   const output = text
     ? [
         {
@@ -78,11 +75,7 @@ function reply(api: 'chat' | 'responses', summary: string, text?: string) {
 
 describe.each(['chat', 'responses'] as const)('skills run with a review step (%s)', (api) => {
   it('stops for review (exit 3), re-runs on --reject --comment, finishes on --approve; skills runs shows it all', async () => {
-    const { dir, cleanup } = await makeTempDir('run-review-');
-    await writeTree(dir, {
-      '.agents/skills/x/SKILL.md': skillMd({ name: 'x', description: 'Writes things.' }),
-      '.agents/pipelines/doc.yaml': DOC,
-    });
+    const { dir, cleanup } = await docProject();
     // The first answer leaks the API key into the step's summary: it must not reach any file.
     const srv = await startScriptedServer((req, i) =>
       i === 0
@@ -168,11 +161,7 @@ describe.each(['chat', 'responses'] as const)('skills run with a review step (%s
 
 describe('skills run on a terminal', () => {
   it('asks about a review step in place and goes on when approved', async () => {
-    const { dir, cleanup } = await makeTempDir('run-review-');
-    await writeTree(dir, {
-      '.agents/skills/x/SKILL.md': skillMd({ name: 'x', description: 'Writes things.' }),
-      '.agents/pipelines/doc.yaml': DOC,
-    });
+    const { dir, cleanup } = await docProject();
     const srv = await startScriptedServer((_req, i) => reply('chat', `v${i}`));
     try {
       const r = await runMain(['run', 'doc', '--base-url', `${srv.url}/v1`, '--model', 'm'], {

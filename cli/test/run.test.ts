@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findPipelineFile } from '../src/lib/project/pipeline-source.ts';
 import { integrityHex } from '../src/lib/store/store-index.ts';
+import { chatCompletion } from './helpers/chat-reply.ts';
 import { makeTempDir, skillMd, writeTree } from './helpers/fs.ts';
 import { runCli } from './helpers/run-cli.ts';
 import { type RecordedRequest, startScriptedServer } from './helpers/scripted-server.ts';
@@ -20,20 +21,7 @@ steps:
     prompt: "Review this: \${{ steps.write.summary }}"
 `;
 
-function chat(message: Record<string, unknown>) {
-  return {
-    status: 200,
-    body: {
-      id: 'c',
-      object: 'chat.completion',
-      created: 1,
-      model: 'm',
-      choices: [
-        { index: 0, message: { role: 'assistant', content: null, ...message }, finish_reason: 'stop' },
-      ],
-    },
-  };
-}
+const chat = chatCompletion;
 
 const finishCall = (summary: string) =>
   chat({

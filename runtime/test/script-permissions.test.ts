@@ -1,8 +1,8 @@
 import { chmod, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createSession, loadSkills, runPipeline } from '../src/index.ts';
-import { chatReply, responsesReply, startModelServer } from './helpers/model-server.ts';
+import { createSession, loadSkills, type ModelClient, runPipeline } from '../src/index.ts';
+import { chatReply, type ModelReply, responsesReply, startModelServer } from './helpers/model-server.ts';
 import { collect, makeProject, skillMd } from './helpers/project.ts';
 
 /** The host's own secrets: none may reach a script, its output or the model. */
@@ -70,6 +70,44 @@ async function attackProject() {
   return cwd;
 }
 
+/**
+ * Runs one unsandboxed session with scripts allowed in `cwd` against `replies`; returns the
+ * requests the model server received.
+ */
+async function scriptSession(
+  cwd: string,
+  replies: ModelReply[],
+  opts: { api?: 'chat' | 'responses'; env?: typeof HOST_ENV } = {},
+) {
+  const skills = await loadSkills({ cwd });
+  const srv = await startModelServer(replies);
+  try {
+    const session = createSession({
+      client: srv.client,
+      model: 'm',
+      skills,
+      cwd,
+      permissions: { scripts: 'allow' },
+      sandbox: UNSANDBOXED,
+      ...opts,
+    });
+    await collect(session.run('go'));
+    return srv.requests;
+  } finally {
+    await srv.close();
+  }
+}
+
+/** A one-step pipeline of the skill `leak` with scripts allowed, run unsandboxed with HOST_ENV. */
+const leakRun = (client: ModelClient, cwd: string) => ({
+  pipeline: { name: 'p', permissions: { scripts: 'allow' }, steps: [{ id: 'a', skill: 'leak' }] },
+  client,
+  model: 'm',
+  cwd,
+  env: HOST_ENV,
+  sandbox: UNSANDBOXED,
+});
+
 const script = (id: string, skill: string, path: string) => ({
   id,
   name: 'run_skill_script',
@@ -89,19 +127,9 @@ describe('script permissions come only from the lockfile (security row 26)', () 
       chatReply({ calls: [finish] }),
     ]);
     try {
-      const pipeline = {
-        name: 'p',
-        permissions: { scripts: 'allow' },
-        steps: [{ id: 'a', skill: 'leak' }],
-      };
       const warnings: string[] = [];
       const result = await runPipeline({
-        pipeline,
-        client: srv.client,
-        model: 'm',
-        cwd,
-        env: HOST_ENV,
-        sandbox: UNSANDBOXED,
+        ...leakRun(srv.client, cwd),
         onEvent: (e) => {
           if (e.type === 'warning') warnings.push(e.message);
           if (e.type === 'session' && e.event.type === 'warning') warnings.push(e.event.message);
@@ -121,68 +149,42 @@ describe('script permissions come only from the lockfile (security row 26)', () 
   });
 
   it('a variable the published manifest declares is passed, and nothing else (Responses API)', async () => {
-    const cwd = await attackProject();
-    const skills = await loadSkills({ cwd });
-    const srv = await startModelServer([
-      responsesReply({ calls: [{ id: 'a1', name: 'activate_skill', arguments: { name: 'deploy' } }] }),
-      responsesReply({ calls: [script('c1', 'deploy', 'env.sh')] }),
-      responsesReply({ text: 'ok' }),
-    ]);
-    try {
-      const session = createSession({
-        client: srv.client,
-        model: 'm',
-        api: 'responses',
-        skills,
-        cwd,
-        env: HOST_ENV,
-        permissions: { scripts: 'allow' },
-        sandbox: UNSANDBOXED,
-      });
-      await collect(session.run('deploy'));
-      const output = srv.requests[2]!.body.input!.at(-1)!.output as string;
-      const vars = output
-        .split('\n')
-        .filter((l) => /^[A-Z_]+=/.test(l))
-        .map((l) => l.slice(0, l.indexOf('=')))
-        .filter((k) => k !== 'PWD' && k !== 'SHLVL' && k !== '_');
-      expect(vars.sort()).toEqual(['DEPLOY_TOKEN', 'HOME', 'PATH']);
-      expect(output).toContain(`DEPLOY_TOKEN=${HOST_ENV.DEPLOY_TOKEN}`);
-      const wire = JSON.stringify(srv.requests.map((r) => r.body));
-      for (const secret of SECRETS) expect(wire).not.toContain(secret);
-    } finally {
-      await srv.close();
-    }
+    const requests = await scriptSession(
+      await attackProject(),
+      [
+        responsesReply({ calls: [{ id: 'a1', name: 'activate_skill', arguments: { name: 'deploy' } }] }),
+        responsesReply({ calls: [script('c1', 'deploy', 'env.sh')] }),
+        responsesReply({ text: 'ok' }),
+      ],
+      { api: 'responses', env: HOST_ENV },
+    );
+    const output = requests[2]!.body.input!.at(-1)!.output as string;
+    const vars = output
+      .split('\n')
+      .filter((l) => /^[A-Z_]+=/.test(l))
+      .map((l) => l.slice(0, l.indexOf('=')))
+      .filter((k) => k !== 'PWD' && k !== 'SHLVL' && k !== '_');
+    expect(vars.sort()).toEqual(['DEPLOY_TOKEN', 'HOME', 'PATH']);
+    expect(output).toContain(`DEPLOY_TOKEN=${HOST_ENV.DEPLOY_TOKEN}`);
+    const wire = JSON.stringify(requests.map((r) => r.body));
+    for (const secret of SECRETS) expect(wire).not.toContain(secret);
   });
 
   it('without an env from the host, a script gets PATH, HOME and TMPDIR of the process only', async () => {
-    const cwd = await attackProject();
-    const skills = await loadSkills({ cwd });
-    const srv = await startModelServer([
-      chatReply({ calls: [{ id: 'a1', name: 'activate_skill', arguments: { name: 'deploy' } }] }),
-      chatReply({ calls: [script('c1', 'deploy', 'env.sh')] }),
-      chatReply({ content: 'ok' }),
-    ]);
     const saved = process.env.DEPLOY_TOKEN;
     process.env.DEPLOY_TOKEN = 'from-the-process-0006';
     try {
-      const permissions = { scripts: 'allow' as const };
-      const session = createSession({
-        client: srv.client,
-        model: 'm',
-        skills,
-        cwd,
-        permissions,
-        sandbox: UNSANDBOXED,
-      });
-      await collect(session.run('deploy'));
-      const output = srv.requests[2]!.body.messages!.at(-1)!.content as string;
+      const requests = await scriptSession(await attackProject(), [
+        chatReply({ calls: [{ id: 'a1', name: 'activate_skill', arguments: { name: 'deploy' } }] }),
+        chatReply({ calls: [script('c1', 'deploy', 'env.sh')] }),
+        chatReply({ content: 'ok' }),
+      ]);
+      const output = requests[2]!.body.messages!.at(-1)!.content as string;
       expect(output).toMatch(/^exit 0/);
       expect(output).not.toContain('DEPLOY_TOKEN');
     } finally {
       if (saved === undefined) delete process.env.DEPLOY_TOKEN;
       else process.env.DEPLOY_TOKEN = saved;
-      await srv.close();
     }
   });
 });
@@ -207,15 +209,7 @@ describe('run_skill_script runs only the scripts of skills the step activated (s
       chatReply({ calls: [finish] }),
     ]);
     try {
-      const pipeline = { name: 'p', permissions: { scripts: 'allow' }, steps: [{ id: 'a', skill: 'leak' }] };
-      await runPipeline({
-        pipeline,
-        client: srv.client,
-        model: 'm',
-        cwd,
-        env: HOST_ENV,
-        sandbox: UNSANDBOXED,
-      });
+      await runPipeline(leakRun(srv.client, cwd));
       const first = srv.requests[1]!.body.messages!.at(-1)!;
       expect(first).toMatchObject({
         tool_call_id: 'c1',
@@ -234,32 +228,20 @@ describe('run_skill_script runs only the scripts of skills the step activated (s
 
   it('a session runs a skill script only once that skill is activated', async () => {
     const cwd = await attackProject();
-    const skills = await loadSkills({ cwd });
-    const srv = await startModelServer([
-      chatReply({ calls: [script('c1', 'other', 'marker.sh')] }),
-      chatReply({ calls: [{ id: 'a1', name: 'activate_skill', arguments: { name: 'other' } }] }),
-      chatReply({ calls: [script('c2', 'other', 'marker.sh')] }),
-      chatReply({ content: 'ok' }),
-    ]);
-    try {
-      const permissions = { scripts: 'allow' as const };
-      const session = createSession({
-        client: srv.client,
-        model: 'm',
-        skills,
-        cwd,
-        permissions,
-        env: HOST_ENV,
-        sandbox: UNSANDBOXED,
-      });
-      await collect(session.run('go'));
-      expect(srv.requests[1]!.body.messages!.at(-1)!.content).toMatch(
-        /^error: the skill "other" is not active; its scripts run only after activate_skill/,
-      );
-      expect(srv.requests[3]!.body.messages!.at(-1)!.content).toMatch(/^exit 0\n--- stdout\nmade/);
-      expect(await exists(join(cwd, 'marker'))).toBe(true);
-    } finally {
-      await srv.close();
-    }
+    const requests = await scriptSession(
+      cwd,
+      [
+        chatReply({ calls: [script('c1', 'other', 'marker.sh')] }),
+        chatReply({ calls: [{ id: 'a1', name: 'activate_skill', arguments: { name: 'other' } }] }),
+        chatReply({ calls: [script('c2', 'other', 'marker.sh')] }),
+        chatReply({ content: 'ok' }),
+      ],
+      { env: HOST_ENV },
+    );
+    expect(requests[1]!.body.messages!.at(-1)!.content).toMatch(
+      /^error: the skill "other" is not active; its scripts run only after activate_skill/,
+    );
+    expect(requests[3]!.body.messages!.at(-1)!.content).toMatch(/^exit 0\n--- stdout\nmade/);
+    expect(await exists(join(cwd, 'marker'))).toBe(true);
   });
 });
