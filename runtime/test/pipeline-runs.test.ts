@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listRuns, readRun, readTranscript, resumePipeline, runPipeline } from '../src/index.ts';
@@ -265,4 +265,32 @@ describe.each([
       await srv.close();
     }
   }, 30_000);
+});
+
+describe('an interrupted run', () => {
+  it('runs again, as a new attempt, a step the run left running when it was killed', async () => {
+    const cwd = await project();
+    const srv = await startModelServer((req, i) => finished(`${stepOf(req)} ${i}`));
+    try {
+      const pipeline = {
+        name: 'k',
+        steps: [
+          { id: 'a', skill: 'writer', review: true },
+          { id: 'b', skill: 'writer', needs: ['a'] },
+        ],
+      };
+      const first = await runPipeline({ pipeline, client: srv.client, model: 'm', cwd });
+      const file = join(first.dir, 'run.json');
+      const record = JSON.parse(await readFile(file, 'utf8'));
+      record.status = 'running';
+      record.steps.a.status = 'running'; // as a process killed mid-step leaves it
+      await writeFile(file, JSON.stringify(record));
+      const resumed = await resumePipeline({ runId: first.id, client: srv.client, cwd });
+      expect(resumed).toMatchObject({ status: 'review', review: 'a', steps: { a: { summary: 'a 1' } } });
+      expect((await readRun(cwd, first.id)).steps.a!.attempts.map((a) => a.attempt)).toEqual([1, 2]);
+      expect(srv.requests.map(stepOf)).toEqual(['a', 'a']);
+    } finally {
+      await srv.close();
+    }
+  });
 });
