@@ -190,6 +190,9 @@ describe('skills run --resume: mistakes', () => {
       expect((await cli(['run', 'x', '--approve'])).stderr).toMatch(
         /^ERR_SKILLS_USAGE: --approve, --reject and --comment need --resume RUN/,
       );
+      expect((await cli(['run', '--resume', '20260101-000000-x-abcd', '--input', 'a=b'])).stderr).toMatch(
+        /^ERR_SKILLS_USAGE: --input goes with a new run/,
+      );
       expect((await cli(['run', '--resume', '20260101-000000-x-abcd', '--reject'])).stderr).toMatch(
         /--reject needs --comment/,
       );

@@ -48,6 +48,8 @@ export const command: Command = {
   async run(ctx) {
     const resume = str(ctx.flags.resume);
     const decision = reviewDecision(ctx, resume);
+    if (resume && ctx.flags.input !== undefined)
+      throw usageError('--input goes with a new run; a resumed run keeps the inputs it recorded');
     if (resume ? ctx.args.length !== 0 : ctx.args.length !== 1)
       throw usageError(resume ? '--resume takes no pipeline' : 'run takes one pipeline (a name or a path)');
     const projectDir = await findProjectRoot(ctx.cwd);
