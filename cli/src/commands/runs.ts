@@ -8,7 +8,7 @@ import {
 } from '@skills/runtime';
 import type { Command } from '../lib/context.ts';
 import { SkillsError, usageError } from '../lib/errors.ts';
-import { findProjectRoot } from '../lib/project.ts';
+import { findProjectRoot } from '../lib/project/project.ts';
 
 /** Characters of a message or tool output shown per transcript line; `--json` has everything. */
 const SHOWN = 600;
