@@ -1,19 +1,10 @@
 import { sql } from 'drizzle-orm';
-import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
+import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
+import type { Dialect } from '../dialect.ts';
 import { applyPgMigrations } from './migrations.ts';
-import * as schema from './schema.ts';
-
-export type Db = NodePgDatabase<typeof schema>;
-/** A transaction: what the write helpers run in. */
-export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
-/** A database or a transaction. */
-export type Q = Db | Tx;
-
-export interface PgConnection {
-  pool: pg.Pool;
-  db: Db;
-}
+import * as tables from './schema.ts';
+import { pgSearch, writePgSearchRow } from './search.ts';
 
 /** Postgres `SQLSTATE` for a unique violation. */
 export const UNIQUE_VIOLATION = '23505';
@@ -22,8 +13,12 @@ const DUPLICATE_SCHEMA = '42P06';
 /**
  * Connects a pool to `url` (optionally inside `schema`, created if missing, for tests that
  * need an empty database of their own) and brings the schema up to date.
+ *
+ * Units of work: `run` uses any pooled connection; a transaction holds one; `write` also takes
+ * the registry's advisory transaction lock, so bundle writes from every process are serialised
+ * the way SQLite serialises its writers; a snapshot is REPEATABLE READ, read only.
  */
-export async function openPg(options: { url: string; schema?: string; max?: number }): Promise<PgConnection> {
+export async function openPg(options: { url: string; schema?: string; max?: number }): Promise<Dialect> {
   if (options.schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(options.schema)) {
     throw new Error(`not a schema name: ${options.schema}`);
   }
@@ -44,18 +39,32 @@ export async function openPg(options: { url: string; schema?: string; max?: numb
     await pool.end();
     throw e;
   }
-  return { pool, db: drizzle(pool, { schema }) };
-}
-
-/**
- * Runs `fn` in a transaction that holds the registry's write lock, so bundle writes from every
- * process are serialised the way SQLite serialises its writers: checks inside see a settled world.
- */
-export function withWriteLock<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return db.transaction(async (tx) => {
-    await tx.execute(
-      sql`SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':skills-registry-writes'))`,
-    );
-    return fn(tx);
-  });
+  const db = drizzle(pool);
+  const search = pgSearch(db);
+  let closed: Promise<void> | undefined;
+  return {
+    kind: 'postgres',
+    tables,
+    locksRows: true,
+    run: (work) => work(db),
+    snapshot: (work) => db.transaction(work, { isolationLevel: 'repeatable read', accessMode: 'read only' }),
+    transaction: (work) => db.transaction(work),
+    write: (work) =>
+      db.transaction(async (tx) => {
+        await tx.execute(
+          sql`SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':skills-registry-writes'))`,
+        );
+        return work(tx);
+      }),
+    prepareGet: (build) => {
+      const statement = build(db);
+      return async (values) => (await statement.execute(values))[0];
+    },
+    search,
+    writeSearchRow: writePgSearchRow,
+    close() {
+      closed ??= pool.end();
+      return closed;
+    },
+  };
 }

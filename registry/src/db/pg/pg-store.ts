@@ -1,12 +1,6 @@
+import { createStore } from '../create-store.ts';
 import type { Store } from '../store.ts';
-import { pgBundleReads } from './bundles-read.ts';
 import { openPg } from './connection.ts';
-import { pgCounters } from './counters.ts';
-import { pgLifecycle } from './lifecycle.ts';
-import { pgNpmArtifacts } from './npm-artifacts.ts';
-import { pgPublish } from './publish.ts';
-import { pgSearch } from './search.ts';
-import { pgUsers } from './users.ts';
 
 /**
  * The PostgreSQL adapter of the metadata store (drizzle over node-postgres). Any number of
@@ -20,24 +14,11 @@ export async function createPgStore(options: {
   schema?: string;
   maxConnections?: number;
 }): Promise<Store> {
-  const { pool, db } = await openPg({
-    url: options.url,
-    ...(options.schema ? { schema: options.schema } : {}),
-    ...(options.maxConnections ? { max: options.maxConnections } : {}),
-  });
-  let closed: Promise<void> | undefined;
-  return {
-    kind: 'postgres',
-    ...pgUsers(db),
-    ...pgBundleReads(db),
-    ...pgPublish(db),
-    ...pgLifecycle(db),
-    ...pgSearch(db),
-    ...pgCounters(db),
-    ...pgNpmArtifacts(db),
-    close() {
-      closed ??= pool.end();
-      return closed;
-    },
-  };
+  return createStore(
+    await openPg({
+      url: options.url,
+      ...(options.schema ? { schema: options.schema } : {}),
+      ...(options.maxConnections ? { max: options.maxConnections } : {}),
+    }),
+  );
 }

@@ -1,29 +1,77 @@
-import type { RunResult } from 'better-sqlite3';
 import Database from 'better-sqlite3';
-import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
-import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import type { Dialect, PreparedRead, Q, Work } from '../dialect.ts';
+import { createGate } from './gate.ts';
 import { applySqliteMigrations } from './migrations.ts';
-import * as schema from './schema.ts';
-
-export type Db = BetterSQLite3Database<typeof schema>;
-/** A database or a transaction: what query helpers run against. */
-export type Q = BaseSQLiteDatabase<'sync', RunResult, typeof schema>;
-
-export interface SqliteConnection {
-  sqlite: Database.Database;
-  db: Db;
-}
+import { sqliteSearch, sqliteSearchRows } from './search.ts';
+import { sqliteTables } from './tables.ts';
 
 /**
  * Opens (creating if needed) a SQLite database file, or `:memory:`, in WAL mode with a busy
  * timeout so several processes can share it, and brings its schema up to date.
+ *
+ * One connection serves the process. better-sqlite3 refuses an async transaction body, so a
+ * transaction is BEGIN / the awaited body / COMMIT (ROLLBACK on any error) issued as statements,
+ * with the connection held exclusively meanwhile (`gate.ts`). Writes BEGIN IMMEDIATE: the write
+ * lock is taken up front, so two processes never both read, then both try to write.
  */
-export function openSqlite(path: string): SqliteConnection {
+export function openSqlite(path: string): Dialect {
   const sqlite = new Database(path);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
   applySqliteMigrations(sqlite, () => new Date().toISOString());
-  return { sqlite, db: drizzle(sqlite, { schema }) };
+  // The one place the SQLite database is typed as the shared query surface (see `Tables`).
+  const db = drizzle(sqlite) as unknown as Q;
+  const gate = createGate();
+  const commit = sqlite.prepare('COMMIT');
+  const rollback = sqlite.prepare('ROLLBACK');
+  const inTransaction = (beginSql: string) => {
+    const begin = sqlite.prepare(beginSql);
+    return <T>(work: Work<T>): Promise<T> =>
+      gate.exclusive(async () => {
+        begin.run();
+        try {
+          const out = await work(db);
+          commit.run();
+          return out;
+        } catch (e) {
+          // Some errors (SQLITE_FULL, an interrupted statement) end the transaction themselves.
+          if (sqlite.inTransaction) rollback.run();
+          throw e;
+        }
+      });
+  };
+  const write = inTransaction('BEGIN IMMEDIATE');
+  /**
+   * Drizzle's SQLite prepared query answers synchronously through get(). Nothing else can run
+   * during a synchronous read, so while no transaction is open it needs no turn at the gate (the
+   * hot paths: bundle heads, token lookups) and skips drizzle's promise wrapper.
+   */
+  function prepareGet<Row>(build: (q: Q) => PreparedRead<Row>) {
+    const statement = build(db) as unknown as { get(values: Record<string, unknown>): Row | undefined };
+    return (values: Record<string, unknown>): Promise<Row | undefined> =>
+      gate.exclusiveHeld
+        ? gate.shared(async () => statement.get(values))
+        : new Promise((resolve) => resolve(statement.get(values)));
+  }
+  const search = sqliteSearch(sqlite);
+  const writeSearchRow = sqliteSearchRows(sqlite);
+  return {
+    kind: 'sqlite',
+    tables: sqliteTables,
+    locksRows: false,
+    run: (work) => gate.shared(() => work(db)),
+    snapshot: inTransaction('BEGIN'),
+    transaction: write,
+    write,
+    prepareGet,
+    search: (query) => gate.shared(async () => search(query)),
+    writeSearchRow: async (_q, row) => writeSearchRow(row),
+    close: () =>
+      gate.exclusive(async () => {
+        if (sqlite.open) sqlite.close();
+      }),
+  };
 }

@@ -1,6 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { SearchMatch } from '../../domain/search-query.ts';
-import type { SearchHit, SearchQuery, Store } from '../store.ts';
+import type { StoredVersion } from '../../domain/version-document.ts';
+import { type SearchRow as Row, toSearchHit as toHit } from '../search-hit.ts';
+import type { SearchPage, SearchQuery } from '../store.ts';
 
 /**
  * Column weights for bm25 over (name, description, keywords, skills): a hit in the name counts
@@ -15,16 +17,6 @@ const POPULARITY = 0.1;
  */
 const NARROW_ABOVE = 3000;
 
-interface Row {
-  name: string;
-  version: string;
-  description: string;
-  category: string | null;
-  keywords: string;
-  downloads: number;
-  score: number;
-}
-
 /**
  * Search over the FTS5 `search` table, blended with downloads. Raw SQL: drizzle has no FTS5.
  * `match` must come from `toMatchExpression`, which quotes every term, so user text never
@@ -36,7 +28,7 @@ interface Row {
  * `bundles` and the `latest` tag. Search rows exist only for bundles with a `latest`, so the
  * counts need no join. The empty query walks `search_rank_downloads` (or `_category`) in order.
  */
-export function sqliteSearch(sqlite: Database.Database): Pick<Store, 'search'> {
+export function sqliteSearch(sqlite: Database.Database): (query: SearchQuery) => SearchPage {
   const shown = (inner: string, order: string) => `
       SELECT b.name, t.version, b.description, b.category, b.keywords, b.downloads, x.score
       FROM (${inner}) x
@@ -80,33 +72,56 @@ export function sqliteSearch(sqlite: Database.Database): Pick<Store, 'search'> {
     all: byDownloads(false),
     allCategory: byDownloads(true),
   };
-  return {
-    async search(query: SearchQuery) {
-      const { match, category, limit, offset } = query;
-      if (!match) {
-        const s = category ? statements.allCategory : statements.all;
-        const where = category ? [category] : [];
-        const total = s.count.get(...where)?.n ?? 0;
-        const hits = total > offset ? s.page.all(...where, limit, offset).map(toHit) : [];
-        return { total, hits };
-      }
-      const s = category ? statements.textCategory : statements.text;
-      const withCategory = (expression: string) => (category ? [expression, category] : [expression]);
-      const expression = ftsExpression(match);
-      const total = s.count.get(...withCategory(expression))?.n ?? 0;
-      if (total <= offset) return { total, hits: [] };
-      let ranked = expression;
-      if (total > NARROW_ABOVE) {
-        // Scoring costs ~0.7 µs per match: for a common word, rank only the matches whose name
-        // or keywords hold the terms (weights 10 and 4: they outrank description-only matches
-        // anyway), with bm25 over those two columns, while they fill the page asked for.
-        // `total` still counts every match. Deeper pages rank every match.
-        const narrowed = `{name keywords} : (${expression})`;
-        const within = s.count.get(...withCategory(narrowed))?.n ?? 0;
-        if (within >= offset + limit && within < total) ranked = narrowed;
-      }
-      return { total, hits: s.page.all(...withCategory(ranked), limit, offset).map(toHit) };
-    },
+  return (query) => {
+    const { match, category, limit, offset } = query;
+    if (!match) {
+      const s = category ? statements.allCategory : statements.all;
+      const where = category ? [category] : [];
+      const total = s.count.get(...where)?.n ?? 0;
+      const hits = total > offset ? s.page.all(...where, limit, offset).map(toHit) : [];
+      return { total, hits };
+    }
+    const s = category ? statements.textCategory : statements.text;
+    const withCategory = (expression: string) => (category ? [expression, category] : [expression]);
+    const expression = ftsExpression(match);
+    const total = s.count.get(...withCategory(expression))?.n ?? 0;
+    if (total <= offset) return { total, hits: [] };
+    let ranked = expression;
+    if (total > NARROW_ABOVE) {
+      // Scoring costs ~0.7 µs per match: for a common word, rank only the matches whose name
+      // or keywords hold the terms (weights 10 and 4: they outrank description-only matches
+      // anyway), with bm25 over those two columns, while they fill the page asked for.
+      // `total` still counts every match. Deeper pages rank every match.
+      const narrowed = `{name keywords} : (${expression})`;
+      const within = s.count.get(...withCategory(narrowed))?.n ?? 0;
+      if (within >= offset + limit && within < total) ranked = narrowed;
+    }
+    return { total, hits: s.page.all(...withCategory(ranked), limit, offset).map(toHit) };
+  };
+}
+
+/**
+ * Rewrites bundle `id`'s rows in `search` and `search_rank` (downloads reach `search_rank` by
+ * trigger); a bundle without a latest version has none. Runs inside the caller's write.
+ */
+export function sqliteSearchRows(
+  sqlite: Database.Database,
+): (row: { id: number; name: string; doc: StoredVersion | undefined }) => void {
+  const dropText = sqlite.prepare('DELETE FROM search WHERE rowid = ?');
+  const dropRank = sqlite.prepare('DELETE FROM search_rank WHERE id = ?');
+  const addRank = sqlite.prepare(
+    'INSERT INTO search_rank (id, name, category, downloads) SELECT id, name, ?, downloads FROM bundles WHERE id = ?',
+  );
+  const addText = sqlite.prepare(
+    'INSERT INTO search (rowid, name, description, keywords, skills) VALUES (?, ?, ?, ?, ?)',
+  );
+  return ({ id, name, doc }) => {
+    dropText.run(id);
+    dropRank.run(id);
+    if (!doc) return;
+    addRank.run(doc.category ?? null, id);
+    const skills = doc.skills.map((s) => `${s.name} ${s.description}`).join('\n');
+    addText.run(id, name, doc.description, doc.keywords.join(' '), skills);
   };
 }
 
@@ -119,16 +134,4 @@ export function ftsExpression(match: SearchMatch): string {
     (t, i) => `"${t.replaceAll('"', '""')}"${i === match.terms.length - 1 ? '*' : ''}`,
   );
   return quoted.join(match.every ? ' ' : ' OR ');
-}
-
-function toHit(r: Row): SearchHit {
-  return {
-    name: r.name,
-    version: r.version,
-    description: r.description,
-    category: r.category,
-    keywords: JSON.parse(r.keywords) as string[],
-    downloads: r.downloads,
-    score: Math.round(r.score * 1e6) / 1e6,
-  };
 }

@@ -1,13 +1,6 @@
+import { createStore } from '../create-store.ts';
 import type { Store } from '../store.ts';
-import { sqliteBundleReads } from './bundles-read.ts';
 import { openSqlite } from './connection.ts';
-import { sqliteCounters } from './counters.ts';
-import { sqliteLifecycle } from './lifecycle.ts';
-import { sqliteNpmArtifacts } from './npm-artifacts.ts';
-import { sqliteOwnerReads } from './owners-read.ts';
-import { sqlitePublish } from './publish.ts';
-import { sqliteSearch } from './search.ts';
-import { sqliteUsers } from './users.ts';
 
 /**
  * The SQLite adapter of the metadata store (drizzle over better-sqlite3). `path` is a file, shared
@@ -16,19 +9,5 @@ import { sqliteUsers } from './users.ts';
  * @example const store = createSqliteStore({ path: join(dataDir, 'registry.db') })
  */
 export function createSqliteStore(options: { path: string }): Store {
-  const { sqlite, db } = openSqlite(options.path);
-  return {
-    kind: 'sqlite',
-    ...sqliteUsers(db),
-    ...sqliteBundleReads(db),
-    ...sqliteOwnerReads(db),
-    ...sqlitePublish(db),
-    ...sqliteLifecycle(db),
-    ...sqliteSearch(sqlite),
-    ...sqliteCounters(db),
-    ...sqliteNpmArtifacts(db),
-    async close() {
-      if (sqlite.open) sqlite.close();
-    },
-  };
+  return createStore(openSqlite(options.path));
 }

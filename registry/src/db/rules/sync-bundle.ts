@@ -1,0 +1,75 @@
+import { and, eq, sql } from 'drizzle-orm';
+import { pickLatest } from '../../domain/latest.ts';
+import type { StoredVersion } from '../../domain/version-document.ts';
+import type { Dialect, Q } from '../dialect.ts';
+
+export interface BundleSync {
+  /**
+   * Inside a write: points `latest` where docs/http-api.md says (unless pinned), copies the
+   * latest version's description, category and keywords onto the bundle, rewrites its search
+   * row and bumps its revision. Call after any change to a bundle's versions or tags.
+   */
+  syncBundle(q: Q, name: string, at: string): Promise<void>;
+  /** Bumps only the revision (for changes that leave versions and tags alone, like owners). */
+  touchBundle(q: Q, name: string, at: string): Promise<void>;
+  setTag(q: Q, tag: { name: string; tag: string; version: string }): Promise<void>;
+}
+
+export function bundleSync(d: Dialect): BundleSync {
+  const { bundles, distTags, versions } = d.tables;
+  const bumpRevision = () => sql`${bundles.revision} + 1`;
+  const isLatest = (name: string) => and(eq(distTags.name, name), eq(distTags.tag, 'latest'));
+
+  async function setTag(q: Q, { name, tag, version }: { name: string; tag: string; version: string }) {
+    await q
+      .insert(distTags)
+      .values({ name, tag, version })
+      .onConflictDoUpdate({ target: [distTags.name, distTags.tag], set: { version } });
+  }
+
+  async function readDocument(q: Q, name: string, version: string): Promise<StoredVersion | undefined> {
+    const [row] = await q
+      .select({ document: versions.document })
+      .from(versions)
+      .where(and(eq(versions.name, name), eq(versions.version, version)));
+    return row ? (JSON.parse(row.document) as StoredVersion) : undefined;
+  }
+
+  return {
+    setTag,
+    async syncBundle(q, name, at) {
+      const [bundle] = await q
+        .select({ id: bundles.id, pinned: bundles.latestPinned })
+        .from(bundles)
+        .where(eq(bundles.name, name));
+      if (!bundle) return;
+      const [current] = await q.select({ version: distTags.version }).from(distTags).where(isLatest(name));
+      let latest = current?.version;
+      if (!bundle.pinned || latest === undefined) {
+        const all = await q
+          .select({ version: versions.version, yanked: versions.yanked })
+          .from(versions)
+          .where(eq(versions.name, name));
+        latest = pickLatest(all);
+        if (latest === undefined) await q.delete(distTags).where(isLatest(name));
+        else await setTag(q, { name, tag: 'latest', version: latest });
+      }
+      const doc = latest === undefined ? undefined : await readDocument(q, name, latest);
+      const described = doc
+        ? {
+            description: doc.description,
+            category: doc.category ?? null,
+            keywords: JSON.stringify(doc.keywords),
+          }
+        : {};
+      await q
+        .update(bundles)
+        .set({ ...described, revision: bumpRevision(), updatedAt: at })
+        .where(eq(bundles.id, bundle.id));
+      await d.writeSearchRow(q, { id: bundle.id, name, doc });
+    },
+    async touchBundle(q, name, at) {
+      await q.update(bundles).set({ revision: bumpRevision(), updatedAt: at }).where(eq(bundles.name, name));
+    },
+  };
+}
