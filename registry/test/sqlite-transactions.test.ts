@@ -59,6 +59,29 @@ describe('the SQLite gate', () => {
     expect(log).toEqual(['r1 start', 'r2 start', 'r1 end', 'r2 end', 'w start', 'w end', 'r3']);
   });
 
+  test('a shared call that throws, even before its first await, leaves the gate free', async () => {
+    const gate = createGate();
+    const hold = deferred();
+    const held = gate.exclusive(() => hold.promise);
+    const waiting = gate.shared(() => {
+      throw new Error('thrown at once');
+    });
+    hold.resolve();
+    await held;
+    await expect(waiting).rejects.toThrow('thrown at once');
+    await expect(
+      gate.shared(() => {
+        throw new Error('on the fast path');
+      }),
+    ).rejects.toThrow('on the fast path');
+    let ran = false;
+    await gate.exclusive(async () => {
+      ran = true;
+    });
+    expect(ran).toBe(true);
+    expect(gate.exclusiveHeld).toBe(false);
+  });
+
   test('exclusive calls run one at a time, in arrival order, and a throwing one releases the gate', async () => {
     const gate = createGate();
     const log: string[] = [];

@@ -6,7 +6,7 @@ import type { SearchPage, SearchQuery } from './store.ts';
 /**
  * The tables every rule reads and writes, the same in both dialects (`sqlite/schema.ts`,
  * `pg/schema.ts`). Drizzle has no dialect-neutral table or query-builder type, so the shared
- * code is typed with the PostgreSQL ones; `sqlite/connection.ts` proves at compile time that
+ * code is typed with the PostgreSQL ones; `sqlite/tables.ts` proves at compile time that
  * its tables' rows have exactly these shapes, and the store contract runs on both.
  */
 export type Tables = Pick<
@@ -38,7 +38,11 @@ export interface PreparedRead<Row> {
   execute(values: Record<string, unknown>): Promise<Row[]>;
 }
 
-/** The body of a unit of work: every query it makes goes through `q`. */
+/**
+ * The body of a unit of work: every query it makes goes through `q`, never through the
+ * dialect's methods (on SQLite a body that did would wait for itself), and it awaits nothing but
+ * its queries (on SQLite the connection is the process's own while a transaction is open).
+ */
 export type Work<T> = (q: Q) => Promise<T>;
 
 /**

@@ -53,6 +53,15 @@ export function createGate(): Gate {
     readers--;
     admit();
   };
+  /** Runs `fn` as an admitted shared call, leaving however it ends (a synchronous throw too). */
+  function runShared<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return fn().finally(leaveShared);
+    } catch (e) {
+      leaveShared();
+      return Promise.reject(e);
+    }
+  }
 
   return {
     get exclusiveHeld() {
@@ -60,16 +69,9 @@ export function createGate(): Gate {
     },
     // Not an async function: the common case (no transaction open) adds no promise of its own.
     shared(fn) {
-      if (writer || queue.length > 0) {
-        return wait(false).then(() => fn().finally(leaveShared));
-      }
+      if (writer || queue.length > 0) return wait(false).then(() => runShared(fn));
       readers++;
-      try {
-        return fn().finally(leaveShared);
-      } catch (e) {
-        leaveShared();
-        return Promise.reject(e);
-      }
+      return runShared(fn);
     },
     async exclusive(fn) {
       if (writer || readers > 0 || queue.length > 0) await wait(true);
