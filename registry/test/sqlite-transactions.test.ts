@@ -24,24 +24,18 @@ describe('the SQLite gate', () => {
   test('shared calls run together; an exclusive one waits for them, and later shared ones wait for it', async () => {
     const gate = createGate();
     const log: string[] = [];
+    /** A call body that logs its start, waits for `until`, then logs its end. */
+    const step = (label: string, until: Promise<void>) => async () => {
+      log.push(`${label} start`);
+      await until;
+      log.push(`${label} end`);
+    };
     const r1 = deferred();
     const r2 = deferred();
     const w = deferred();
-    const a = gate.shared(async () => {
-      log.push('r1 start');
-      await r1.promise;
-      log.push('r1 end');
-    });
-    const b = gate.shared(async () => {
-      log.push('r2 start');
-      await r2.promise;
-      log.push('r2 end');
-    });
-    const c = gate.exclusive(async () => {
-      log.push('w start');
-      await w.promise;
-      log.push('w end');
-    });
+    const a = gate.shared(step('r1', r1.promise));
+    const b = gate.shared(step('r2', r2.promise));
+    const c = gate.exclusive(step('w', w.promise));
     // Arrives after the waiting exclusive call: served after it, never ahead of it.
     const d = gate.shared(async () => {
       log.push('r3');
