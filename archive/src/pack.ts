@@ -15,7 +15,10 @@ const GZIP_LEVEL = 9;
 /** The gzip header's OS byte, fixed to "Unix" so the bytes do not depend on the packing platform. */
 const GZIP_OS_UNIX = 3;
 
-/** What `packFiles` may change: the root folder (`bundle` by default; npm packages use `package`). */
+/**
+ * What `packFiles` may change: the root folder (`bundle` by default; npm packages use `package`;
+ * `''` puts the files at the archive's root, as a discovery-index skill archive wants).
+ */
 export interface PackOptions {
   root?: string;
 }
@@ -34,7 +37,7 @@ export interface PackOptions {
 export function packFiles(files: BundleFile[], options: PackOptions = {}): Buffer {
   const limits = DEFAULT_LIMITS;
   const root = options.root ?? BUNDLE_ROOT;
-  if (!/^[a-z][a-z0-9-]*$/.test(root)) throw new Error(`not a root folder name: ${root}`);
+  if (root !== '' && !/^[a-z][a-z0-9-]*$/.test(root)) throw new Error(`not a root folder name: ${root}`);
   if (files.length === 0) throw new ArchiveError('EMPTY_ARCHIVE', 'there are no files to pack');
   if (files.length > limits.maxEntries) {
     throw new ArchiveError(
@@ -53,7 +56,7 @@ export function packFiles(files: BundleFile[], options: PackOptions = {}): Buffe
         f.path,
       );
     }
-    return { path: `${root}/${path}`, data: f.data, mode: f.executable ? 0o755 : 0o644 };
+    return { path: root === '' ? path : `${root}/${path}`, data: f.data, mode: f.executable ? 0o755 : 0o644 };
   });
   entries.sort((a, b) => Buffer.compare(Buffer.from(a.path), Buffer.from(b.path)));
   const tar = writeTar(entries);

@@ -118,6 +118,28 @@ describe('packFiles', () => {
     expect(() => packFiles(files, { root: '../x' })).toThrow(/not a root folder name/);
   });
 
+  it("packs at the archive's root with root '' (a discovery skill archive: SKILL.md at the root)", () => {
+    const files = [
+      { path: 'scripts/run.sh', data: Buffer.from('#!/bin/sh\n'), executable: true },
+      { path: 'SKILL.md', data: Buffer.from('---\nname: a\n---\n'), executable: false },
+    ];
+    const tgz = packFiles(files, { root: '' });
+    const tarBytes = gunzipSync(tgz);
+    const names: string[] = [];
+    for (let at = 0; tarBytes[at] !== 0; ) {
+      names.push(
+        tarBytes
+          .subarray(at, at + 100)
+          .toString('utf8')
+          .replace(/\0.*$/s, ''),
+      );
+      const size = Number.parseInt(tarBytes.subarray(at + 124, at + 136).toString('latin1'), 8);
+      at += 512 + Math.ceil(size / 512) * 512;
+    }
+    expect(names).toEqual(['SKILL.md', 'scripts/run.sh']);
+    expect(packFiles([...files].reverse(), { root: '' }).equals(tgz)).toBe(true);
+  });
+
   it('uses a pax path record only for a path ustar cannot hold, and reads it back', async () => {
     const long = `${'x'.repeat(150)}.md`;
     const tgz = packFiles([{ path: long, data: Buffer.from('x'), executable: false }]);
