@@ -14,6 +14,7 @@ export { CollisionGuard, checkBundlePath, collisionKey } from './paths.ts';
 export { readArchive } from './read.ts';
 export { readStreamBounded } from './read-bounded.ts';
 export { scanContent } from './scan.ts';
+export { skillFiles } from './skill-files.ts';
 export { FIXED_MTIME } from './tar-write.ts';
 export { decodeText } from './text.ts';
 export type { BundleFile } from './types.ts';

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { skillFiles as filesOfSkill } from '@skills/archive';
 import type { Capabilities, ContentWarning } from '@skills/schemas';
 
 /** One file of a stored bundle: its path inside the bundle, hash, size and mode. */
@@ -49,16 +50,12 @@ export function integrityHex(integrity: string): string {
 }
 
 /**
- * The files of one skill of a stored bundle, with their paths relative to the skill folder:
- * the whole bundle for a single-skill bundle (`.`), `skills/NAME/…` otherwise.
+ * The files of one skill of a stored bundle, with their paths relative to the skill folder
+ * (`skillFiles` of `@skills/archive`: the whole bundle for `.`, `skills/NAME/…` otherwise).
  * @example skillFiles(index, 'skills/lint') // [{ path: 'SKILL.md', … }]
  */
 export function skillFiles(index: StoreIndex, skillPath: string): IndexedFile[] {
-  if (skillPath === '.') return index.files;
-  const prefix = `${skillPath}/`;
-  return index.files
-    .filter((f) => f.path.startsWith(prefix))
-    .map((f) => ({ ...f, path: f.path.slice(prefix.length) }));
+  return filesOfSkill(index.files, skillPath);
 }
 
 /** Reads `store/<hex>/index.json`; undefined when missing or unreadable (the entry is then redone). */
