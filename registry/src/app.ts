@@ -7,6 +7,7 @@ import { limitPerAddress } from './http/rate-limit.ts';
 import { renderError } from './http/render-error.ts';
 import { requestContext } from './http/request-context.ts';
 import { bundleRoutes } from './routes/bundles.ts';
+import { discoveryRoutes } from './routes/discovery.ts';
 import { distTagRoutes } from './routes/dist-tags.ts';
 import { healthRoutes } from './routes/health.ts';
 import { keyRoutes } from './routes/keys.ts';
@@ -49,6 +50,7 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
   npmRoutes(app);
   marketplaceRoutes(app);
   keyRoutes(app);
+  discoveryRoutes(app);
   openApiRoutes(app);
   metricsRoutes(app);
   app.route('/', createWebRoutes({ store: deps.store, blobs: deps.blobs, log: deps.log }));

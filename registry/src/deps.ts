@@ -3,7 +3,9 @@ import { DEFAULT_PASSWORD_COST, type PasswordCost } from './auth/password.ts';
 import type { NpmArtifact, Store } from './db/store.ts';
 import type { GitRepo } from './domain/git-repo.ts';
 import { DEFAULT_MARKETPLACE, type MarketplaceConfig } from './domain/marketplace-catalog.ts';
+import type { SkillArtifactInfo } from './domain/skill-artifacts.ts';
 import type { DownloadCounter } from './downloads.ts';
+import { createLru, type Lru } from './lru.ts';
 import { createRegistryMetrics, type RegistryMetrics } from './metrics/registry-metrics.ts';
 import type { Signer } from './signing/signer.ts';
 import type { BlobStore } from './storage/blob-store.ts';
@@ -94,6 +96,8 @@ export interface Deps
   tarballCache: TarballCache;
   /** npm package builds in flight in this process, by name@version (one build each). */
   npmBuilds: Map<string, Promise<NpmArtifact>>;
+  /** The discovery artifacts of a version's skills, by the version's integrity (they never change). */
+  skillArtifacts: Lru<SkillArtifactInfo[]>;
   now(): string;
 }
 
@@ -131,6 +135,7 @@ export function resolveDeps(deps: AppDeps): Deps {
     uploadPool: deps.uploadPool ?? createInProcessPool(),
     bodyIdleMs: deps.bodyIdleMs ?? DEFAULT_BODY_IDLE_MS,
     uploadBudget: deps.uploadBudget ?? createUploadBudget(DEFAULT_MAX_UPLOAD_BYTES_IN_FLIGHT),
+    skillArtifacts: createLru(4096),
   };
 }
 

@@ -1,10 +1,10 @@
 import { packFiles } from '@skills/archive';
 import { describe, expect, it } from 'vitest';
 import type { VersionRecord } from '../src/db/store.ts';
+import { createLru } from '../src/lru.ts';
 import { blobDigest } from '../src/storage/blob-store.ts';
 import { createMemoryBlobStore } from '../src/storage/memory-blob-store.ts';
 import { escapeHtml, html, raw, revealHidden } from '../src/web/html.ts';
-import { createLru } from '../src/web/lru.ts';
 import { isAllowedLink, renderMarkdown } from '../src/web/markdown.ts';
 import { createSkillDocs } from '../src/web/skill-docs.ts';
 

@@ -149,22 +149,6 @@ export const keysDocumentSchema = z.strictObject({
 });
 export type KeysDocument = z.infer<typeof keysDocumentSchema>;
 
-/** `GET /.well-known/agent-skills/index.json` (discovery index v0.2.0). */
-export const discoveryIndexSchema = z.strictObject({
-  $schema: z.string().optional(),
-  version: z.string(),
-  skills: z.array(
-    z.strictObject({
-      name: z.string(),
-      type: z.enum(['skill-md', 'archive']),
-      description: z.string(),
-      url: z.string(),
-      digest: z.string().regex(/^sha256:[0-9a-f]{64}$/),
-    }),
-  ),
-});
-export type DiscoveryIndex = z.infer<typeof discoveryIndexSchema>;
-
 /** `PUT /v1/bundles/NAME/dist-tags/TAG` body. */
 export const distTagRequestSchema = z.strictObject({ version: semverSchema });
 

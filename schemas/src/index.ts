@@ -2,6 +2,7 @@ export * from './api-documents.ts';
 export * from './api-errors.ts';
 export * from './bundle-manifest.ts';
 export * from './capabilities.ts';
+export * from './discovery-index.ts';
 export * from './frontmatter.ts';
 export * from './json-schemas.ts';
 export * from './lockfile.ts';

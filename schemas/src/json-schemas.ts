@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { bundleManifestSchema } from './bundle-manifest.ts';
+import { discoveryIndexSchema } from './discovery-index.ts';
 import { lockfileSchema } from './lockfile.ts';
 import { pipelineSchema } from './pipeline.ts';
 import { projectManifestSchema } from './project-manifest.ts';
@@ -10,6 +11,10 @@ export const FILE_SCHEMAS = {
   'skills.schema.json': { schema: projectManifestSchema, title: 'skills.json: a project manifest' },
   'skills-lock.schema.json': { schema: lockfileSchema, title: 'skills-lock.json: the lockfile' },
   'pipeline.schema.json': { schema: pipelineSchema, title: 'an agent skills pipeline' },
+  'agent-skills-index.schema.json': {
+    schema: discoveryIndexSchema,
+    title: '.well-known/agent-skills/index.json: an Agent Skills discovery index (v0.2.0)',
+  },
 } as const;
 
 /**

@@ -17,6 +17,14 @@ export function npmPaths(suffix = ''): string[] {
   return BUNDLE_PATTERNS.map((p) => p.replace('/v1/bundles/', '/npm/') + suffix);
 }
 
+/** The same for a bundle's public folder (`/bundles/NAME/…`, its page and its discovery index). */
+const PAGE_PATTERNS = ['/bundles/:scope{@[^/]+}/:name', '/bundles/:name{[^@/][^/]*}'];
+
+/** Both `/bundles/NAME` patterns, with `suffix` appended (`/.well-known/agent-skills/index.json`, …). */
+export function bundlePagePaths(suffix = ''): string[] {
+  return PAGE_PATTERNS.map((p) => p + suffix);
+}
+
 /** A version segment: starts with a digit, so it never shadows `dist-tags`, `owners` or `-`. */
 export const VERSION_PARAM = '/:version{[0-9][^/]*}';
 

@@ -7,14 +7,14 @@ const CONSTRAINED_PARAM = /:(\w+)\{(?:[^{}]|\{[^{}]*\})*\}/g;
 
 /**
  * The readable form of a hono route pattern: constraints dropped, and the scoped and plain
- * bundle patterns made one, since NAME is either (`/v1/bundles/:name`, `/npm/:name`). Metrics label requests
+ * bundle patterns made one, since NAME is either (`/v1/bundles/:name`, `/npm/:name`, `/bundles/:name/…`). Metrics label requests
  * with it, and the OpenAPI document's paths are it with `{param}` for `:param`.
  * @example routeTemplate('/v1/bundles/:scope{@[^/]+}/:name/:version{[0-9][^/]*}') // '/v1/bundles/:name/:version'
  */
 export function routeTemplate(pattern: string): string {
   return pattern
     .replace(CONSTRAINED_PARAM, ':$1')
-    .replace(/^\/(v1\/bundles|npm)\/:scope\/:name(?=\/|$)/, '/$1/:name');
+    .replace(/^\/(v1\/bundles|npm|bundles)\/:scope\/:name(?=\/|$)/, '/$1/:name');
 }
 
 /** `/v1/bundles/:name/:version` → `/v1/bundles/{name}/{version}` */

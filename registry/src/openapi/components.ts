@@ -11,6 +11,7 @@ import {
   searchResponseSchema,
   semverSchema,
   signupRequestSchema,
+  skillNameSchema,
   tokenCreatedSchema,
   tokenInfoSchema,
   tokenRequestSchema,
@@ -74,6 +75,11 @@ export const PATH_PARAMETERS: Record<string, { schema: Schema; description: stri
     schema: { type: 'string', pattern: '\\.tgz$' },
     description: 'The tarball file name: the unscoped name, `-`, the version, `.tgz`.',
   },
+  archive: {
+    schema: { type: 'string', pattern: '^[a-z0-9-]+\\.tar\\.gz$' },
+    description: 'A skill archive: the skill name, `.tar.gz`.',
+  },
+  skill: { schema: skillNameSchema, description: 'A skill name.' },
   user: { schema: username, description: 'A username.' },
   scope: {
     schema: { type: 'string', pattern: '^@?[a-z0-9]+(-[a-z0-9]+)*$', maxLength: 65 },

@@ -1,6 +1,5 @@
 import {
   CATEGORIES,
-  discoveryIndexSchema,
   keysDocumentSchema,
   searchResponseSchema,
   signupRequestSchema,
@@ -18,6 +17,7 @@ import {
   stringSchema,
   usernameShape,
 } from './components.ts';
+import { DISCOVERY_ROUTES } from './discovery-routes.ts';
 import { MARKETPLACE_ROUTES } from './marketplace-routes.ts';
 
 /**
@@ -173,16 +173,7 @@ export const API_ROUTES: ApiRoute[] = [
     },
     errors: [],
   },
-  {
-    method: 'get',
-    path: '/.well-known/agent-skills/index.json',
-    operationId: 'discoveryIndex',
-    summary: 'Agent Skills discovery index',
-    tag: 'discovery',
-    auth: 'none',
-    responses: { 200: { description: 'The latest version of every bundle.', schema: discoveryIndexSchema } },
-    errors: [],
-  },
+  ...DISCOVERY_ROUTES,
   {
     method: 'get',
     path: '/openapi.json',

@@ -1,8 +1,8 @@
 import { decodeText, readArchive, splitSkillMd } from '@skills/archive';
 import type { VersionRecord } from '../db/store.ts';
+import { createLru } from '../lru.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
 import { raw, type SafeHtml } from './html.ts';
-import { createLru } from './lru.ts';
 import { renderMarkdown } from './markdown.ts';
 
 /** The rendered body of one skill's SKILL.md, or why there is none: no such file, or no readable tarball. */
