@@ -53,6 +53,14 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
   discoveryRoutes(app);
   openApiRoutes(app);
   metricsRoutes(app);
-  app.route('/', createWebRoutes({ store: deps.store, blobs: deps.blobs, log: deps.log }));
+  app.route(
+    '/',
+    createWebRoutes({
+      store: deps.store,
+      blobs: deps.blobs,
+      log: deps.log,
+      ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}),
+    }),
+  );
   return app;
 }

@@ -200,6 +200,44 @@ describe('bundle page', () => {
     }
   });
 
+  it('shows how to install it from each host: skills, Claude Code, Codex and npx skills', async () => {
+    await world.publish({ name: '@acme/deploy', version: '1.0.0', description: 'Scoped.' });
+    await world.publish({ name: '@acme/deploy', version: '1.1.0', description: 'Scoped.' });
+    const { body } = await getPage(world.app, '/bundles/@acme/deploy');
+    const install = body.slice(body.indexOf('id="install"'), body.indexOf('id="capabilities"'));
+    for (const block of [
+      'skills install @acme/deploy',
+      'claude plugin marketplace add http://localhost/marketplace.json\nclaude plugin install acme--deploy@skills-registry',
+      'codex plugin marketplace add http://localhost/marketplace.git\ncodex plugin add acme--deploy@skills-registry',
+      'npx skills add http://localhost/bundles/@acme/deploy',
+    ]) {
+      expect(install).toContain(`<pre><code>${block}</code></pre>`);
+    }
+    expect(install).not.toContain('install the latest version');
+    const old = await getPage(world.app, '/bundles/@acme/deploy?version=1.0.0');
+    expect(old.body).toContain('<pre><code>skills install @acme/deploy@1.0.0</code></pre>');
+    expect(old.body).toContain('install the latest version');
+    expect(old.body).not.toContain('<script');
+    // The origin is --public-url when the registry has one, and the marketplace name is the catalog's.
+    const routes = createWebRoutes({
+      store: world.store,
+      blobs: world.blobs,
+      publicUrl: 'https://skills.example',
+      marketplace: 'acme-skills',
+    });
+    const page = await getPage(routes, '/bundles/@acme/deploy');
+    expect(page.body).toContain('claude plugin marketplace add https://skills.example/marketplace.json');
+    expect(page.body).toContain('codex plugin add acme--deploy@acme-skills');
+    const home = await getPage(routes, '/');
+    for (const line of [
+      'claude plugin marketplace add https://skills.example/marketplace.json',
+      'codex plugin marketplace add https://skills.example/marketplace.git',
+      'npx skills add https://skills.example',
+    ]) {
+      expect(home.body).toContain(`<pre><code>${line}</code></pre>`);
+    }
+  });
+
   it('shows deprecation and yank notices', async () => {
     await world.publish({ name: 'old', version: '1.0.0' });
     await world.publish({ name: 'old', version: '1.1.0' });

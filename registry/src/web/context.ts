@@ -1,4 +1,5 @@
 import type { Store } from '../db/store.ts';
+import type { HostsInfo } from './pages/install-commands.ts';
 import type { SkillDocs } from './skill-docs.ts';
 
 /** The store reads the pages make; any `Store` has them. */
@@ -8,4 +9,6 @@ export type WebStore = Pick<Store, 'getBundle' | 'search' | 'listLatest' | 'getU
 export interface PageContext {
   store: WebStore;
   skillDocs: SkillDocs;
+  /** The origin and marketplace name the install commands name, for this request. */
+  hosts: HostsInfo;
 }

@@ -1,7 +1,7 @@
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import type { LogEntry } from '../deps.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
-import type { WebStore } from './context.ts';
+import type { PageContext, WebStore } from './context.ts';
 import { bundlePage } from './pages/bundle.ts';
 import { categoryPage } from './pages/category.ts';
 import { homePage } from './pages/home.ts';
@@ -22,6 +22,10 @@ export interface WebDeps {
   log?: (entry: LogEntry) => void;
   /** How many rendered SKILL.md bodies to keep; default 256. */
   skillDocCacheSize?: number;
+  /** The origin install commands name; default: the request's. */
+  publicUrl?: string;
+  /** The marketplace catalog's name, as hosts know it (`PLUGIN@NAME`); default `skills-registry`. */
+  marketplace?: string;
 }
 
 /**
@@ -32,7 +36,7 @@ export interface WebDeps {
  */
 export function createWebRoutes(deps: WebDeps): Hono {
   const log = deps.log ?? (() => {});
-  const ctx = {
+  const shared = {
     store: deps.store,
     skillDocs: createSkillDocs({
       blobs: deps.blobs,
@@ -47,6 +51,13 @@ export function createWebRoutes(deps: WebDeps): Hono {
     }),
   };
   const web = new Hono();
+  const pageContext = (c: Context): PageContext => ({
+    ...shared,
+    hosts: {
+      origin: deps.publicUrl ?? new URL(c.req.url).origin,
+      marketplace: deps.marketplace ?? 'skills-registry',
+    },
+  });
 
   web.get(SITE_CSS_PATH, (c) => {
     const etag = `"${SITE_CSS_HASH}"`;
@@ -60,11 +71,11 @@ export function createWebRoutes(deps: WebDeps): Hono {
     return new Response(SITE_CSS, { headers });
   });
 
-  web.get('/', async () => sendPage(await homePage(ctx)));
+  web.get('/', async (c) => sendPage(await homePage(pageContext(c))));
 
   web.get('/search', async (c) =>
     sendPage(
-      await searchPage(ctx, {
+      await searchPage(pageContext(c), {
         q: c.req.query('q'),
         category: c.req.query('category'),
         page: c.req.query('page'),
@@ -74,7 +85,7 @@ export function createWebRoutes(deps: WebDeps): Hono {
 
   web.get('/bundles', (c) => c.redirect('/search'));
   web.get('/bundles/:name{.+}', async (c) => {
-    const page = await bundlePage(ctx, {
+    const page = await bundlePage(pageContext(c), {
       name: c.req.param('name'),
       version: c.req.query('version'),
       skill: c.req.query('skill'),
@@ -84,12 +95,15 @@ export function createWebRoutes(deps: WebDeps): Hono {
 
   web.get('/categories', (c) => c.redirect('/#categories'));
   web.get('/categories/:category', async (c) => {
-    const page = await categoryPage(ctx, { category: c.req.param('category'), page: c.req.query('page') });
+    const page = await categoryPage(pageContext(c), {
+      category: c.req.param('category'),
+      page: c.req.query('page'),
+    });
     return page ? sendPage(page) : sendPage(notFoundPage('category'), 404);
   });
 
   web.get('/:user{~[^/]+}', async (c) => {
-    const page = await userPage(ctx, c.req.param('user').slice(1));
+    const page = await userPage(pageContext(c), c.req.param('user').slice(1));
     return page ? sendPage(page) : sendPage(notFoundPage('user'), 404);
   });
 

@@ -120,6 +120,10 @@ main { padding-top: 1.5rem; padding-bottom: 3rem; min-height: 60vh; }
 .version { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; color: var(--muted); }
 .install { display: flex; align-items: center; gap: 0.5rem; flex-wrap: wrap; }
 .install pre { margin: 0.25rem 0 1rem; flex: 1 1 auto; }
+.install-hosts { margin: 0; }
+.install-hosts dt { font-weight: 600; margin-top: 0.5rem; }
+.install-hosts dd { margin: 0; }
+.install-hosts pre { margin: 0.25rem 0 0.5rem; }
 .bundle-layout { display: grid; gap: 2rem; grid-template-columns: minmax(0, 1fr) 18rem; }
 @media (max-width: 52rem) { .bundle-layout { grid-template-columns: minmax(0, 1fr); } }
 .sidebar h2 { font-size: 1rem; margin: 1.4rem 0 0.4rem; }

@@ -1,6 +1,7 @@
 import { bundleNameSchema } from '@skills/schemas';
 import semver from 'semver';
 import type { BundleSnapshot, VersionRecord } from '../../db/store.ts';
+import { pluginName } from '../../domain/npm-package.ts';
 import type { PageContext } from '../context.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { layout } from '../layout.ts';
@@ -12,6 +13,7 @@ import {
   skillsList,
   versionNotices,
 } from './bundle-sections.ts';
+import { bundleInstallCommands, commandBlocks } from './install-commands.ts';
 
 export interface BundleParams {
   name: string;
@@ -54,7 +56,8 @@ ${versionNotices(snapshot, version)}
   <div>
     <section aria-labelledby="install">
       <h2 id="install">Install</h2>
-      <div class="install"><pre><code>skills install ${installSpec}</code></pre></div>
+      ${commandBlocks(bundleInstallCommands({ name, spec: installSpec, plugin: pluginName(name), info: ctx.hosts }))}
+      ${isLatest ? '' : html`<p class="muted">Claude Code, Codex and <code>npx skills</code> install the latest version.</p>`}
     </section>
     ${capabilitiesTable(d.capabilities)}
     ${skillsList({ name, version, current: skill?.name, isLatest })}

@@ -3,6 +3,7 @@ import { bundleCards, categoryList } from '../components.ts';
 import type { PageContext } from '../context.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { layout } from '../layout.ts';
+import { commandBlocks, marketplaceCommands } from './install-commands.ts';
 
 const SHOWN = 8;
 
@@ -33,6 +34,11 @@ export async function homePage(ctx: PageContext): Promise<SafeHtml> {
     description: 'Find and install bundles of skills for AI agents.',
     body: html`<h1>Skills for AI agents</h1>
 <p class="lead">Bundles of instructions, scripts and references that teach an agent a job. Install one with <code>skills install NAME</code>.</p>
+<section aria-labelledby="hosts">
+  <h2 id="hosts">Use it from Claude Code, Codex or <code>npx skills</code></h2>
+  <p>Add this registry as a plugin marketplace once; each bundle then installs as a plugin, and its page shows the command.</p>
+  ${commandBlocks(marketplaceCommands(ctx.hosts))}
+</section>
 <section aria-labelledby="popular">
   <h2 id="popular">Popular</h2>
   ${bundleCards(popular.hits, 'Nothing has been published yet.')}
