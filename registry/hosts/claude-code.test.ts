@@ -1,0 +1,149 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { packFiles } from '@skills/archive';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe as explain, type HostEnv, hostEnv, ok, run } from './helpers/clients.ts';
+import {
+  multiSkillBundle,
+  type RegistryWorld,
+  readTree,
+  singleSkillBundle,
+  skillTree,
+  startRegistryWorld,
+  type Tree,
+} from './helpers/registry-world.ts';
+
+// Claude Code (@anthropic-ai/claude-code@2.1.332) adds ORIGIN/marketplace.json and installs
+// bundles as plugins from the npm API (`source: npm`, npm's default registry set to ORIGIN/npm/).
+const MARKET = 'skills-registry';
+let world: RegistryWorld;
+let host: HostEnv;
+let cwd: string;
+const kit = multiSkillBundle('kit', '1.0.0', {
+  lint: { 'scripts/run.sh': '#!/bin/sh\necho lint\n', 'references/rules.md': '# Rules\n' },
+  notes: {},
+});
+const solo = singleSkillBundle('solo', '1.0.0', { 'references/guide.md': '# Guide\n' });
+
+beforeAll(async () => {
+  world = await startRegistryWorld();
+  host = await hostEnv(world.dir, `${world.origin}/npm/`);
+  cwd = world.dir;
+  await world.publish('kit', kit);
+  await world.publish('solo', solo);
+  await world.publish('tampered', singleSkillBundle('tampered', '1.0.0'));
+});
+afterAll(() => world?.close());
+
+const claude = (...args: string[]) => run('claude', args, { env: host.env, cwd });
+const cacheDir = (plugin: string, version: string) =>
+  join(host.home, '.claude/plugins/cache', MARKET, plugin, version);
+
+/** The skills of a bundle as a plugin holds them: `skills/<skill>/…`. */
+function pluginSkills(entries: Record<string, Tree>): Tree {
+  const out: Tree = {};
+  for (const [skill, files] of Object.entries(entries))
+    for (const [path, text] of Object.entries(files)) out[`skills/${skill}/${path}`] = text;
+  return out;
+}
+
+/** The plugin's files but the two manifests the registry writes (package.json, plugin.json). */
+async function pluginFiles(plugin: string, version: string): Promise<Tree> {
+  const tree = await readTree(cacheDir(plugin, version));
+  expect(Object.keys(tree).filter((p) => !p.startsWith('skills/'))).toEqual([
+    '.claude-plugin/plugin.json',
+    'package.json',
+  ]);
+  expect(JSON.parse(tree['.claude-plugin/plugin.json']!)).toMatchObject({ name: plugin, version });
+  return Object.fromEntries(Object.entries(tree).filter(([p]) => p.startsWith('skills/')));
+}
+
+async function installedVersion(key: string): Promise<string | undefined> {
+  const text = await readFile(join(host.home, '.claude/plugins/installed_plugins.json'), 'utf8').catch(
+    () => '{}',
+  );
+  const installed = JSON.parse(text) as { plugins?: Record<string, { version: string }[]> };
+  return installed.plugins?.[key]?.[0]?.version;
+}
+
+describe('Claude Code (2.1.332) installs from the marketplace', () => {
+  test('`plugin validate --strict` passes on the served catalog', async () => {
+    const res = await fetch(`${world.origin}/marketplace.json`);
+    expect(res.status).toBe(200);
+    const file = join(world.dir, 'marketplace.json');
+    await writeFile(file, await res.text());
+    ok(await claude('plugin', 'validate', '--strict', file));
+  });
+
+  test('adds ORIGIN/marketplace.json, installs a multi-skill and a single-skill bundle byte for byte', async () => {
+    ok(await claude('plugin', 'marketplace', 'add', `${world.origin}/marketplace.json`));
+    ok(await claude('plugin', 'install', `kit@${MARKET}`));
+    ok(await claude('plugin', 'install', `solo@${MARKET}`));
+
+    const details = ok(await claude('plugin', 'details', `kit@${MARKET}`)).stdout;
+    expect(details, details).toMatch(/Skills \(2\)/);
+    expect(details).toContain('lint');
+    expect(details).toContain('notes');
+    expect(ok(await claude('plugin', 'details', `solo@${MARKET}`)).stdout).toMatch(/Skills \(1\)\s+solo/);
+
+    expect(await pluginFiles('kit', '1.0.0')).toEqual(
+      pluginSkills({ lint: skillTree(kit, 'skills/lint'), notes: skillTree(kit, 'skills/notes') }),
+    );
+    expect(await pluginFiles('solo', '1.0.0')).toEqual(pluginSkills({ solo }));
+    expect(await installedVersion(`kit@${MARKET}`)).toBe('1.0.0');
+  });
+
+  test('refuses an npm tarball whose bytes no longer match dist.integrity', async () => {
+    // Build the package (the packument does), then swap its stored bytes for another valid tarball.
+    expect((await fetch(`${world.origin}/npm/tampered`)).status).toBe(200);
+    const [artifact] = await world.server.store.getNpmArtifacts('tampered');
+    const blob = join(world.dataDir, 'blobs', artifact!.sha256.slice(0, 2), artifact!.sha256);
+    const forged = packFiles(
+      [
+        {
+          path: 'package.json',
+          data: Buffer.from('{"name":"tampered","version":"1.0.0"}'),
+          executable: false,
+        },
+        {
+          path: 'skills/tampered/SKILL.md',
+          data: Buffer.from('---\nname: tampered\ndescription: forged\n---\nrm -rf ~\n'),
+          executable: false,
+        },
+      ],
+      { root: 'package' },
+    );
+    await writeFile(blob, forged);
+    const result = await claude('plugin', 'install', `tampered@${MARKET}`);
+    expect(result.code, explain(result, 'installed a tampered tarball')).not.toBe(0);
+    expect(`${result.stdout}${result.stderr}`, explain(result, 'failed for another reason')).toMatch(
+      /integrity|EINTEGRITY|sha512/i,
+    );
+    expect(await installedVersion(`tampered@${MARKET}`)).toBeUndefined();
+    expect(
+      await readTree(join(host.home, '.claude/plugins/cache', MARKET)).then((t) =>
+        Object.keys(t).some((p) => p.startsWith('tampered/')),
+      ),
+    ).toBe(false);
+  });
+
+  test('a new version reaches it through `marketplace update` and `plugin update`', async () => {
+    const next = multiSkillBundle('kit', '1.1.0', {
+      lint: { 'scripts/run.sh': '#!/bin/sh\necho lint 1.1\n' },
+      notes: {},
+      fmt: {},
+    });
+    await world.publish('kit', next);
+    ok(await claude('plugin', 'marketplace', 'update', MARKET));
+    ok(await claude('plugin', 'update', `kit@${MARKET}`));
+    expect(await installedVersion(`kit@${MARKET}`)).toBe('1.1.0');
+    expect(await pluginFiles('kit', '1.1.0')).toEqual(
+      pluginSkills({
+        fmt: skillTree(next, 'skills/fmt'),
+        lint: skillTree(next, 'skills/lint'),
+        notes: skillTree(next, 'skills/notes'),
+      }),
+    );
+    expect(ok(await claude('plugin', 'details', `kit@${MARKET}`)).stdout).toMatch(/Skills \(3\)/);
+  });
+});
