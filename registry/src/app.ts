@@ -60,6 +60,7 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
       blobs: deps.blobs,
       log: deps.log,
       ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}),
+      marketplace: deps.marketplace.name,
     }),
   );
   return app;

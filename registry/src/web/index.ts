@@ -1,5 +1,6 @@
 import { type Context, Hono } from 'hono';
 import type { LogEntry } from '../deps.ts';
+import { DEFAULT_MARKETPLACE } from '../domain/marketplace-catalog.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
 import type { PageContext, WebStore } from './context.ts';
 import { bundlePage } from './pages/bundle.ts';
@@ -24,7 +25,7 @@ export interface WebDeps {
   skillDocCacheSize?: number;
   /** The origin install commands name; default: the request's. */
   publicUrl?: string;
-  /** The marketplace catalog's name, as hosts know it (`PLUGIN@NAME`); default `skills-registry`. */
+  /** The marketplace catalog's name, as hosts know it (`PLUGIN@NAME`); default `DEFAULT_MARKETPLACE.name`. */
   marketplace?: string;
 }
 
@@ -55,7 +56,7 @@ export function createWebRoutes(deps: WebDeps): Hono {
     ...shared,
     hosts: {
       origin: deps.publicUrl ?? new URL(c.req.url).origin,
-      marketplace: deps.marketplace ?? 'skills-registry',
+      marketplace: deps.marketplace ?? DEFAULT_MARKETPLACE.name,
     },
   });
 
