@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { bundleDocumentSchema, versionDocumentSchema } from '@skills/schemas';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { createApp } from '../src/app.ts';
