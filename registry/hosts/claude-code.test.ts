@@ -2,50 +2,37 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { packFiles } from '@skills/archive';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { describe as explain, type HostEnv, hostEnv, ok, run } from './helpers/clients.ts';
+import { describe as explain, ok, run } from './helpers/clients.ts';
 import {
-  multiSkillBundle,
+  KIT_1,
+  KIT_2,
+  MARKET,
+  pluginSkills,
   type RegistryWorld,
   readTree,
   singleSkillBundle,
-  skillTree,
   startRegistryWorld,
   type Tree,
 } from './helpers/registry-world.ts';
 
 // Claude Code (@anthropic-ai/claude-code@2.1.332) adds ORIGIN/marketplace.json and installs
 // bundles as plugins from the npm API (`source: npm`, npm's default registry set to ORIGIN/npm/).
-const MARKET = 'skills-registry';
 let world: RegistryWorld;
-let host: HostEnv;
 let cwd: string;
-const kit = multiSkillBundle('kit', '1.0.0', {
-  lint: { 'scripts/run.sh': '#!/bin/sh\necho lint\n', 'references/rules.md': '# Rules\n' },
-  notes: {},
-});
 const solo = singleSkillBundle('solo', '1.0.0', { 'references/guide.md': '# Guide\n' });
 
 beforeAll(async () => {
   world = await startRegistryWorld();
-  host = await hostEnv(world.dir, `${world.origin}/npm/`);
   cwd = world.dir;
-  await world.publish('kit', kit);
+  await world.publish('kit', KIT_1);
   await world.publish('solo', solo);
   await world.publish('tampered', singleSkillBundle('tampered', '1.0.0'));
 });
 afterAll(() => world?.close());
 
-const claude = (...args: string[]) => run('claude', args, { env: host.env, cwd });
+const claude = (...args: string[]) => run('claude', args, { env: world.host.env, cwd });
 const cacheDir = (plugin: string, version: string) =>
-  join(host.home, '.claude/plugins/cache', MARKET, plugin, version);
-
-/** The skills of a bundle as a plugin holds them: `skills/<skill>/…`. */
-function pluginSkills(entries: Record<string, Tree>): Tree {
-  const out: Tree = {};
-  for (const [skill, files] of Object.entries(entries))
-    for (const [path, text] of Object.entries(files)) out[`skills/${skill}/${path}`] = text;
-  return out;
-}
+  join(world.host.home, '.claude/plugins/cache', MARKET, plugin, version);
 
 /** The plugin's files but the two manifests the registry writes (package.json, plugin.json). */
 async function pluginFiles(plugin: string, version: string): Promise<Tree> {
@@ -59,7 +46,7 @@ async function pluginFiles(plugin: string, version: string): Promise<Tree> {
 }
 
 async function installedVersion(key: string): Promise<string | undefined> {
-  const text = await readFile(join(host.home, '.claude/plugins/installed_plugins.json'), 'utf8').catch(
+  const text = await readFile(join(world.host.home, '.claude/plugins/installed_plugins.json'), 'utf8').catch(
     () => '{}',
   );
   const installed = JSON.parse(text) as { plugins?: Record<string, { version: string }[]> };
@@ -87,9 +74,9 @@ describe('Claude Code (2.1.332) installs from the marketplace', () => {
     expect(ok(await claude('plugin', 'details', `solo@${MARKET}`)).stdout).toMatch(/Skills \(1\)\s+solo/);
 
     expect(await pluginFiles('kit', '1.0.0')).toEqual(
-      pluginSkills({ lint: skillTree(kit, 'skills/lint'), notes: skillTree(kit, 'skills/notes') }),
+      pluginSkills(KIT_1, { lint: 'skills/lint', notes: 'skills/notes' }),
     );
-    expect(await pluginFiles('solo', '1.0.0')).toEqual(pluginSkills({ solo }));
+    expect(await pluginFiles('solo', '1.0.0')).toEqual(pluginSkills(solo, { solo: '.' }));
     expect(await installedVersion(`kit@${MARKET}`)).toBe('1.0.0');
   });
 
@@ -121,28 +108,19 @@ describe('Claude Code (2.1.332) installs from the marketplace', () => {
     );
     expect(await installedVersion(`tampered@${MARKET}`)).toBeUndefined();
     expect(
-      await readTree(join(host.home, '.claude/plugins/cache', MARKET)).then((t) =>
+      await readTree(join(world.host.home, '.claude/plugins/cache', MARKET)).then((t) =>
         Object.keys(t).some((p) => p.startsWith('tampered/')),
       ),
     ).toBe(false);
   });
 
   test('a new version reaches it through `marketplace update` and `plugin update`', async () => {
-    const next = multiSkillBundle('kit', '1.1.0', {
-      lint: { 'scripts/run.sh': '#!/bin/sh\necho lint 1.1\n' },
-      notes: {},
-      fmt: {},
-    });
-    await world.publish('kit', next);
+    await world.publish('kit', KIT_2);
     ok(await claude('plugin', 'marketplace', 'update', MARKET));
     ok(await claude('plugin', 'update', `kit@${MARKET}`));
     expect(await installedVersion(`kit@${MARKET}`)).toBe('1.1.0');
     expect(await pluginFiles('kit', '1.1.0')).toEqual(
-      pluginSkills({
-        fmt: skillTree(next, 'skills/fmt'),
-        lint: skillTree(next, 'skills/lint'),
-        notes: skillTree(next, 'skills/notes'),
-      }),
+      pluginSkills(KIT_2, { fmt: 'skills/fmt', lint: 'skills/lint', notes: 'skills/notes' }),
     );
     expect(ok(await claude('plugin', 'details', `kit@${MARKET}`)).stdout).toMatch(/Skills \(3\)/);
   });

@@ -1,8 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type HostEnv, hostEnv, ok, run } from './helpers/clients.ts';
+import { ok, run } from './helpers/clients.ts';
 import {
+  KIT_1,
   multiSkillBundle,
   type RegistryWorld,
   readTree,
@@ -14,16 +15,11 @@ import {
 // vercel's `skills` CLI (skills@1.5.18) reads the discovery index: `skills add ORIGIN` the
 // registry-wide one, `skills add ORIGIN/bundles/NAME` the bundle's own.
 let world: RegistryWorld;
-let host: HostEnv;
-const kit = multiSkillBundle('kit', '1.0.0', {
-  lint: { 'scripts/run.sh': '#!/bin/sh\necho lint\n', 'references/rules.md': '# Rules\n' },
-  notes: {},
-});
+const kit = KIT_1;
 const solo = singleSkillBundle('solo', '1.0.0', { 'references/guide.md': '# Guide\n' });
 
 beforeAll(async () => {
   world = await startRegistryWorld();
-  host = await hostEnv(world.dir, `${world.origin}/npm/`);
   await world.publish('kit', kit);
   await world.publish('solo', solo);
   await world.publish('other', multiSkillBundle('other', '1.0.0', { stray: {} }));
@@ -38,7 +34,7 @@ async function project(name: string): Promise<string> {
 }
 
 const add = (source: string, cwd: string, extra: string[] = []) =>
-  run('skills', ['add', source, '-y', '--agent', 'codex', ...extra], { env: host.env, cwd });
+  run('skills', ['add', source, '-y', '--agent', 'codex', ...extra], { env: world.host.env, cwd });
 
 describe('vercel skills (skills@1.5.18) over the discovery index', () => {
   test('`skills add ORIGIN/bundles/NAME` installs exactly that bundle, byte for byte', async () => {
@@ -74,12 +70,12 @@ describe('vercel skills (skills@1.5.18) over the discovery index', () => {
   test('a new version reaches it: `skills update` names the re-add, and the re-add installs it', async () => {
     const cwd = await project('update');
     ok(await add(`${world.origin}/bundles/solo`, cwd, ['-g']));
-    const globalSkills = join(host.home, '.agents/skills');
+    const globalSkills = join(world.host.home, '.agents/skills');
     expect((await readTree(globalSkills))['solo/SKILL.md']).toBe(solo['SKILL.md']);
 
     const next = singleSkillBundle('solo', '1.1.0', { 'references/guide.md': '# Guide, revised\n' });
     await world.publish('solo', next);
-    const update = ok(await run('skills', ['update', '-g', '-y'], { env: host.env, cwd }));
+    const update = ok(await run('skills', ['update', '-g', '-y'], { env: world.host.env, cwd }));
     // It cannot check a well-known skill itself, and says how to update it: re-add the bundle.
     const readd = `skills add ${world.origin}/bundles/solo -g -y`;
     expect(update.stdout).toContain(readd);

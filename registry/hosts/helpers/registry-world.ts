@@ -2,14 +2,21 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packFiles } from '@skills/archive';
+import { DEFAULT_MARKETPLACE } from '../../src/domain/marketplace-catalog.ts';
 import { type RunningServer, startServer } from '../../src/server.ts';
+import { type HostEnv, hostEnv } from './clients.ts';
+
+/** The catalog's name, as hosts key plugins (`PLUGIN@MARKET`). */
+export const MARKET = DEFAULT_MARKETPLACE.name;
 
 /** An inline file tree: path → text; `.sh` files are executable. */
 export type Tree = Record<string, string>;
 
-/** A registry on port 0 over SQLite and blobs in a temp folder, with one publisher. */
+/** A registry on port 0 over SQLite and blobs in a temp folder, with one publisher, and the clients' environment. */
 export interface RegistryWorld {
   dir: string;
+  /** HOME, CODEX_HOME, npm cache and `NPM_CONFIG_REGISTRY=ORIGIN/npm/` for the clients. */
+  host: HostEnv;
   dataDir: string;
   server: RunningServer;
   origin: string;
@@ -29,6 +36,7 @@ export async function startRegistryWorld(): Promise<RegistryWorld> {
   const token = server.tokens.alice!;
   return {
     dir,
+    host: await hostEnv(dir, `${server.url}/npm/`),
     dataDir,
     server,
     origin: server.url,
@@ -102,4 +110,25 @@ export async function readTree(dir: string): Promise<Tree> {
     if (data) out[full.slice(dir.length + 1)] = data.toString('utf8');
   }
   return Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+/** The multi-skill bundle the host tests install: `lint` with a script and a reference, `notes` alone. */
+export const KIT_1 = multiSkillBundle('kit', '1.0.0', {
+  lint: { 'scripts/run.sh': '#!/bin/sh\necho lint\n', 'references/rules.md': '# Rules\n' },
+  notes: {},
+});
+
+/** Its next version: `lint` changed, `fmt` added. */
+export const KIT_2 = multiSkillBundle('kit', '1.1.0', {
+  lint: { 'scripts/run.sh': '#!/bin/sh\necho lint 1.1\n' },
+  notes: {},
+  fmt: {},
+});
+
+/** The skills of a bundle as a plugin holds them (`skills/<skill>/…`), by skill name → folder. */
+export function pluginSkills(bundle: Tree, skills: Record<string, string>): Tree {
+  const out: Tree = {};
+  for (const [skill, path] of Object.entries(skills))
+    for (const [file, text] of Object.entries(skillTree(bundle, path))) out[`skills/${skill}/${file}`] = text;
+  return out;
 }
