@@ -228,6 +228,15 @@ describe('bundle page', () => {
     const page = await getPage(routes, '/bundles/@acme/deploy');
     expect(page.body).toContain('claude plugin marketplace add https://skills.example/marketplace.json');
     expect(page.body).toContain('codex plugin add acme--deploy@acme-skills');
+    const app = createApp({
+      store: world.store,
+      blobs: world.blobs,
+      signer: createEphemeralSigner(),
+      marketplace: { name: 'team-skills' },
+    });
+    expect(await (await app.request('/bundles/@acme/deploy')).text()).toContain(
+      'claude plugin install acme--deploy@team-skills',
+    );
     const home = await getPage(routes, '/');
     for (const line of [
       'claude plugin marketplace add https://skills.example/marketplace.json',
