@@ -59,7 +59,7 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
       store: deps.store,
       blobs: deps.blobs,
       log: deps.log,
-      ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}),
+      publicUrl: deps.publicUrl,
       marketplace: deps.marketplace.name,
     }),
   );

@@ -58,7 +58,8 @@ describe('row 25: URLs built from the Host header', () => {
       expect(hostile.status, path).toBe(200);
       expect(hostile.body, path).toBe(honest.body);
       expect(hostile.etag, path).toBe(honest.etag);
-      expect(hostile.body, path).toContain(expected);
+      // Documents name the tarball; the discovery index names its own artifacts (relative URLs).
+      if (path.startsWith('/v1/')) expect(hostile.body, path).toContain(expected);
       expect(hostile.body, path).not.toContain('evil.example');
     }
     // The hostile request left no document behind for honest clients either.

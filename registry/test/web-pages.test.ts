@@ -207,9 +207,9 @@ describe('bundle page', () => {
     const install = body.slice(body.indexOf('id="install"'), body.indexOf('id="capabilities"'));
     for (const block of [
       'skills install @acme/deploy',
-      'claude plugin marketplace add http://localhost/marketplace.json\nclaude plugin install acme--deploy@skills-registry',
-      'codex plugin marketplace add http://localhost/marketplace.git\ncodex plugin add acme--deploy@skills-registry',
-      'npx skills add http://localhost/bundles/@acme/deploy',
+      'claude plugin marketplace add http://127.0.0.1/marketplace.json\nclaude plugin install acme--deploy@skills-registry',
+      'codex plugin marketplace add http://127.0.0.1/marketplace.git\ncodex plugin add acme--deploy@skills-registry',
+      'npx skills add http://127.0.0.1/bundles/@acme/deploy',
     ]) {
       expect(install).toContain(`<pre><code>${block}</code></pre>`);
     }
@@ -361,7 +361,10 @@ describe('mounted in the registry app', () => {
   it('serves the pages at / beside the API', async () => {
     await world.publish({ name: '@acme/deploy', version: '1.0.0' });
     const app = createApp({ store: world.store, blobs: world.blobs, signer: createEphemeralSigner() });
-    app.route('/', createWebRoutes({ store: world.store, blobs: world.blobs }));
+    app.route(
+      '/',
+      createWebRoutes({ store: world.store, blobs: world.blobs, publicUrl: 'http://127.0.0.1' }),
+    );
     const page = await app.request('/bundles/@acme/deploy');
     expect(page.status).toBe(200);
     expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");

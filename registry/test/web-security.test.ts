@@ -173,7 +173,7 @@ describe('stored XSS', () => {
       ...world.store,
       getBundle: () => Promise.reject(new Error('secret database detail')),
     };
-    const failing = createWebRoutes({ store: broken, blobs: world.blobs });
+    const failing = createWebRoutes({ store: broken, blobs: world.blobs, publicUrl: 'http://127.0.0.1' });
     const cases: [typeof world.app, string, number][] = [
       [world.app, '/', 200],
       [world.app, '/search?q=x', 200],

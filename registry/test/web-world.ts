@@ -141,7 +141,7 @@ export async function createWebWorld(): Promise<WebWorld> {
   return {
     store,
     blobs,
-    app: createWebRoutes({ store, blobs }),
+    app: createWebRoutes({ store, blobs, publicUrl: 'http://127.0.0.1' }),
     publish,
     addUser,
     close: () => store.close(),

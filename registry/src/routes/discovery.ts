@@ -1,5 +1,5 @@
 import type { Context, Hono } from 'hono';
-import { bundleName, bundlePagePaths, requestOrigin } from '../http/bundle-path.ts';
+import { bundleName, bundlePagePaths, publicOrigin } from '../http/bundle-path.ts';
 import type { AppEnv } from '../http/env.ts';
 import { matchesEtag } from '../http/etag.ts';
 import { buildBundleDiscoveryIndex, buildDiscoveryIndex } from '../services/build-discovery-index.ts';
@@ -16,11 +16,11 @@ const VERSION = '/:version{[0-9][^/]*}';
 export function discoveryRoutes(app: Hono<AppEnv>): void {
   app.get(`${WELL_KNOWN}/index.json`, async (c) => {
     c.header('Cache-Control', 'no-cache');
-    return c.json(await buildDiscoveryIndex({ deps: c.get('deps'), input: { origin: requestOrigin(c) } }));
+    return c.json(await buildDiscoveryIndex({ deps: c.get('deps'), input: { origin: publicOrigin(c) } }));
   });
 
   app.on('GET', bundlePagePaths(`${WELL_KNOWN}/index.json`), async (c) => {
-    const input = { name: bundleName(c), origin: requestOrigin(c) };
+    const input = { name: bundleName(c), origin: publicOrigin(c) };
     c.header('Cache-Control', 'no-cache');
     return c.json(await buildBundleDiscoveryIndex({ deps: c.get('deps'), input }));
   });

@@ -1,4 +1,4 @@
-import { type Context, Hono } from 'hono';
+import { Hono } from 'hono';
 import type { LogEntry } from '../deps.ts';
 import { DEFAULT_MARKETPLACE } from '../domain/marketplace-catalog.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
@@ -23,8 +23,8 @@ export interface WebDeps {
   log?: (entry: LogEntry) => void;
   /** How many rendered SKILL.md bodies to keep; default 256. */
   skillDocCacheSize?: number;
-  /** The origin install commands name; default: the request's. */
-  publicUrl?: string;
+  /** The origin install commands name: the configured public URL, else the listening address; never a request header. */
+  publicUrl: string | (() => string);
   /** The marketplace catalog's name, as hosts know it (`PLUGIN@NAME`); default `DEFAULT_MARKETPLACE.name`. */
   marketplace?: string;
 }
@@ -52,10 +52,10 @@ export function createWebRoutes(deps: WebDeps): Hono {
     }),
   };
   const web = new Hono();
-  const pageContext = (c: Context): PageContext => ({
+  const pageContext = (): PageContext => ({
     ...shared,
     hosts: {
-      origin: deps.publicUrl ?? new URL(c.req.url).origin,
+      origin: typeof deps.publicUrl === 'string' ? deps.publicUrl : deps.publicUrl(),
       marketplace: deps.marketplace ?? DEFAULT_MARKETPLACE.name,
     },
   });
@@ -72,11 +72,11 @@ export function createWebRoutes(deps: WebDeps): Hono {
     return new Response(SITE_CSS, { headers });
   });
 
-  web.get('/', async (c) => sendPage(await homePage(pageContext(c))));
+  web.get('/', async () => sendPage(await homePage(pageContext())));
 
   web.get('/search', async (c) =>
     sendPage(
-      await searchPage(pageContext(c), {
+      await searchPage(pageContext(), {
         q: c.req.query('q'),
         category: c.req.query('category'),
         page: c.req.query('page'),
@@ -86,7 +86,7 @@ export function createWebRoutes(deps: WebDeps): Hono {
 
   web.get('/bundles', (c) => c.redirect('/search'));
   web.get('/bundles/:name{.+}', async (c) => {
-    const page = await bundlePage(pageContext(c), {
+    const page = await bundlePage(pageContext(), {
       name: c.req.param('name'),
       version: c.req.query('version'),
       skill: c.req.query('skill'),
@@ -96,7 +96,7 @@ export function createWebRoutes(deps: WebDeps): Hono {
 
   web.get('/categories', (c) => c.redirect('/#categories'));
   web.get('/categories/:category', async (c) => {
-    const page = await categoryPage(pageContext(c), {
+    const page = await categoryPage(pageContext(), {
       category: c.req.param('category'),
       page: c.req.query('page'),
     });
@@ -104,7 +104,7 @@ export function createWebRoutes(deps: WebDeps): Hono {
   });
 
   web.get('/:user{~[^/]+}', async (c) => {
-    const page = await userPage(pageContext(c), c.req.param('user').slice(1));
+    const page = await userPage(pageContext(), c.req.param('user').slice(1));
     return page ? sendPage(page) : sendPage(notFoundPage('user'), 404);
   });
 
