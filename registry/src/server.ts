@@ -99,7 +99,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       queueLimit: limits.uploadQueue,
     });
   try {
-    const blobs = openBlobStore(options.blobStore, dataDir);
+    const blobs = openBlobStore(options.blobStore, dataDir, process.env);
     const signer = await loadOrCreateSigner(dataDir);
     await store.registerSigningKey({
       keyid: signer.keyid,

@@ -44,7 +44,8 @@ describe('fs specifics', () => {
     expect(openBlobStore(undefined, dir).kind).toBe('fs');
     expect(openBlobStore('memory:', dir).kind).toBe('memory');
     expect(openBlobStore(`file://${dir}/b`, dir).kind).toBe('fs');
-    expect(() => openBlobStore('s3://bucket?endpoint=http://x', dir)).toThrow(/not built yet/);
+    expect(openBlobStore('s3://bucket?endpoint=http://127.0.0.1:1&forcePathStyle=true', dir).kind).toBe('s3');
+    expect(() => openBlobStore('s3://B?endpoint=http://x', dir)).toThrow(/bad S3 blob store URL/);
     expect(() => openBlobStore('ftp://x', dir)).toThrow(/unsupported/);
   });
 });

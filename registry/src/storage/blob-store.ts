@@ -17,6 +17,11 @@ export interface BlobStore {
   delete(digest: string): Promise<void>;
   /** Every stored digest (for tests and maintenance). */
   list(): Promise<string[]>;
+  /**
+   * A URL a client can GET the blob from directly, for stores configured to hand reads off (S3
+   * presigned URLs); absent on stores that serve every read through the registry.
+   */
+  presignedUrl?(digest: string): Promise<string>;
 }
 
 export const DIGEST_PATTERN = /^[0-9a-f]{64}$/;
@@ -38,4 +43,15 @@ export class BlobDigestError extends Error {
 export function assertDigest(digest: string, bytes?: Uint8Array): void {
   if (!DIGEST_PATTERN.test(digest)) throw new BlobDigestError(digest);
   if (bytes && blobDigest(bytes) !== digest) throw new BlobDigestError(digest);
+}
+
+/**
+ * Thrown by an adapter whose backing service cannot be reached or answers with a server error:
+ * the request may succeed when retried, and the registry answers 503 UNAVAILABLE.
+ */
+export class BlobStoreUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'BlobStoreUnavailableError';
+  }
 }

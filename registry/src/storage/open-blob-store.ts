@@ -3,22 +3,27 @@ import { fileURLToPath } from 'node:url';
 import type { BlobStore } from './blob-store.ts';
 import { createFsBlobStore } from './fs-blob-store.ts';
 import { createMemoryBlobStore } from './memory-blob-store.ts';
+import { createS3BlobStore } from './s3-blob-store.ts';
+import { parseS3Url } from './s3-url.ts';
 
 /**
  * The blob store a `--blob-store` value names: unset → `DATA_DIR/blobs`; `file:///path` or a
- * path → that directory; `memory:` → in memory. `s3://…` is refused until an S3 adapter exists.
+ * path → that directory; `memory:` → in memory; `s3://BUCKET[/PREFIX]?endpoint=…&region=…&
+ * forcePathStyle=true[&presign=SECONDS]` → an S3 bucket (see `parseS3Url`; credentials from the
+ * URL or the AWS variables in `env`).
+ * @throws Error for an unknown scheme; S3UrlError for a malformed s3:// URL.
  */
-export function openBlobStore(url: string | undefined, dataDir: string): BlobStore {
+export function openBlobStore(
+  url: string | undefined,
+  dataDir: string,
+  env: NodeJS.ProcessEnv = {},
+): BlobStore {
   if (!url) return createFsBlobStore({ dir: join(dataDir, 'blobs') });
   if (url === 'memory:') return createMemoryBlobStore();
   if (url.startsWith('file:')) return createFsBlobStore({ dir: fileURLToPath(url) });
-  if (url.startsWith('s3:')) {
-    throw new Error(
-      'S3 blob storage is not built yet: leave --blob-store unset to keep tarballs in the data dir',
-    );
-  }
+  if (url.startsWith('s3:')) return createS3BlobStore(parseS3Url(url, env));
   if (/^[a-z][a-z0-9+.-]*:/i.test(url) && !isAbsolute(url)) {
-    throw new Error(`unsupported blob store URL: ${url}`);
+    throw new Error(`unsupported blob store URL: ${url.replace(/[?#].*$/, '')}`);
   }
   return createFsBlobStore({ dir: resolve(url) });
 }
