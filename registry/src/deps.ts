@@ -77,11 +77,17 @@ export interface AppDeps {
   bodyIdleMs?: number;
   /** Caps upload bytes held at once across all publishes; default 64 MiB for this app alone. */
   uploadBudget?: UploadBudget;
+  /** Bytes of tarballs kept in memory (each at most 1/8 of it; bigger ones stream). Default 64 MiB. */
+  tarballCacheBytes?: number;
+  /** True once the process is stopping: `/v1/health` then answers 503. Default: never. */
+  draining?: () => boolean;
 }
 
 /** AppDeps with every default filled in: what services receive. */
 export interface Deps
-  extends Required<Omit<AppDeps, 'publicUrl' | 'rateLimits' | 'archiveLimits' | 'marketplace'>> {
+  extends Required<
+    Omit<AppDeps, 'publicUrl' | 'rateLimits' | 'archiveLimits' | 'marketplace' | 'tarballCacheBytes'>
+  > {
   marketplace: MarketplaceConfig;
   /** The git repositories of recent catalogs, by the catalog's text (pure functions of it). */
   marketplaceRepos: Map<string, GitRepo>;
@@ -129,8 +135,9 @@ export function resolveDeps(deps: AppDeps): Deps {
     popularDownloads: deps.popularDownloads ?? 1000,
     marketplace: { ...DEFAULT_MARKETPLACE, ...deps.marketplace },
     marketplaceRepos: new Map(),
+    draining: deps.draining ?? (() => false),
     documentCache: new Map(),
-    tarballCache: createTarballCache(),
+    tarballCache: createTarballCache(deps.tarballCacheBytes),
     npmBuilds: new Map(),
     uploadPool: deps.uploadPool ?? createInProcessPool(),
     bodyIdleMs: deps.bodyIdleMs ?? DEFAULT_BODY_IDLE_MS,

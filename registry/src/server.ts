@@ -21,7 +21,7 @@ import {
 } from './server-limits.ts';
 import { seedBundles } from './services/seed-bundles.ts';
 import { seedUsers, type TestUser } from './services/seed-users.ts';
-import { loadOrCreateSigner } from './signing/signer.ts';
+import { loadOrCreateSigner, loadSigner } from './signing/signer.ts';
 import { openBlobStore } from './storage/open-blob-store.ts';
 import { createUploadBudget } from './uploads/upload-budget.ts';
 import { createWorkerPool } from './uploads/worker-pool.ts';
@@ -45,6 +45,8 @@ export interface ServerOptions {
    * listens on, `http://HOST:PORT`. Never taken from request headers.
    */
   publicUrl?: string;
+  /** An Ed25519 PEM key file shared by every process; unset → `DATA_DIR/keys/ed25519.pem`, created if missing. */
+  signingKey?: string;
   /** Sign-up open (default true). */
   signup?: boolean;
   /** Publish every bundle folder here that is not published yet, as the `system` user. */
@@ -58,6 +60,11 @@ export interface ServerOptions {
   marketplace?: Partial<MarketplaceConfig>;
   /** Timeouts, connection caps and the upload pool; each unset one has its default. */
   limits?: Partial<ServerLimits>;
+  /**
+   * On close, how long `/v1/health` answers 503 before the listener closes, so a load balancer
+   * checking it stops sending new requests first. Default 0.
+   */
+  drainDelayMs?: number;
   /** Extra app deps, for tests (a fixed clock, small archive limits, …). */
   deps?: Partial<AppDeps>;
 }
@@ -73,7 +80,10 @@ export interface RunningServer {
   connections: ConnectionCaps;
   /** Upload bytes reserved now (see `ServerLimits.maxUploadBytesInFlight`). */
   uploadBytesInFlight(): number;
-  /** Stops accepting, lets in-flight requests finish, flushes download counts, closes storage. */
+  /**
+   * Fails health checks for `drainDelayMs`, stops accepting, lets in-flight requests finish,
+   * flushes download counts, closes storage.
+   */
   close(): Promise<void>;
 }
 
@@ -100,7 +110,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     });
   try {
     const blobs = openBlobStore(options.blobStore, dataDir, process.env);
-    const signer = await loadOrCreateSigner(dataDir);
+    await blobs.ready?.();
+    const signer = options.signingKey
+      ? await loadSigner(options.signingKey)
+      : await loadOrCreateSigner(dataDir);
     await store.registerSigningKey({
       keyid: signer.keyid,
       publicKey: signer.publicKey,
@@ -112,7 +125,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     });
     // Without --public-url, URLs are built on the address bound, known once listening.
     let listeningUrl = '';
+    let draining = false;
     const appDeps: AppDeps = {
+      draining: () => draining,
       store,
       blobs,
       signer,
@@ -161,6 +176,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       uploadBytesInFlight: () => uploadBudget.inFlight(),
       close() {
         closing ??= (async () => {
+          draining = true;
+          if (options.drainDelayMs) await new Promise((ok) => setTimeout(ok, options.drainDelayMs));
           await new Promise<void>((ok) => {
             const http = server;
             // Connections that finish their request while draining go idle: close those too.
@@ -198,6 +215,9 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
  * SKILLS_DATA_DIR, DATABASE_URL, SKILLS_BLOB_STORE, SKILLS_PUBLIC_URL, and each limit's variable
  * (`LIMIT_SETTINGS`). The only reader of the environment besides `defaultDataDir`.
  * @throws Error for a limit that is not a positive whole number.
+ * SKILLS_DATA_DIR, DATABASE_URL, SKILLS_BLOB_STORE, SKILLS_PUBLIC_URL, SKILLS_SIGNING_KEY,
+ * SKILLS_DRAIN_DELAY (seconds). The only reader of the
+ * environment besides `defaultDataDir`.
  */
 export function withEnvironment(
   flags: Partial<ServerOptions>,
@@ -216,6 +236,9 @@ export function withEnvironment(
   const problem = marketplaceConfigProblem(marketplace);
   if (problem) throw new Error(problem);
   const limits = { ...parseLimits(env, (s) => s.env), ...flags.limits };
+  const signingKey = flags.signingKey ?? (env.SKILLS_SIGNING_KEY || undefined);
+  const drainDelayMs =
+    flags.drainDelayMs ?? (env.SKILLS_DRAIN_DELAY ? parseSeconds(env.SKILLS_DRAIN_DELAY) * 1000 : undefined);
   return {
     ...flags,
     ...(Object.keys(limits).length > 0 ? { limits } : {}),
@@ -226,6 +249,8 @@ export function withEnvironment(
     ...(blobStore ? { blobStore } : {}),
     ...(publicUrl ? { publicUrl } : {}),
     ...(Object.keys(marketplace).length > 0 ? { marketplace } : {}),
+    ...(signingKey ? { signingKey } : {}),
+    ...(drainDelayMs !== undefined ? { drainDelayMs } : {}),
   };
 }
 
@@ -240,6 +265,11 @@ function checkPublicUrl(url: string): void {
   if (!/^https?:$/.test(parsed.protocol) || parsed.search || parsed.hash || parsed.username) {
     throw new Error(`--public-url must be a plain http(s) URL (no query, fragment or credentials): "${url}"`);
   }
+/** Whole seconds, 0–600: how long a stopping process keeps failing health checks before closing. */
+export function parseSeconds(text: string): number {
+  const n = Number(text);
+  if (!/^\d{1,3}$/.test(text) || n > 600) throw new Error(`not a number of seconds from 0 to 600: ${text}`);
+  return n;
 }
 
 export function parsePort(text: string): number {

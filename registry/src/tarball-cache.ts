@@ -4,6 +4,8 @@
  * of yanked versions are still served.
  */
 export interface TarballCache {
+  /** Whether a tarball of `size` bytes would be kept (bigger ones are streamed, never held). */
+  fits(size: number): boolean;
   get(key: string): CachedTarball | undefined;
   set(key: string, value: CachedTarball): void;
 }
@@ -16,7 +18,9 @@ export interface CachedTarball {
 export function createTarballCache(maxBytes = 64 * 1024 * 1024): TarballCache {
   const entries = new Map<string, CachedTarball>();
   let total = 0;
+  const fits = (size: number) => size <= maxBytes / 8;
   return {
+    fits,
     get(key) {
       const hit = entries.get(key);
       if (hit) {
@@ -26,7 +30,7 @@ export function createTarballCache(maxBytes = 64 * 1024 * 1024): TarballCache {
       return hit;
     },
     set(key, value) {
-      if (value.bytes.length > maxBytes / 8 || entries.has(key)) return;
+      if (!fits(value.bytes.length) || entries.has(key)) return;
       entries.set(key, value);
       total += value.bytes.length;
       for (const [k, v] of entries) {

@@ -140,7 +140,7 @@ test('user add and token create against a data dir; the token is stored hashed',
   ).toBe(2);
 });
 
-test('serve fails clearly on unreachable PostgreSQL and on S3 URLs', async () => {
+test('serve fails clearly on unreachable PostgreSQL, an unreachable S3 bucket and a malformed s3:// URL', async () => {
   const dataDir = await mkdtemp(join(tmpdir(), 'registry-cli-'));
   dirs.push(dataDir);
   const pg = fakeIo('', { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/test' });
@@ -150,8 +150,18 @@ test('serve fails clearly on unreachable PostgreSQL and on S3 URLs', async () =>
   );
   expect(pg.out.stdout).toBe('');
   const s3 = fakeIo();
+  const unreachable =
+    's3://bucket?endpoint=http://127.0.0.1:1&forcePathStyle=true&accessKeyId=a&secretAccessKey=b';
   expect(
-    await main(['serve', '--port', '0', '--data-dir', dataDir, '--blob-store', 's3://bucket'], s3.io),
+    await main(['serve', '--port', '0', '--data-dir', dataDir, '--blob-store', unreachable], s3.io),
   ).toBe(1);
-  expect(s3.out.stderr).toContain('S3 blob storage is not built yet');
+  expect(s3.out.stderr).toMatch(
+    /^skills-registry: cannot use S3 bucket bucket at http:\/\/127\.0\.0\.1:1 \(us-east-1\)/,
+  );
+  expect(s3.out.stderr).not.toContain('secretAccessKey');
+  const malformed = fakeIo('', { SKILLS_BLOB_STORE: 's3://Bucket?region=x' });
+  expect(await main(['serve', '--port', '0', '--data-dir', dataDir], malformed.io)).toBe(1);
+  expect(malformed.out.stderr).toBe(
+    'skills-registry: bad S3 blob store URL: "Bucket" is not a bucket name (3-63 of a-z 0-9 . -) (expected s3://BUCKET[/PREFIX]?endpoint=URL&region=R&forcePathStyle=true)\n',
+  );
 });

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { join } from 'node:path';
@@ -120,6 +120,39 @@ describe('startServer (in-process)', () => {
     expect((await (await fetch(`${second.url}/v1/search`)).json()) as { total: number }).toMatchObject({
       total: 2,
     });
+  });
+
+  test('while draining (drainDelayMs) /v1/health is 503 but requests in flight and new ones are served', async () => {
+    const server = await startServer({ port: 0, dataDir: await tempDir(), drainDelayMs: 2000 });
+    expect((await fetch(`${server.url}/v1/health`)).status).toBe(200);
+    const closed = server.close();
+    const health = await fetch(`${server.url}/v1/health`);
+    expect(health.status).toBe(503);
+    expect(((await health.json()) as { error: { code: string } }).error.code).toBe('UNAVAILABLE');
+    expect((await fetch(`${server.url}/v1/search`)).status).toBe(200);
+    await closed;
+    await expect(fetch(`${server.url}/v1/health`)).rejects.toThrow();
+  });
+
+  test('--signing-key: every process signs with the shared key; a wrong file is a clear error', async () => {
+    const dir = await tempDir();
+    const pem = generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' });
+    await writeFile(join(dir, 'key.pem'), pem, { mode: 0o600 });
+    const a = await startServer({ port: 0, dataDir: await tempDir(), signingKey: join(dir, 'key.pem') });
+    defer(() => a.close());
+    const keys = (await (await fetch(`${a.url}/v1/keys`)).json()) as { keys: { publicKey: string }[] };
+    const expected = createPublicKey(pem).export({ format: 'der', type: 'spki' }).toString('base64');
+    expect(keys.keys.map((k) => k.publicKey)).toEqual([expected]);
+    await writeFile(
+      join(dir, 'rsa.pem'),
+      generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ format: 'pem', type: 'pkcs8' }),
+    );
+    await expect(
+      startServer({ port: 0, dataDir: await tempDir(), signingKey: join(dir, 'rsa.pem') }),
+    ).rejects.toThrow(/rsa\.pem is not an Ed25519 private key/);
+    await expect(
+      startServer({ port: 0, dataDir: await tempDir(), signingKey: join(dir, 'none.pem') }),
+    ).rejects.toThrow(/cannot read the signing key .*none\.pem: ENOENT/);
   });
 
   test('an unreachable PostgreSQL is a clear startup error', async () => {

@@ -6,7 +6,8 @@ import { serveCommand } from './serve-command.ts';
 
 const USAGE = `usage:
   skills-registry serve [--host H] [--port P] [--data-dir D] [--database-url URL] [--blob-store URL]
-                        [--public-url URL] [--seed DIR] [--no-signup] [--no-rate-limit]
+                        [--public-url URL] [--signing-key PEM] [--drain-delay SECONDS]
+                        [--seed DIR] [--no-signup] [--no-rate-limit]
                         [--marketplace-name N] [--marketplace-owner O] [--marketplace-size K]
                         [--headers-timeout MS] [--request-timeout MS] [--body-idle-timeout MS]
                         [--max-connections N] [--max-connections-per-address N]
@@ -21,9 +22,11 @@ serve limits (defaults): --headers-timeout 10000, --request-timeout 120000, --bo
 67108864, --upload-workers min(2, cores), --upload-timeout 20000, --upload-queue 64
 
 environment: HOST, PORT, SKILLS_DATA_DIR, DATABASE_URL, SKILLS_BLOB_STORE, SKILLS_PUBLIC_URL,
-SKILLS_SIGNUP=closed, SKILLS_RATE_LIMIT=off, SKILLS_MARKETPLACE_NAME, SKILLS_MARKETPLACE_OWNER,
-SKILLS_MARKETPLACE_SIZE, SKILLS_SEARCH_LIMIT, SKILLS_TRUST_PROXY=1, and for each limit SKILLS_ +
-its flag in upper case, ending _MS for times (SKILLS_HEADERS_TIMEOUT_MS, SKILLS_MAX_CONNECTIONS, …)
+SKILLS_SIGNING_KEY, SKILLS_DRAIN_DELAY, SKILLS_SIGNUP=closed, SKILLS_RATE_LIMIT=off,
+SKILLS_MARKETPLACE_NAME, SKILLS_MARKETPLACE_OWNER, SKILLS_MARKETPLACE_SIZE, SKILLS_SEARCH_LIMIT,
+SKILLS_TRUST_PROXY=1, and for each limit SKILLS_ + its flag in upper case, ending _MS for times
+(SKILLS_HEADERS_TIMEOUT_MS, SKILLS_MAX_CONNECTIONS, …); for SKILLS_BLOB_STORE=s3://…:
+AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION
 `;
 
 /**

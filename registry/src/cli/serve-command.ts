@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { RateLimitRule } from '../deps.ts';
 import { marketplaceConfigProblem } from '../domain/marketplace-catalog.ts';
-import { parsePort, startServer, withEnvironment } from '../server.ts';
+import { parsePort, parseSeconds, startServer, withEnvironment } from '../server.ts';
 import { LIMIT_SETTINGS, parseLimits, type ServerLimits } from '../server-limits.ts';
 import { type CliIo, CliUsageError } from './io.ts';
 import { createLogWriter } from './log-writer.ts';
@@ -22,6 +22,8 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
       'database-url': { type: 'string' },
       'blob-store': { type: 'string' },
       'public-url': { type: 'string' },
+      'signing-key': { type: 'string' },
+      'drain-delay': { type: 'string' },
       seed: { type: 'string' },
       'no-signup': { type: 'boolean' },
       'no-rate-limit': { type: 'boolean' },
@@ -36,11 +38,13 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   });
   let port: number | undefined;
   let limits: Partial<ServerLimits>;
+  let drainDelayMs: number | undefined;
   try {
     port = values.port === undefined ? undefined : parsePort(values.port);
     const given = values as Record<string, string | undefined>;
     const byFlag = Object.fromEntries(LIMIT_SETTINGS.map((s) => [`--${s.flag}`, given[s.flag]]));
     limits = parseLimits(byFlag, (s) => `--${s.flag}`);
+    if (values['drain-delay'] !== undefined) drainDelayMs = parseSeconds(values['drain-delay']) * 1000;
   } catch (e) {
     throw new CliUsageError((e as Error).message);
   }
@@ -60,6 +64,8 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
       ...(values['database-url'] ? { databaseUrl: values['database-url'] } : {}),
       ...(values['blob-store'] ? { blobStore: values['blob-store'] } : {}),
       ...(values['public-url'] ? { publicUrl: values['public-url'] } : {}),
+      ...(values['signing-key'] ? { signingKey: values['signing-key'] } : {}),
+      ...(drainDelayMs !== undefined ? { drainDelayMs } : {}),
       ...(values.seed ? { seedDir: values.seed } : {}),
       ...(Object.keys(limits).length > 0 ? { limits } : {}),
       ...(values['trust-proxy'] || io.env.SKILLS_TRUST_PROXY === '1' ? { deps: { trustProxy: true } } : {}),

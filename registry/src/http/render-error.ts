@@ -4,20 +4,22 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { RegistryError } from '../errors.ts';
 import type { AppEnv } from './env.ts';
+import { isOutage } from './outage.ts';
 
 /**
  * The one renderer of errors: every failure, from a route, a validator or hono itself, becomes
- * the envelope of `errorEnvelopeSchema`, and is counted by code in the metrics. Anything that is
- * not a RegistryError is a bug: it is logged with its stack and answered with a bare 500 INTERNAL.
+ * the envelope of `errorEnvelopeSchema`, and is counted by code in the metrics. A backing service
+ * out of reach (see `isOutage`) is 503 UNAVAILABLE with `Retry-After: 1`, logged as a warning.
+ * Anything else that is not a RegistryError is a bug: logged with its stack, a bare 500 INTERNAL.
  */
 export function renderError(c: Context<AppEnv>, err: unknown): Response {
   const e = toRegistryError(err);
   const requestId = c.get('requestId') ?? 'unknown';
   c.get('deps')?.metrics.error(e.code);
-  if (e.code === 'INTERNAL') {
+  if (e.code === 'INTERNAL' || (e.code === 'UNAVAILABLE' && !(err instanceof RegistryError))) {
     c.get('deps')?.log({
-      level: 'error',
-      msg: 'unhandled error',
+      level: e.code === 'INTERNAL' ? 'error' : 'warn',
+      msg: e.code === 'INTERNAL' ? 'unhandled error' : 'backing service unavailable',
       requestId,
       error: err instanceof Error ? (err.stack ?? err.message) : String(err),
     });
@@ -38,6 +40,9 @@ export function renderError(c: Context<AppEnv>, err: unknown): Response {
 
 function toRegistryError(err: unknown): RegistryError {
   if (err instanceof RegistryError) return err;
+  if (isOutage(err)) {
+    return new RegistryError('UNAVAILABLE', 'storage is unavailable for a moment: retry', { retryAfter: 1 });
+  }
   if (err instanceof HTTPException) {
     const status = err.status;
     if (status === 413) return new RegistryError('TOO_LARGE', 'the request body is too large');

@@ -53,6 +53,11 @@ export const BUNDLE_ROUTES: ApiRoute[] = [
         schema: bundleDocumentSchema,
         headers: ETAG_HEADER,
       },
+      302: {
+        description:
+          'Presigning blob store only: `Location` is a signed URL of the bytes, valid for the configured seconds.',
+        headers: { ...ETAG_HEADER, Location: 'The signed URL.' },
+      },
       304: NOT_MODIFIED,
     },
     errors: [400, 404],
@@ -72,7 +77,8 @@ export const BUNDLE_ROUTES: ApiRoute[] = [
     path: `${NAME}/-/{file}`,
     operationId: 'getTarball',
     summary: 'A tarball',
-    description: 'The exact published bytes; immutable. A 200 counts a download.',
+    description:
+      'The exact published bytes; immutable. A 200 (or 302) counts a download. With a blob store that presigns (`s3://…?presign=SECONDS`) the answer is a 302 to a signed S3 URL serving the same bytes.',
     tag: 'bundles',
     auth: 'none',
     conditional: true,

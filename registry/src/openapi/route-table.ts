@@ -67,6 +67,8 @@ export const API_ROUTES: ApiRoute[] = [
     path: '/v1/health',
     operationId: 'health',
     summary: 'Liveness',
+    description:
+      'For load balancers: 503 UNAVAILABLE once the process has been told to stop (SIGTERM) and is draining, so no new requests are sent to it.',
     tag: 'operations',
     auth: 'none',
     responses: { 200: { description: 'Serving.', schema: object({ status: { const: 'ok' } }) } },

@@ -2,15 +2,23 @@ import type { Deps } from '../deps.ts';
 import { versionFromTarballName } from '../domain/version-document.ts';
 import { RegistryError } from '../errors.ts';
 import { matchesEtag } from '../http/etag.ts';
-import type { CachedTarball } from '../tarball-cache.ts';
+import { blobDigest } from '../storage/blob-store.ts';
+
+/** How the tarball's bytes reach the client. */
+export type TarballBody =
+  | { bytes: Buffer }
+  /** Straight from blob storage, for tarballs too big for the cache; `size` is the stored length. */
+  | { stream: ReadableStream<Uint8Array>; size: number }
+  /** A URL the blob store signed; the client fetches the same bytes there. */
+  | { redirect: string };
 
 export type TarballResult =
   | { etag: string; notModified: true }
-  | { etag: string; notModified: false; bytes: Buffer };
+  | ({ etag: string; notModified: false } & TarballBody);
 
 /**
  * The exact published bytes of a version's tarball, by its file name (`deploy-1.0.0.tgz`). The
- * ETag is the integrity. A 200 counts a download (batched; see downloads.ts).
+ * ETag is the integrity. A 200 (or 302) counts a download (batched; see downloads.ts).
  * @throws RegistryError NOT_FOUND for an unknown version or file name.
  */
 export function getTarball({
@@ -28,13 +36,17 @@ export interface StoredTarball {
   integrity: string;
   /** The blob key. */
   sha256: string;
+  size: number;
 }
 
 /**
- * A tarball of name@version by file name, through the per-process cache of immutable bytes:
- * `find` looks its record up (undefined: no such version); 304 when the integrity ETag matches;
- * a 200 counts a download of the bundle. Shared by bundle tarballs and npm packages.
- * @throws RegistryError NOT_FOUND; INTERNAL when the blob is missing.
+ * A tarball of name@version by file name: `find` looks its record up (undefined: no such
+ * version); 304 when the integrity ETag matches. Small tarballs are read whole, checked against
+ * their digest and kept in the process's cache (safe: published bytes never change); bigger ones
+ * stream from the blob store; a blob store that presigns (S3 with `presign=`) gets a redirect
+ * instead. Anything but a 304 counts a download of the bundle. Shared by bundle tarballs and npm
+ * packages.
+ * @throws RegistryError NOT_FOUND; INTERNAL when the blob is missing or not the published bytes.
  */
 export async function serveTarball(
   deps: Deps,
@@ -50,20 +62,35 @@ export async function serveTarball(
   const version = versionFromTarballName(input.name, input.file);
   if (!version) throw new RegistryError('NOT_FOUND', `${input.file} is not a tarball of ${input.name}`);
   const key = `${input.cachePrefix}${input.name}@${version}`;
-  let tarball: CachedTarball | undefined = deps.tarballCache.get(key);
-  if (!tarball) {
-    const v = await input.find(version);
-    if (!v) throw new RegistryError('NOT_FOUND', `no version ${version} of ${input.name}`);
-    const etag = `"${v.integrity}"`;
-    if (matchesEtag(input.ifNoneMatch, etag)) return { etag, notModified: true };
-    const bytes = await deps.blobs.get(v.sha256);
-    if (!bytes) throw new RegistryError('INTERNAL', `the tarball of ${key} is missing from blob storage`);
-    tarball = { integrity: v.integrity, bytes };
-    deps.tarballCache.set(key, tarball);
-  }
-  const etag = `"${tarball.integrity}"`;
+  const cached = deps.blobs.presignedUrl ? undefined : deps.tarballCache.get(key);
+  if (cached) return answer(deps, input, `"${cached.integrity}"`, { bytes: cached.bytes });
+  const v = await input.find(version);
+  if (!v) throw new RegistryError('NOT_FOUND', `no version ${version} of ${input.name}`);
+  const etag = `"${v.integrity}"`;
   if (matchesEtag(input.ifNoneMatch, etag)) return { etag, notModified: true };
+  return answer(deps, input, etag, await readBody(deps, key, v));
+}
+
+async function readBody(deps: Deps, key: string, v: StoredTarball): Promise<TarballBody> {
+  const missing = () => new RegistryError('INTERNAL', `the tarball of ${key} is missing from blob storage`);
+  if (deps.blobs.presignedUrl) return { redirect: await deps.blobs.presignedUrl(v.sha256) };
+  if (!deps.tarballCache.fits(v.size)) {
+    const stream = await deps.blobs.stream(v.sha256);
+    if (!stream) throw missing();
+    return { stream, size: v.size };
+  }
+  const bytes = await deps.blobs.get(v.sha256);
+  if (!bytes) throw missing();
+  if (blobDigest(bytes) !== v.sha256) {
+    throw new RegistryError('INTERNAL', `the stored tarball of ${key} is not the published bytes`);
+  }
+  deps.tarballCache.set(key, { integrity: v.integrity, bytes });
+  return { bytes };
+}
+
+function answer(deps: Deps, input: { name: string; ifNoneMatch?: string }, etag: string, body: TarballBody) {
+  if (matchesEtag(input.ifNoneMatch, etag)) return { etag, notModified: true as const };
   deps.downloads.count(input.name);
   deps.metrics.download();
-  return { etag, notModified: false, bytes: tarball.bytes };
+  return { etag, notModified: false as const, ...body };
 }

@@ -36,7 +36,8 @@ export interface PublishInput {
  * 3. claim name@version in the store (running every ownership and name check again), so failures
  *    that need no blob leave none, and no other request can commit these bytes;
  * 4. write the blob (content-addressed, atomic), then commit in ONE transaction;
- * 5. on any failure after the blob is written, delete it and drop the claim.
+ * 5. on any failure after the blob is written, drop the claim, and the blob unless the version
+ *    turns out committed after all (see `surelyUncommitted`).
  * @throws RegistryError FORBIDDEN, NAME_CONFUSABLE, VERSION_EXISTS (before the body);
  *   INVALID_BUNDLE (422, with every problem), TOO_LARGE, NAME_MISMATCH, VERSION_MISMATCH,
  *   BAD_REQUEST (bad tag), UNAVAILABLE (the pool's queue is full).
@@ -127,8 +128,20 @@ export async function publishBundle({
     return { name, version, integrity, warnings: inspection.warnings };
   } finally {
     if (!keepBlob) {
-      await deps.blobs.delete(sha256).catch(() => {});
+      if (await surelyUncommitted(deps, name, version)) await deps.blobs.delete(sha256).catch(() => {});
       await deps.store.releasePublish({ name, version, nonce: claim.nonce }).catch(() => {});
     }
   }
+}
+
+/**
+ * Whether name@version is known not to be in the store. A commit whose answer was lost (the
+ * database connection dropped during COMMIT) may have succeeded: its blob must then stay, so the
+ * cleanup deletes it only when a fresh read says the version is absent; an orphan blob is harmless.
+ */
+async function surelyUncommitted(deps: Deps, name: string, version: string): Promise<boolean> {
+  return deps.store.getVersion(name, version).then(
+    (v) => v === undefined,
+    () => false,
+  );
 }

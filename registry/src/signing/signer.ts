@@ -47,6 +47,25 @@ export async function loadOrCreateSigner(dataDir: string): Promise<Signer> {
   return signerFrom(key, (await stat(file)).mtime.toISOString());
 }
 
+/**
+ * The signer for a key file the operator provides (`--signing-key`), so every registry process
+ * signs with the same key. The file must exist and hold an Ed25519 private key in PEM (PKCS#8).
+ * @throws Error naming the file when it is missing or holds something else.
+ */
+export async function loadSigner(file: string): Promise<Signer> {
+  const pem = await readFile(file).catch((e: NodeJS.ErrnoException) => {
+    throw new Error(`cannot read the signing key ${file}: ${e.code ?? e.message}`);
+  });
+  let key: KeyObject;
+  try {
+    key = createPrivateKey(pem);
+  } catch {
+    throw new Error(`${file} is not a PEM private key`);
+  }
+  if (key.asymmetricKeyType !== 'ed25519') throw new Error(`${file} is not an Ed25519 private key`);
+  return signerFrom(key, (await stat(file)).mtime.toISOString());
+}
+
 function signerFrom(privateKey: KeyObject, createdAt: string): Signer {
   const der = createPublicKey(privateKey).export({ format: 'der', type: 'spki' });
   return {

@@ -22,6 +22,8 @@ export interface BlobStore {
    * presigned URLs); absent on stores that serve every read through the registry.
    */
   presignedUrl?(digest: string): Promise<string>;
+  /** Proves the backing service is reachable and the store usable; the server calls it at start. */
+  ready?(): Promise<void>;
 }
 
 export const DIGEST_PATTERN = /^[0-9a-f]{64}$/;

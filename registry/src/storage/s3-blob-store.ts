@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import {
   DeleteObjectCommand,
   GetObjectCommand,
+  HeadBucketCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
@@ -35,6 +36,21 @@ export function createS3BlobStore(
   const key = (digest: string) => `${prefix}${digest}`;
   const store: BlobStore = {
     kind: 's3',
+    async ready() {
+      const where = `${config.endpoint ?? 'AWS'} (${config.region})`;
+      await client.send(new HeadBucketCommand({ Bucket: bucket })).catch((e: unknown) => {
+        const status = statusOf(e);
+        const why =
+          status === 404
+            ? 'no such bucket: create it first'
+            : status === 403
+              ? 'access denied: check the keys'
+              : e instanceof Error
+                ? `${e.name}: ${e.message}`
+                : String(e);
+        throw new Error(`cannot use S3 bucket ${bucket} at ${where}: ${why}`, { cause: e });
+      });
+    },
     async put(digest, bytes) {
       assertDigest(digest, bytes);
       const put = (conditional: boolean) =>
