@@ -27,6 +27,11 @@ export async function openPg(options: { url: string; schema?: string; max?: numb
     max: options.max ?? 10,
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
   });
+  // A connection closed by the server (restart, pg_terminate_backend) emits 'error': on the pool
+  // when idle, on the client when checked out between two queries. Unheard, either event ends the
+  // process; heard, the next query on it fails (answered 503) and the pool replaces it.
+  pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   try {
     if (options.schema) {
       // Two processes creating one schema at once race inside PostgreSQL even with IF NOT EXISTS.
