@@ -265,6 +265,8 @@ function checkPublicUrl(url: string): void {
   if (!/^https?:$/.test(parsed.protocol) || parsed.search || parsed.hash || parsed.username) {
     throw new Error(`--public-url must be a plain http(s) URL (no query, fragment or credentials): "${url}"`);
   }
+}
+
 /** Whole seconds, 0–600: how long a stopping process keeps failing health checks before closing. */
 export function parseSeconds(text: string): number {
   const n = Number(text);
