@@ -109,7 +109,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       queueLimit: limits.uploadQueue,
     });
   try {
-    const blobs = openBlobStore(options.blobStore, dataDir, process.env);
+    const blobs = await openBlobStore(options.blobStore, dataDir, process.env);
     await blobs.ready?.();
     const signer = options.signingKey
       ? await loadSigner(options.signingKey)

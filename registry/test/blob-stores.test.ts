@@ -41,11 +41,13 @@ describe('fs specifics', () => {
 
   test('openBlobStore picks the adapter from the URL', async () => {
     const dir = await tempDir();
-    expect(openBlobStore(undefined, dir).kind).toBe('fs');
-    expect(openBlobStore('memory:', dir).kind).toBe('memory');
-    expect(openBlobStore(`file://${dir}/b`, dir).kind).toBe('fs');
-    expect(openBlobStore('s3://bucket?endpoint=http://127.0.0.1:1&forcePathStyle=true', dir).kind).toBe('s3');
-    expect(() => openBlobStore('s3://B?endpoint=http://x', dir)).toThrow(/bad S3 blob store URL/);
-    expect(() => openBlobStore('ftp://x', dir)).toThrow(/unsupported/);
+    expect((await openBlobStore(undefined, dir)).kind).toBe('fs');
+    expect((await openBlobStore('memory:', dir)).kind).toBe('memory');
+    expect((await openBlobStore(`file://${dir}/b`, dir)).kind).toBe('fs');
+    expect(
+      (await openBlobStore('s3://bucket?endpoint=http://127.0.0.1:1&forcePathStyle=true', dir)).kind,
+    ).toBe('s3');
+    await expect(openBlobStore('s3://B?endpoint=http://x', dir)).rejects.toThrow(/bad S3 blob store URL/);
+    await expect(openBlobStore('ftp://x', dir)).rejects.toThrow(/unsupported/);
   });
 });
