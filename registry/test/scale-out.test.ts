@@ -50,7 +50,14 @@ async function cluster() {
     keyFile,
     generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }),
   );
-  const env = { DATABASE_URL: schema.url, SKILLS_BLOB_STORE: bucket.url, SKILLS_SIGNING_KEY: keyFile };
+  // Tarball URLs are built on the public URL: the balancer's, as an operator configures it.
+  const lbPort = await freePort();
+  const env = {
+    DATABASE_URL: schema.url,
+    SKILLS_BLOB_STORE: bucket.url,
+    SKILLS_SIGNING_KEY: keyFile,
+    SKILLS_PUBLIC_URL: `http://127.0.0.1:${lbPort}`,
+  };
   const start = async (port: number) => {
     const p = await startRegistryProcess({ port, dataDir: await tempDir(), env });
     defer(async () => {
@@ -64,6 +71,7 @@ async function cluster() {
   const lb = await startHaproxy(
     procs.map((p) => p.port),
     await tempDir(),
+    lbPort,
   );
   defer(lb.stop);
   const token = await publisherToken(lb.url, 'pub');

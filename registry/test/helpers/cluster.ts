@@ -82,8 +82,7 @@ export interface Haproxy {
  * 200 ms, and retries of requests that got no answer (connection refused, or a process gone
  * mid-request) on the other process.
  */
-export async function startHaproxy(backends: number[], dir: string): Promise<Haproxy> {
-  const port = await freePort();
+export async function startHaproxy(backends: number[], dir: string, port: number): Promise<Haproxy> {
   const config = `global
   maxconn 512
 defaults
