@@ -1,6 +1,7 @@
 import semver from 'semver';
 import type { Command, CommandContext } from '../lib/context.ts';
 import { usageError } from '../lib/errors.ts';
+import { expandAllAgents } from '../lib/install/agents.ts';
 import { announceCapabilities, installDeps, installResult } from '../lib/install/command.ts';
 import { runInstall } from '../lib/install/install.ts';
 import type { InstallSource } from '../lib/install/source.ts';
@@ -19,7 +20,8 @@ export const command: Command = {
     agent: {
       type: 'string',
       multiple: true,
-      description: 'also make skills visible to these agents (claude, cursor, …)',
+      description:
+        'also make skills visible to these agents (claude, cursor, …; all: every agent whose folder exists)',
     },
     frozen: { type: 'boolean', description: 'install exactly skills-lock.json; fail if it is out of date' },
     force: { type: 'boolean', description: 'overwrite installed skills that were edited locally' },
@@ -33,16 +35,17 @@ const DOCUMENT_FETCHES = 16;
 /** install and ci: the shared body. */
 export async function installCommand(ctx: CommandContext, opts: { frozen: boolean }) {
   const specs = ctx.args.map(parseSpec);
-  const agents = (ctx.flags.agent as string[] | undefined) ?? [];
+  const agentFlags = (ctx.flags.agent as string[] | undefined) ?? [];
   if (opts.frozen && specs.length > 0) {
     throw usageError(
       '--frozen installs the lockfile as it is and takes no bundle names',
       'run `skills install NAME` first',
     );
   }
-  if (opts.frozen && agents.length > 0)
+  if (opts.frozen && agentFlags.length > 0)
     throw usageError('--frozen takes the agents from the lockfile; drop --agent');
   const projectDir = await findProjectRoot(ctx.cwd);
+  const agents = await expandAllAgents(agentFlags, projectDir);
   const outcome = await runInstall(installDeps(ctx), {
     projectDir,
     frozen: opts.frozen,

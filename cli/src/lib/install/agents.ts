@@ -2,38 +2,16 @@ import { cp, lstat, mkdir, readdir, readlink, realpath, symlink } from 'node:fs/
 import { join, relative } from 'node:path';
 import { usageError } from '../errors.ts';
 import { mapLimit } from '../parallel.ts';
+import { AGENT_ALIASES, AGENTS, type AgentInfo } from './agent-table.ts';
 import { removeEntry, resolveInsideProject } from './safe-path.ts';
 
 /** File system operations on agent links in flight at once. */
 const LINK_WORK = 16;
 
-/** Where an agent reads a project's skills from. */
-export interface AgentInfo {
-  name: string;
-  /** Its project skills folder, relative to the project root. */
-  skillsDir: string;
-  /** True when it also reads `.agents/skills` itself (so a link is a convenience, not a need). */
-  readsAgentsSkills: boolean;
-}
+export { AGENT_ALIASES, AGENTS, type AgentInfo } from './agent-table.ts';
 
 /** The cross-agent folder every installed skill is written to, once. */
 export const AGENTS_SKILLS_DIR = '.agents/skills';
-
-/**
- * The agents the CLI knows, from each one's documentation: Claude Code reads `.claude/skills`;
- * Codex reads `.agents/skills` itself, and CONTRACT.md §1 also promises `.codex/skills`; Cursor `.cursor/skills`; GitHub
- * Copilot `.github/skills`; Gemini CLI `.gemini/skills`; OpenCode `.opencode/skills`; Windsurf
- * `.windsurf/skills`. Cursor, Copilot, Gemini CLI and OpenCode read `.agents/skills` as well.
- */
-export const AGENTS: Readonly<Record<string, AgentInfo>> = Object.freeze({
-  claude: { name: 'claude', skillsDir: '.claude/skills', readsAgentsSkills: false },
-  codex: { name: 'codex', skillsDir: '.codex/skills', readsAgentsSkills: true },
-  copilot: { name: 'copilot', skillsDir: '.github/skills', readsAgentsSkills: true },
-  cursor: { name: 'cursor', skillsDir: '.cursor/skills', readsAgentsSkills: true },
-  gemini: { name: 'gemini', skillsDir: '.gemini/skills', readsAgentsSkills: true },
-  opencode: { name: 'opencode', skillsDir: '.opencode/skills', readsAgentsSkills: true },
-  windsurf: { name: 'windsurf', skillsDir: '.windsurf/skills', readsAgentsSkills: false },
-});
 
 /**
  * The folders, relative to the project root, that an install with these agents writes into or
@@ -45,14 +23,6 @@ export function installFolders(agents: readonly string[]): string[] {
   const dirs = agents.flatMap((n) => (Object.hasOwn(AGENTS, n) ? [AGENTS[n]!.skillsDir] : []));
   return [...new Set([AGENTS_SKILLS_DIR, ...dirs])];
 }
-
-/** The names other installers use for the same agents. */
-const AGENT_ALIASES: Readonly<Record<string, string>> = {
-  'claude-code': 'claude',
-  'github-copilot': 'copilot',
-  'gemini-cli': 'gemini',
-  'openai-codex': 'codex',
-};
 
 /**
  * Parses `--agent a,b` values (repeatable, comma-separated) into sorted known agent names.
@@ -69,11 +39,29 @@ export function parseAgentList(values: readonly string[]): string[] {
     if (!Object.hasOwn(AGENTS, n)) {
       throw usageError(
         `unknown agent "${n.replace(/[^\x20-\x7e]/g, '?').slice(0, 40)}"`,
-        `known agents: ${Object.keys(AGENTS).join(', ')}`,
+        `known agents: ${Object.keys(AGENTS).join(', ')}, or all (every agent whose folder exists)`,
       );
     }
   }
   return [...new Set(names)].sort();
+}
+
+/**
+ * Replaces `all` in `--agent` values with every agent whose own folder exists under `root` (the
+ * first component of its project skills folder: `.claude`, `.github`, …); agents that read
+ * `.agents/skills` themselves need no link and are left out. Other values pass through as given.
+ * @example await expandAllAgents(['all'], '/repo') // ['claude', 'cursor'] when /repo/.claude and /repo/.cursor exist
+ */
+export async function expandAllAgents(values: readonly string[], root: string): Promise<string[]> {
+  const parts = values.flatMap((v) => v.split(',')).map((s) => s.trim());
+  if (!parts.some((p) => p.toLowerCase() === 'all')) return [...values];
+  const linked = Object.values(AGENTS).filter((a) => a.skillsDir !== AGENTS_SKILLS_DIR);
+  const present = await mapLimit(linked, LINK_WORK, async (a) => {
+    const top = a.skillsDir.split('/')[0] ?? a.skillsDir;
+    const s = await lstat(join(root, top)).catch(() => undefined);
+    return s?.isDirectory() || s?.isSymbolicLink() ? [a.name] : [];
+  });
+  return [...parts.filter((p) => p.toLowerCase() !== 'all'), ...present.flat()];
 }
 
 /** Skills that were, and are to be, visible to which agents. */
