@@ -4,9 +4,10 @@ import { usageError } from '../lib/errors.ts';
 import { expandAllAgents } from '../lib/install/agents.ts';
 import { announceCapabilities, installDeps, installResult } from '../lib/install/command.ts';
 import { runInstall } from '../lib/install/install.ts';
+import { GLOBAL_OPTION, installScope } from '../lib/install/scope.ts';
 import type { InstallSource } from '../lib/install/source.ts';
 import { mapLimit } from '../lib/parallel.ts';
-import { findProjectRoot, type ProjectFile, withDependencies } from '../lib/project/project.ts';
+import { type ProjectFile, withDependencies } from '../lib/project/project.ts';
 import { type BundleSpec, parseSpec } from '../lib/resolve/spec.ts';
 
 /**
@@ -14,7 +15,7 @@ import { type BundleSpec, parseSpec } from '../lib/resolve/spec.ts';
  * name as `^LATEST`, like npm; a range, version or tag as given), then installs the tree.
  */
 export const command: Command = {
-  usage: 'install [name[@range|@tag]…] [--agent a,b] [--frozen] [--force]',
+  usage: 'install [name[@range|@tag]…] [-g] [--agent a,b|all] [--frozen] [--force]',
   summary: 'install bundles and record them in skills.json and skills-lock.json',
   options: {
     agent: {
@@ -23,6 +24,7 @@ export const command: Command = {
       description:
         'also make skills visible to these agents (claude, cursor, …; all: every agent whose folder exists)',
     },
+    ...GLOBAL_OPTION,
     frozen: { type: 'boolean', description: 'install exactly skills-lock.json; fail if it is out of date' },
     force: { type: 'boolean', description: 'overwrite installed skills that were edited locally' },
   },
@@ -44,10 +46,13 @@ export async function installCommand(ctx: CommandContext, opts: { frozen: boolea
   }
   if (opts.frozen && agentFlags.length > 0)
     throw usageError('--frozen takes the agents from the lockfile; drop --agent');
-  const projectDir = await findProjectRoot(ctx.cwd);
-  const agents = await expandAllAgents(agentFlags, projectDir);
+  const scope = await installScope(ctx);
+  const { projectDir } = scope;
+  const agents = await expandAllAgents(agentFlags, projectDir, scope.layout);
   const outcome = await runInstall(installDeps(ctx), {
     projectDir,
+    metaDir: scope.metaDir,
+    layout: scope.layout,
     frozen: opts.frozen,
     agents,
     force: ctx.flags.force === true,

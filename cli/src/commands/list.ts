@@ -1,21 +1,23 @@
 import type { Lockfile } from '@skills/schemas';
 import type { Command } from '../lib/context.ts';
 import { ownSkills } from '../lib/install/command.ts';
+import { GLOBAL_OPTION, installScope } from '../lib/install/scope.ts';
 import { hasLeftovers } from '../lib/install/skills-tree.ts';
 import { emptyLockfile, readLockfile } from '../lib/project/lockfile.ts';
-import { findProjectRoot, newProjectFile, readProjectFile } from '../lib/project/project.ts';
+import { newProjectFile, readProjectFile } from '../lib/project/project.ts';
 
 /**
  * `skills list`: the installed tree from skills-lock.json, no network. `--json`:
  * `{ dependencies: {name: range}, agents, bundles: [{ name, version, direct, skills, agents, dependencies }], ownSkills }`.
  */
 export const command: Command = {
-  usage: 'list',
+  usage: 'list [-g]',
   summary: 'show the installed tree',
+  options: { ...GLOBAL_OPTION },
   async run(ctx) {
-    const projectDir = await findProjectRoot(ctx.cwd);
-    const project = (await readProjectFile(projectDir)) ?? newProjectFile();
-    const lock = (await readLockfile(projectDir)) ?? emptyLockfile();
+    const { projectDir, metaDir } = await installScope(ctx);
+    const project = (await readProjectFile(metaDir)) ?? newProjectFile();
+    const lock = (await readLockfile(metaDir)) ?? emptyLockfile();
     const managed = new Set(Object.values(lock.bundles).flatMap((b) => b.skills));
     const own = await ownSkills(projectDir, managed);
     if (await hasLeftovers(projectDir)) {

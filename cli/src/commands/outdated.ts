@@ -1,10 +1,11 @@
 import { skillsPaths } from '../lib/config.ts';
 import type { Command } from '../lib/context.ts';
+import { GLOBAL_OPTION, installScope } from '../lib/install/scope.ts';
 import { openInstallSource } from '../lib/install/source.ts';
 import { table } from '../lib/output/format.ts';
 import { mapLimit } from '../lib/parallel.ts';
 import { emptyLockfile, readLockfile } from '../lib/project/lockfile.ts';
-import { findProjectRoot, newProjectFile, readProjectFile } from '../lib/project/project.ts';
+import { newProjectFile, readProjectFile } from '../lib/project/project.ts';
 import { wantedVersions } from '../lib/resolve/outdated.ts';
 
 /**
@@ -13,12 +14,13 @@ import { wantedVersions } from '../lib/resolve/outdated.ts';
  * `--json`: `{ bundles: [{ name, current, wanted, latest, direct, ranges }] }`. Exit 0 either way.
  */
 export const command: Command = {
-  usage: 'outdated',
+  usage: 'outdated [-g]',
   summary: 'show bundles with newer versions',
+  options: { ...GLOBAL_OPTION },
   async run(ctx) {
-    const projectDir = await findProjectRoot(ctx.cwd);
-    const project = (await readProjectFile(projectDir)) ?? newProjectFile();
-    const lock = (await readLockfile(projectDir)) ?? emptyLockfile();
+    const { metaDir } = await installScope(ctx);
+    const project = (await readProjectFile(metaDir)) ?? newProjectFile();
+    const lock = (await readLockfile(metaDir)) ?? emptyLockfile();
     const source = await openInstallSource(ctx, skillsPaths(ctx.env), {
       registry: project.manifest.registry,
       scopes: project.manifest.scopes,

@@ -2,7 +2,8 @@ import type { Command } from '../lib/context.ts';
 import { SkillsError, usageError } from '../lib/errors.ts';
 import { installDeps, installResult } from '../lib/install/command.ts';
 import { runInstall } from '../lib/install/install.ts';
-import { findProjectRoot, withDependencies } from '../lib/project/project.ts';
+import { GLOBAL_OPTION, installScope } from '../lib/install/scope.ts';
+import { withDependencies } from '../lib/project/project.ts';
 import { parseSpec } from '../lib/resolve/spec.ts';
 
 /**
@@ -10,15 +11,18 @@ import { parseSpec } from '../lib/resolve/spec.ts';
  * bundles no longer needed go with their skills and agent links. The user's own skills stay.
  */
 export const command: Command = {
-  usage: 'uninstall NAME…',
+  usage: 'uninstall NAME… [-g]',
   summary: 'remove bundles, their skills and agent links',
+  options: { ...GLOBAL_OPTION },
   run: async (ctx) => {
     if (ctx.args.length === 0)
       throw usageError('name the bundles to remove', 'skills uninstall deploy-vercel');
     const names = ctx.args.map((a) => parseSpec(a).name);
-    const projectDir = await findProjectRoot(ctx.cwd);
+    const { projectDir, metaDir, layout } = await installScope(ctx);
     const outcome = await runInstall(installDeps(ctx), {
       projectDir,
+      metaDir,
+      layout,
       allowDrop: true,
       edit: (project) => {
         const missing = names.filter((n) => !(n in project.manifest.dependencies));

@@ -4,10 +4,11 @@ import { SkillsError } from '../lib/errors.ts';
 import { installDeps, installResult } from '../lib/install/command.ts';
 import { runInstall } from '../lib/install/install.ts';
 import { formatCapabilities } from '../lib/install/report.ts';
+import { GLOBAL_OPTION, installScope } from '../lib/install/scope.ts';
 import type { InstallSource } from '../lib/install/source.ts';
 import { type BundleUpdate, describeUpdates, widens } from '../lib/install/update-diff.ts';
 import { readLockfile } from '../lib/project/lockfile.ts';
-import { findProjectRoot, type ProjectFile, withDependencies } from '../lib/project/project.ts';
+import { type ProjectFile, withDependencies } from '../lib/project/project.ts';
 import { sanitizeRemoteText } from '../lib/registry/http.ts';
 import { parseSpec } from '../lib/resolve/spec.ts';
 
@@ -19,16 +20,17 @@ import { parseSpec } from '../lib/resolve/spec.ts';
  * overwritten without `--force`.
  */
 export const command: Command = {
-  usage: 'update [NAME…] [--latest] [--force]',
+  usage: 'update [NAME…] [-g] [--latest] [--force]',
   summary: 'move bundles to newer versions',
   options: {
+    ...GLOBAL_OPTION,
     latest: { type: 'boolean', description: 'go past the ranges in skills.json to the latest versions' },
     force: { type: 'boolean', description: 'overwrite installed skills that were edited locally' },
   },
   async run(ctx) {
     const names = ctx.args.map((a) => parseSpec(a).name);
-    const projectDir = await findProjectRoot(ctx.cwd);
-    const lock = await readLockfile(projectDir);
+    const { projectDir, metaDir, layout } = await installScope(ctx);
+    const lock = await readLockfile(metaDir);
     const unknown = names.filter((n) => !lock?.bundles[n]);
     if (unknown.length) {
       throw new SkillsError(
@@ -42,6 +44,8 @@ export const command: Command = {
     let updates: BundleUpdate[] = [];
     const outcome = await runInstall(installDeps(ctx), {
       projectDir,
+      metaDir,
+      layout,
       force: ctx.flags.force === true,
       unlock: names.length ? new Set(names) : 'all',
       ...(ctx.flags.latest === true

@@ -1,11 +1,12 @@
 import { skillsPaths } from '../lib/config.ts';
 import type { Command } from '../lib/context.ts';
 import { SkillsError } from '../lib/errors.ts';
+import { GLOBAL_OPTION, installScope } from '../lib/install/scope.ts';
 import { hasLeftovers } from '../lib/install/skills-tree.ts';
 import { openInstallSource } from '../lib/install/source.ts';
 import { verifyInstalled } from '../lib/install/verify-tree.ts';
 import { readLockfile } from '../lib/project/lockfile.ts';
-import { findProjectRoot, newProjectFile, readProjectFile } from '../lib/project/project.ts';
+import { newProjectFile, readProjectFile } from '../lib/project/project.ts';
 import { ensureInStore, storeDirOf } from '../lib/store/store.ts';
 
 /**
@@ -15,11 +16,12 @@ import { ensureInStore, storeDirOf } from '../lib/store/store.ts';
  * with kind `changed`, `missing`, `extra` or `link`.
  */
 export const command: Command = {
-  usage: 'verify',
+  usage: 'verify [-g]',
   summary: 'compare installed files with the lockfile',
+  options: { ...GLOBAL_OPTION },
   async run(ctx) {
-    const projectDir = await findProjectRoot(ctx.cwd);
-    const lock = await readLockfile(projectDir);
+    const { projectDir, metaDir, layout } = await installScope(ctx);
+    const lock = await readLockfile(metaDir);
     if (!lock) {
       throw new SkillsError('LOCKFILE_MISSING', 'there is no skills-lock.json to verify against', {
         hint: 'run `skills install` first',
@@ -28,7 +30,7 @@ export const command: Command = {
     if (await hasLeftovers(projectDir)) {
       ctx.stderr.write('warning: an install was interrupted here; `skills install` finishes it\n');
     }
-    const project = (await readProjectFile(projectDir)) ?? newProjectFile();
+    const project = (await readProjectFile(metaDir)) ?? newProjectFile();
     const paths = skillsPaths(ctx.env);
     let source: Awaited<ReturnType<typeof openInstallSource>> | undefined;
     const sourceOf = async () => {
@@ -40,6 +42,7 @@ export const command: Command = {
     };
     const { problems, files } = await verifyInstalled({
       projectDir,
+      layout,
       lock,
       entryFor: async (name, b) => {
         const s = await sourceOf();

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 
 /** Where an agent reads the user's own (global) skills from. */
 export interface GlobalFolder {
@@ -111,4 +111,23 @@ export function globalSkillsDir(info: AgentInfo, dirs: UserDirs): string {
   if (info.global.under === 'home') return join(dirs.home, info.global.path);
   const configHome = dirs.env.XDG_CONFIG_HOME?.trim() || join(dirs.home, '.config');
   return join(configHome, info.global.path);
+}
+
+/**
+ * Which folder of each agent an install links into: its project folder (relative to the project
+ * root), or its global folder (relative to the home folder, which is then the root).
+ */
+export type AgentLayout = { kind: 'project' } | { kind: 'global'; dirs: UserDirs };
+
+export const PROJECT_LAYOUT: AgentLayout = Object.freeze({ kind: 'project' });
+
+/**
+ * An agent's skills folder relative to the install root. A global folder outside the home folder
+ * (an agent home variable pointing elsewhere) comes out starting with `..`, which the path checks
+ * refuse (UNSAFE_PATH) before anything is written.
+ * @example agentFolder(AGENTS.claude!, { kind: 'global', dirs: { home: '/h', env: {} } }) // '.claude/skills'
+ */
+export function agentFolder(info: AgentInfo, layout: AgentLayout): string {
+  if (layout.kind === 'project') return info.skillsDir;
+  return relative(layout.dirs.home, globalSkillsDir(info, layout.dirs)).split(sep).join('/');
 }

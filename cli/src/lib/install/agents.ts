@@ -1,8 +1,15 @@
 import { cp, lstat, mkdir, readdir, readlink, realpath, symlink } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { usageError } from '../errors.ts';
 import { mapLimit } from '../parallel.ts';
-import { AGENT_ALIASES, AGENTS, type AgentInfo } from './agent-table.ts';
+import {
+  AGENT_ALIASES,
+  AGENTS,
+  type AgentInfo,
+  type AgentLayout,
+  agentFolder,
+  PROJECT_LAYOUT,
+} from './agent-table.ts';
 import { removeEntry, resolveInsideProject } from './safe-path.ts';
 
 /** File system operations on agent links in flight at once. */
@@ -19,8 +26,8 @@ export const AGENTS_SKILLS_DIR = '.agents/skills';
  * project (see resolveInsideProject).
  * @example installFolders(['claude']) // ['.agents/skills', '.claude/skills']
  */
-export function installFolders(agents: readonly string[]): string[] {
-  const dirs = agents.flatMap((n) => (Object.hasOwn(AGENTS, n) ? [AGENTS[n]!.skillsDir] : []));
+export function installFolders(agents: readonly string[], layout: AgentLayout = PROJECT_LAYOUT): string[] {
+  const dirs = agents.flatMap((n) => (Object.hasOwn(AGENTS, n) ? [agentFolder(AGENTS[n]!, layout)] : []));
   return [...new Set([AGENTS_SKILLS_DIR, ...dirs])];
 }
 
@@ -48,17 +55,20 @@ export function parseAgentList(values: readonly string[]): string[] {
 
 /**
  * Replaces `all` in `--agent` values with every agent whose own folder exists under `root` (the
- * first component of its project skills folder: `.claude`, `.github`, …); agents that read
- * `.agents/skills` themselves need no link and are left out. Other values pass through as given.
+ * folder that holds its skills folder: `.claude`, `.github`, `.config/opencode`, …); agents that
+ * read the shared `.agents/skills` there need no link and are left out. Other values pass through.
  * @example await expandAllAgents(['all'], '/repo') // ['claude', 'cursor'] when /repo/.claude and /repo/.cursor exist
  */
-export async function expandAllAgents(values: readonly string[], root: string): Promise<string[]> {
+export async function expandAllAgents(
+  values: readonly string[],
+  root: string,
+  layout: AgentLayout = PROJECT_LAYOUT,
+): Promise<string[]> {
   const parts = values.flatMap((v) => v.split(',')).map((s) => s.trim());
   if (!parts.some((p) => p.toLowerCase() === 'all')) return [...values];
-  const linked = Object.values(AGENTS).filter((a) => a.skillsDir !== AGENTS_SKILLS_DIR);
+  const linked = Object.values(AGENTS).filter((a) => agentFolder(a, layout) !== AGENTS_SKILLS_DIR);
   const present = await mapLimit(linked, LINK_WORK, async (a) => {
-    const top = a.skillsDir.split('/')[0] ?? a.skillsDir;
-    const s = await lstat(join(root, top)).catch(() => undefined);
+    const s = await lstat(join(root, dirname(agentFolder(a, layout)))).catch(() => undefined);
     return s?.isDirectory() || s?.isSymbolicLink() ? [a.name] : [];
   });
   return [...parts.filter((p) => p.toLowerCase() !== 'all'), ...present.flat()];
@@ -71,6 +81,8 @@ export interface AgentLinkPlan {
   skills: readonly string[];
   /** What the previous lockfile recorded: only those targets may be replaced or removed. */
   previous: { agents: readonly string[]; skills: readonly string[] };
+  /** Which agent folders: the project's (default) or the global ones under the home folder. */
+  layout?: AgentLayout;
   /** For tests: the symlink call, to exercise the copy fallback. */
   symlink?: typeof symlink;
 }
@@ -99,15 +111,17 @@ export async function syncAgentLinks(plan: AgentLinkPlan): Promise<AgentLinkResu
   const shared = await realpath(join(root, AGENTS_SKILLS_DIR)).catch(() => undefined);
   // Each agent folder where it really is (checked again here, at write time): links are made
   // relative to that place, so a folder that is a symlink inside the project gets working links.
+  const layout = plan.layout ?? PROJECT_LAYOUT;
   const locate = async (info: AgentInfo): Promise<AgentFolder> => ({
     info,
-    dir: await resolveInsideProject(root, info.skillsDir),
+    rel: agentFolder(info, layout),
+    dir: await resolveInsideProject(root, agentFolder(info, layout)),
     root,
   });
   const folders = async (agents: readonly string[]) => {
     const infos = agents
       .map((n) => AGENTS[n])
-      .filter((a): a is AgentInfo => a !== undefined && a.skillsDir !== AGENTS_SKILLS_DIR);
+      .filter((a): a is AgentInfo => a !== undefined && agentFolder(a, layout) !== AGENTS_SKILLS_DIR);
     // A folder the user made a symlink to .agents/skills already shows every skill; writing
     // through it would touch the shared folder itself.
     return (await Promise.all(infos.map(locate))).filter((f) => f.dir !== shared);
@@ -134,7 +148,7 @@ export async function syncAgentLinks(plan: AgentLinkPlan): Promise<AgentLinkResu
   if (plan.skills.length > 0) await Promise.all(wanted.map((f) => mkdir(f.dir, { recursive: true })));
   const outcomes = await mapLimit(pairs(wanted, plan.skills), LINK_WORK, async ({ folder, skill }) => {
     const agent = folder.info;
-    const path = join(plan.projectDir, agent.skillsDir, skill);
+    const path = join(plan.projectDir, folder.rel, skill);
     const real = join(folder.dir, skill);
     const target = agentLinkTarget(folder, skill);
     const current = await inspectTarget(real);
@@ -164,6 +178,8 @@ export async function syncAgentLinks(plan: AgentLinkPlan): Promise<AgentLinkResu
 /** An agent's skills folder: its real location, inside the project's real root. */
 interface AgentFolder {
   info: AgentInfo;
+  /** Its path relative to the root, as the layout spells it. */
+  rel: string;
   dir: string;
   root: string;
 }

@@ -1,14 +1,12 @@
 import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Lockfile } from '@skills/schemas';
-import { writeFileAtomic } from '../atomic-write.ts';
 import { SkillsError } from '../errors.ts';
-import { LOCKFILE_NAME } from '../project/lockfile.ts';
-import { MANIFEST_NAME } from '../project/project.ts';
 import { type IndexedFile, skillFiles } from '../store/store-index.ts';
+import type { AgentLayout } from './agent-table.ts';
 import { AGENTS_SKILLS_DIR, type AgentLinkResult, syncAgentLinks } from './agents.ts';
 import type { InstallPlan } from './install.ts';
-import { commitTree, stageTree } from './skills-tree.ts';
+import { commitTree, stageTree, writeMeta } from './skills-tree.ts';
 
 /** What the new tree changes on disk, decided before anything is written. */
 export interface TreeWork {
@@ -91,6 +89,9 @@ export async function treeWork(
  */
 export async function applyPlan(opts: {
   projectDir: string;
+  /** Where the lockfile and skills.json go. */
+  metaDir: string;
+  layout?: AgentLayout;
   work: TreeWork;
   previous: Lockfile;
   lock: Lockfile;
@@ -102,6 +103,7 @@ export async function applyPlan(opts: {
   const link = async () => {
     links = await syncAgentLinks({
       projectDir,
+      ...(opts.layout ? { layout: opts.layout } : {}),
       agents: lock.agents,
       skills: Object.values(lock.bundles).flatMap((b) => b.skills),
       previous: { agents: previous.agents, skills: Object.values(previous.bundles).flatMap((b) => b.skills) },
@@ -109,11 +111,16 @@ export async function applyPlan(opts: {
   };
   if (work.needsSwap) {
     const id = await stageTree({ projectDir, managed: work.managed, keep: work.keep, write: work.write });
-    await commitTree(projectDir, id, { lockfile: opts.lockfile, manifest: opts.manifest }, link);
+    await commitTree(
+      projectDir,
+      id,
+      { lockfile: opts.lockfile, manifest: opts.manifest },
+      link,
+      opts.metaDir,
+    );
   } else {
     await link();
-    if (opts.lockfile !== null) await writeFileAtomic(join(projectDir, LOCKFILE_NAME), opts.lockfile);
-    if (opts.manifest !== null) await writeFileAtomic(join(projectDir, MANIFEST_NAME), opts.manifest);
+    await writeMeta(opts.metaDir, { lockfile: opts.lockfile, manifest: opts.manifest });
   }
   return links;
 }

@@ -10,6 +10,7 @@ import {
 } from '../project/project.ts';
 import { resolveTree } from '../resolve/resolver.ts';
 import { loadArchive, type StoreEntry } from '../store/store.ts';
+import type { AgentLayout } from './agent-table.ts';
 import { type AgentLinkResult, installFolders, parseAgentList } from './agents.ts';
 import { applyPlan, type TreeWork, treeWork } from './apply.ts';
 import { fetchBundles } from './fetch.ts';
@@ -30,7 +31,12 @@ import type { InstallSource } from './source.ts';
 
 /** What to install: the lockfile as is (`frozen`), or a new resolution of skills.json after `edit`. */
 export interface InstallOptions {
+  /** The root `.agents/skills` and agent folders are in: the project, or the home folder (`-g`). */
   projectDir: string;
+  /** Where skills.json and skills-lock.json are (default `projectDir`; `-g`: the global config folder). */
+  metaDir?: string;
+  /** Which agent folders to link into (default: the project's). */
+  layout?: AgentLayout;
   /** Install exactly the lockfile: no resolution, no write to skills.json or the lockfile. */
   frozen?: boolean;
   /** Changes skills.json (adds or removes dependencies) before resolving; sees the current lockfile. */
@@ -103,7 +109,7 @@ export async function runInstall(deps: InstallDeps, opts: InstallOptions): Promi
     onWait: (who) => deps.warn(`waiting for another install (${who}) to finish…`),
   });
   try {
-    const recovered = await recoverTree(opts.projectDir);
+    const recovered = await recoverTree(opts.projectDir, opts.metaDir ?? opts.projectDir);
     if (recovered !== 'clean') deps.progress?.(`finished what an interrupted install left (${recovered})`);
     return { ...(await install(deps, opts)), recovered };
   } finally {
@@ -114,8 +120,9 @@ export async function runInstall(deps: InstallDeps, opts: InstallOptions): Promi
 async function install(deps: InstallDeps, opts: InstallOptions): Promise<Omit<InstallOutcome, 'recovered'>> {
   preloadArchive(deps.storeDir);
   const { existing, stored, previous, before, source, project, agents } = await readStart(deps, opts);
+  const metaDir = opts.metaDir ?? opts.projectDir;
   // Every folder written into or removed from, checked before anything is fetched or written.
-  await assertInsideProject(opts.projectDir, installFolders([...previous.agents, ...agents]));
+  await assertInsideProject(opts.projectDir, installFolders([...previous.agents, ...agents], opts.layout));
   const warnings: InstallWarning[] = [];
   const warn = (w: InstallWarning, line: string) => {
     warnings.push(w);
@@ -163,6 +170,8 @@ async function install(deps: InstallDeps, opts: InstallOptions): Promise<Omit<In
 
   const links = await applyPlan({
     projectDir: opts.projectDir,
+    metaDir,
+    layout: opts.layout,
     work,
     previous,
     lock,
@@ -190,9 +199,11 @@ function preloadArchive(storeDir: string): void {
 
 /** skills.json and the lockfile as found (and defaults), the bundle source, and skills.json after `edit`. */
 async function readStart(deps: InstallDeps, opts: InstallOptions) {
-  const existing = await readProjectFile(opts.projectDir);
+  // skills.json and the lockfile: the project's, or the global ones with `-g`.
+  const metaDir = opts.metaDir ?? opts.projectDir;
+  const existing = await readProjectFile(metaDir);
   const before = existing ?? newProjectFile();
-  const stored = await readLockfile(opts.projectDir);
+  const stored = await readLockfile(metaDir);
   const previous = stored ?? emptyLockfile();
   const source = await deps.openSource(before);
   let project = opts.edit ? await opts.edit(before, previous, source) : before;

@@ -96,21 +96,33 @@ export async function commitTree(
   id: string,
   commit: TreeCommit,
   afterSwap: () => Promise<void>,
+  /** Where the lockfile and skills.json go (the project, or the global config folder). */
+  metaDir = projectDir,
 ): Promise<void> {
   const p = treePaths(projectDir, id);
   await writeFileAtomic(p.journal, `${JSON.stringify({ id, ...commit })}\n`);
   if (await exists(p.skillsDir)) await rename(p.skillsDir, p.old);
   await rename(p.staging, p.skillsDir);
   await afterSwap();
-  await finish(projectDir, id, commit);
+  await finish(projectDir, metaDir, id, commit);
 }
 
-async function finish(projectDir: string, id: string, commit: TreeCommit): Promise<void> {
+async function finish(projectDir: string, metaDir: string, id: string, commit: TreeCommit): Promise<void> {
   const p = treePaths(projectDir, id);
-  if (commit.lockfile !== null) await writeFileAtomic(join(projectDir, LOCKFILE_NAME), commit.lockfile);
-  if (commit.manifest !== null) await writeFileAtomic(join(projectDir, MANIFEST_NAME), commit.manifest);
+  await writeMeta(metaDir, commit);
   await rm(p.journal, { force: true });
   await rm(p.old, { recursive: true, force: true });
+}
+
+/**
+ * Writes skills-lock.json and skills.json into `metaDir` (made when missing; `null`: left as is).
+ * @example await writeMeta(projectDir, { lockfile: text, manifest: null })
+ */
+export async function writeMeta(metaDir: string, commit: TreeCommit): Promise<void> {
+  if (commit.lockfile === null && commit.manifest === null) return;
+  await mkdir(metaDir, { recursive: true });
+  if (commit.lockfile !== null) await writeFileAtomic(join(metaDir, LOCKFILE_NAME), commit.lockfile);
+  if (commit.manifest !== null) await writeFileAtomic(join(metaDir, MANIFEST_NAME), commit.manifest);
 }
 
 /**
@@ -120,7 +132,10 @@ async function finish(projectDir: string, id: string, commit: TreeCommit): Promi
  * Without one: staging folders are deleted, and an old tree is put back if `.agents/skills` is
  * missing, else deleted. Returns what it did.
  */
-export async function recoverTree(projectDir: string): Promise<'clean' | 'completed' | 'discarded'> {
+export async function recoverTree(
+  projectDir: string,
+  metaDir = projectDir,
+): Promise<'clean' | 'completed' | 'discarded'> {
   const base = treePaths(projectDir);
   let journal: ({ id: string } & TreeCommit) | undefined;
   try {
@@ -135,7 +150,10 @@ export async function recoverTree(projectDir: string): Promise<'clean' | 'comple
     if (staged !== live) {
       // Cut between the two renames (staged, not live), or after the swap (live, not staged).
       if (staged) await rename(p.staging, p.skillsDir);
-      await finish(projectDir, journal.id, { lockfile: journal.lockfile, manifest: journal.manifest });
+      await finish(projectDir, metaDir, journal.id, {
+        lockfile: journal.lockfile,
+        manifest: journal.manifest,
+      });
       outcome = 'completed';
     } else {
       outcome = 'discarded'; // the swap never started: the old tree and lockfile stand

@@ -4,6 +4,7 @@ import { dirname, join, relative } from 'node:path';
 import type { LockedBundle, Lockfile } from '@skills/schemas';
 import type { StoreEntry } from '../store/store.ts';
 import { skillFiles } from '../store/store-index.ts';
+import { type AgentLayout, agentFolder, PROJECT_LAYOUT } from './agent-table.ts';
 import { AGENTS, AGENTS_SKILLS_DIR, agentLinkTarget } from './agents.ts';
 
 /** One difference between what is installed and what the lockfile's bundles hold. */
@@ -30,6 +31,8 @@ export async function verifyInstalled(opts: {
   entryFor: (name: string, locked: LockedBundle) => Promise<StoreEntry>;
   /** Limit the check to these bundles. */
   only?: ReadonlySet<string>;
+  /** Which agent folders the links are in (project by default). */
+  layout?: AgentLayout;
 }): Promise<{ problems: TreeProblem[]; files: number }> {
   const problems: TreeProblem[] = [];
   let files = 0;
@@ -62,7 +65,15 @@ export async function verifyInstalled(opts: {
       for (const path of [...actual.keys()].sort()) {
         if (!known.has(path)) problems.push({ kind: 'extra', bundle, skill, path: rel(path) });
       }
-      problems.push(...(await checkLinks(opts.projectDir, opts.lock.agents, bundle, skill)));
+      problems.push(
+        ...(await checkLinks(
+          opts.projectDir,
+          opts.lock.agents,
+          bundle,
+          skill,
+          opts.layout ?? PROJECT_LAYOUT,
+        )),
+      );
     }
   }
   return { problems, files };
@@ -103,13 +114,14 @@ async function checkLinks(
   agents: readonly string[],
   bundle: string,
   skill: string,
+  layout: AgentLayout,
 ): Promise<TreeProblem[]> {
   const out: TreeProblem[] = [];
   const root = await realpath(projectDir);
   for (const agent of agents) {
     const info = AGENTS[agent];
-    if (!info || info.skillsDir === AGENTS_SKILLS_DIR) continue;
-    const path = join(projectDir, info.skillsDir, skill);
+    if (!info || agentFolder(info, layout) === AGENTS_SKILLS_DIR) continue;
+    const path = join(projectDir, agentFolder(info, layout), skill);
     // Install links from the folder's real place (it may be a symlink inside the project).
     const dir = await realpath(dirname(path)).catch(() => dirname(path));
     const target = agentLinkTarget({ root, dir }, skill);
