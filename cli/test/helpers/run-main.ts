@@ -10,13 +10,21 @@ import { cliHome } from './run-cli.ts';
  */
 export async function runMain(
   argv: string[],
-  opts: { cwd: string; env?: Record<string, string | undefined>; input?: string; tty?: boolean },
+  opts: {
+    cwd: string;
+    env?: Record<string, string | undefined>;
+    input?: string;
+    tty?: boolean;
+    /** stderr claims to be a terminal (progress lines are written only then). */
+    stderrTty?: boolean;
+  },
 ): Promise<CliRun> {
   const stdin = new PassThrough() as PassThrough & { isTTY?: boolean };
   if (opts.tty) stdin.isTTY = true;
   stdin.end(opts.input ?? '');
   const out = collector();
   const err = collector();
+  if (opts.stderrTty) (err.stream as Writable & { isTTY?: boolean }).isTTY = true;
   const code = await main({
     argv,
     cwd: opts.cwd,

@@ -43,7 +43,7 @@ export async function fetchBundles(
     started = resolve;
   });
   const fetching = Promise.allSettled([
-    fetchAll(deps, source, opts.lock, undefined, started),
+    fetchAll(deps, source, opts.lock, undefined, started, deps.progress),
     fetchAll(deps, source, opts.previous, new Set(replaced), started),
   ]);
   let fetchFailed = false;
@@ -71,17 +71,23 @@ async function fetchAll(
   only?: ReadonlySet<string>,
   /** Called when a tarball is requested or a stored entry is returned. */
   onProgress?: () => void,
+  /** Told each bundle as it is ready: `n of m: NAME@VER` (downloaded, or found in the store). */
+  report?: (line: string) => void,
 ): Promise<Map<string, StoreEntry>> {
   const names = Object.keys(lock.bundles)
     .filter((n) => !only || only.has(n))
     .sort();
+  let done = 0;
   const entries = await mapLimit(names, deps.concurrency ?? 8, async (name) => {
     const b = lock.bundles[name]!;
+    let downloaded = false;
     const req = { name, version: b.version, integrity: b.integrity, resolved: b.resolved, skills: b.skills };
     const entry = await ensureInStore(
       {
         storeDir: deps.storeDir,
         fetchTarball: (url, o) => {
+          downloaded = true;
+          report?.(`fetching ${name}@${b.version}…`);
           const got = source.fetchTarball(name, url, o);
           onProgress?.();
           return got;
@@ -91,6 +97,8 @@ async function fetchAll(
       req,
     );
     onProgress?.();
+    done += 1;
+    report?.(`${done} of ${names.length}: ${name}@${b.version}${downloaded ? '' : ' (from the store)'}`);
     return entry;
   });
   return new Map(names.map((n, i) => [n, entries[i]!]));
