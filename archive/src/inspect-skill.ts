@@ -28,7 +28,7 @@ export type NameRule =
   | { kind: 'bundle'; bundleName: string; last: string };
 
 /**
- * Checks one SKILL.md: frontmatter present and valid YAML, the schema of CONTRACT.md §1, unknown
+ * Checks one SKILL.md: frontmatter present and valid YAML, the schema of docs/formats.md, unknown
  * keys (warnings, errors when strict), the name rule, and the body length.
  */
 export function inspectSkill(

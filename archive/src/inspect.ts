@@ -33,7 +33,7 @@ export interface BundleInspection {
   capabilities: Capabilities;
   /** Every error and warning, located as `FILE` or `FILE: field` (`skills/a/SKILL.md: frontmatter.name`). */
   problems: Problem[];
-  /** Findings of the content scan (SECURITY.md row 16) over every text file. */
+  /** Findings of the content scan (docs/security.md row 16) over every text file. */
   warnings: ContentWarning[];
   /** True when no problem has severity `error`. */
   ok: boolean;
@@ -42,7 +42,7 @@ export interface BundleInspection {
 const MULTI_SKILL = /^skills\/([^/]+)\/SKILL\.md$/;
 
 /**
- * Checks a bundle's files against CONTRACT.md §1 and scans their text. Never throws on bad
+ * Checks a bundle's files against docs/formats.md and scans their text. Never throws on bad
  * content: every defect is a problem, and all of them are collected.
  * - `skill.json` is validated with `bundleManifestSchema`; without it, a root SKILL.md whose
  *   frontmatter has a semver `metadata.version` makes a single-skill bundle named after the skill.

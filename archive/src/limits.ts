@@ -1,6 +1,6 @@
 const MiB = 1024 * 1024;
 
-/** Caps applied while reading an archive (SECURITY.md rows 4 and 5). */
+/** Caps applied while reading an archive (docs/security.md rows 4 and 5). */
 export interface ArchiveLimits {
   /** Bytes of gzip read from the input before giving up. */
   maxCompressedBytes: number;

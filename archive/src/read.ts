@@ -10,7 +10,7 @@ import type { BundleFile } from './types.ts';
 const SLICE = 64 * 1024;
 
 /**
- * Reads a gzip tar bundle, treating every byte as hostile (SECURITY.md rows 1–6), and returns
+ * Reads a gzip tar bundle, treating every byte as hostile (docs/security.md rows 1–6), and returns
  * its files with the one root folder (any name, `bundle` when packed here) stripped, sorted by path.
  * Only regular files and folders are accepted; folders are not returned. Bytes are counted as
  * they stream and reading stops at the first refusal (an iterable input is abandoned: its

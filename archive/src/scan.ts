@@ -81,7 +81,7 @@ const MIN_BASE64 = 200;
 const DATA_IMAGE = /data:image\/(?:png|jpe?g|gif|webp|avif);base64,$/i;
 
 /**
- * Looks for hidden instructions in a text file (SECURITY.md row 16): bidirectional controls,
+ * Looks for hidden instructions in a text file (docs/security.md row 16): bidirectional controls,
  * zero-width and other invisible characters (a BOM only at the start is fine), instruction-override
  * phrases, pipe-to-shell commands, credential paths, exfiltration endpoints and long base64 blobs.
  * At most one warning per code per line and 20 per code per file. Never throws.

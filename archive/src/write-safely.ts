@@ -13,7 +13,7 @@ const DIR_MODE = 0o755;
 const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0;
 
 /**
- * Writes bundle files under `destDir` for installation (SECURITY.md rows 1–4): every path is
+ * Writes bundle files under `destDir` for installation (docs/security.md rows 1–4): every path is
  * checked again before anything is written; `destDir` must not exist or be an empty folder (not a
  * link); folders are created one level at a time and must come out as real folders; files are
  * created exclusively without following links, with mode 0644 (0755 when executable) whatever the

@@ -1,4 +1,4 @@
-/** inspectBundle against each rule of CONTRACT.md §1. */
+/** inspectBundle against each rule of docs/formats.md. */
 import { describe, expect, it } from 'vitest';
 import { type BundleInspection, inspectBundle } from '../src/index.ts';
 import { files, manifest, skillMd } from './helpers/bundles.ts';

@@ -1,4 +1,4 @@
-/** scanContent (SECURITY.md row 16): each warning code fires on its pattern and stays quiet on ordinary text. */
+/** scanContent (docs/security.md row 16): each warning code fires on its pattern and stays quiet on ordinary text. */
 import { describe, expect, it } from 'vitest';
 import { scanContent } from '../src/index.ts';
 

@@ -74,7 +74,7 @@ describe('registry resolution', () => {
   };
   const project = { registry: 'http://from-project', scopes: { '@acme': 'https://acme.example' } };
 
-  it('follows the CONTRACT order: flag, env, project, config, default', () => {
+  it('follows the documented order: flag, env, project, config, default', () => {
     const env = { SKILLS_REGISTRY: 'http://from-env' };
     expect(resolveRegistry({ flag: 'http://flag/', env, project, config })).toBe('http://flag');
     expect(resolveRegistry({ env, project, config })).toBe('http://from-env');

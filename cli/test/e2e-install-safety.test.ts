@@ -15,7 +15,7 @@ import { runMain } from './helpers/run-main.ts';
 import { startScriptedServer } from './helpers/scripted-server.ts';
 
 /**
- * What install must withstand (SECURITY.md rows 1, 2, 7, 8 and 13): a tarball changed on the
+ * What install must withstand (docs/security.md rows 1, 2, 7, 8 and 13): a tarball changed on the
  * registry's disk, an install killed at any moment (the real binary, SIGKILLed), hostile archives.
  * Each test publishes bundles of its own names, so any one runs alone and in any order.
  */

@@ -8,7 +8,7 @@ import { runMain } from './helpers/run-main.ts';
 
 /**
  * main() in process (the spawned binary is covered by bin.test.ts) against a real registry on
- * port 0: the publishing and account side of CONTRACT.md §2, with its --json shapes. Each `it`
+ * port 0: the publishing and account side of docs/cli.md, with its --json shapes. Each `it`
  * has its own world (registry with users alice and bob, folder, home) and builds what it starts
  * from with the fixture steps below, so any one runs alone and in any order.
  */

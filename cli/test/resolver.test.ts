@@ -211,7 +211,7 @@ describe('resolveTree', () => {
     expect((await failure(resolveTree({ roots: { a: '^^1' }, getBundle }))).code).toBe('INVALID_RANGE');
   });
 
-  it('never resolves an exact pin to another build of the version (SECURITY.md row 22)', async () => {
+  it('never resolves an exact pin to another build of the version (docs/security.md row 22)', async () => {
     // An old registry that accepted build metadata: one version three times, the plain one yanked.
     const builds = { '1.0.0': { yanked: true }, '1.0.0+evil': {}, '1.0.0+zzz': {} };
     const { getBundle } = fakeRegistry({ a: builds });

@@ -110,7 +110,7 @@ export interface Deps
 /** Largest JSON request body accepted anywhere. */
 export const MAX_JSON_BYTES = 64 * 1024;
 
-/** Defaults of the slow-client guards (SECURITY.md row 19); `serve` flags override them. */
+/** Defaults of the slow-client guards (docs/security.md row 19); `serve` flags override them. */
 export const DEFAULT_BODY_IDLE_MS = 30_000;
 export const DEFAULT_MAX_UPLOAD_BYTES_IN_FLIGHT = 64 * 1024 * 1024;
 

@@ -5,7 +5,7 @@ import { DEFAULT_BODY_IDLE_MS, DEFAULT_MAX_UPLOAD_BYTES_IN_FLIGHT } from './deps
 
 /**
  * The guards of a listening registry against slow and greedy clients and costly uploads
- * (SECURITY.md rows 18, 19). Every one has a `serve` flag and an environment variable
+ * (docs/security.md rows 18, 19). Every one has a `serve` flag and an environment variable
  * (docs/http-api.md, "The server").
  */
 export interface ServerLimits {

@@ -1,6 +1,6 @@
 /**
  * Tarball bytes by name@version, bounded by total size. Safe to keep in any process because a
- * published version's bytes never change (SECURITY.md row 9); only yank flags do, and tarballs
+ * published version's bytes never change (docs/security.md row 9); only yank flags do, and tarballs
  * of yanked versions are still served.
  */
 export interface TarballCache {

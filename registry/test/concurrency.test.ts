@@ -8,7 +8,7 @@ import { tableCounts } from './helpers/leftovers.ts';
 import { makeTestRegistry, type TestRegistry } from './helpers/test-registry.ts';
 
 /**
- * SECURITY.md row 14: writers race; the store's unique (name, version) and its claim are the
+ * docs/security.md row 14: writers race; the store's unique (name, version) and its claim are the
  * arbiters, never a per-process copy of state. (test/server.test.ts repeats this across real
  * processes.)
  */

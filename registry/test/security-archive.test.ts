@@ -7,7 +7,7 @@ import { paxEntry, type RawEntry, rawTar, rawTgz } from './helpers/raw-tar.ts';
 import { makeTestRegistry, type TestRegistry } from './helpers/test-registry.ts';
 
 /**
- * SECURITY.md rows 1–6: every hostile archive is refused with a 4xx naming what is wrong, and
+ * docs/security.md rows 1–6: every hostile archive is refused with a 4xx naming what is wrong, and
  * leaves nothing behind. Each archive is built here, byte by byte where the packer would refuse.
  */
 

@@ -10,7 +10,7 @@ import { bundleTarball } from './helpers/bundles.ts';
 import { expectNothingLeft, snapshot } from './helpers/leftovers.ts';
 import { makeTestRegistry, type TestRegistry } from './helpers/test-registry.ts';
 
-/** SECURITY.md rows 12 (tokens, passwords, audit) and 17 (rate and size limits across processes). */
+/** docs/security.md rows 12 (tokens, passwords, audit) and 17 (rate and size limits across processes). */
 
 let r: TestRegistry;
 afterEach(() => r?.close());

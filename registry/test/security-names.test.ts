@@ -4,7 +4,7 @@ import { bundleTarball } from './helpers/bundles.ts';
 import { expectNothingLeft, snapshot } from './helpers/leftovers.ts';
 import { makeTestRegistry, type TestRegistry } from './helpers/test-registry.ts';
 
-/** SECURITY.md row 24: look-alike scopes and usernames, and names that impersonate the registry. */
+/** docs/security.md row 24: look-alike scopes and usernames, and names that impersonate the registry. */
 
 let r: TestRegistry;
 beforeEach(async () => {

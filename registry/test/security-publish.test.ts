@@ -11,7 +11,7 @@ import { expectNothingLeft, snapshot } from './helpers/leftovers.ts';
 import { rawTgz } from './helpers/raw-tar.ts';
 import { makeTestRegistry, type TestRegistry } from './helpers/test-registry.ts';
 
-/** SECURITY.md rows 7, 8, 9, 10, 13 and 16, at publish. */
+/** docs/security.md rows 7, 8, 9, 10, 13 and 16, at publish. */
 
 let r: TestRegistry;
 let alice: string;

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { DEFAULT_RATE_LIMITS } from '../src/deps.ts';
 import { makeTestRegistry, type TestRegistry } from './helpers/test-registry.ts';
 
-/** SECURITY.md row 17 (abuse), for searches: one bucket per client address, shared by both doors. */
+/** docs/security.md row 17 (abuse), for searches: one bucket per client address, shared by both doors. */
 
 let r: TestRegistry;
 afterEach(() => r?.close());

@@ -7,7 +7,7 @@ import { useCleanups } from './helpers/cleanups.ts';
 import { openRaw, type RawClient, uploadHead } from './helpers/raw-http.ts';
 
 /**
- * SECURITY.md row 19: slow and greedy clients. Each test builds the attack on raw sockets
+ * docs/security.md row 19: slow and greedy clients. Each test builds the attack on raw sockets
  * against a real server with small limits, and checks the server lets go of it while health
  * and reads keep answering.
  */

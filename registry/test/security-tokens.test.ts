@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { makeTestRegistry, type TestRegistry } from './helpers/test-registry.ts';
 
-/** SECURITY.md row 23: a token never outlives or outranks the token that made it. */
+/** docs/security.md row 23: a token never outlives or outranks the token that made it. */
 
 let r: TestRegistry;
 afterEach(() => r?.close());

@@ -11,7 +11,7 @@ import { openRaw, uploadHead } from './helpers/raw-http.ts';
 import { makeTestRegistry } from './helpers/test-registry.ts';
 
 /**
- * SECURITY.md row 18: a request that will be refused costs no archive work. Who may write NAME
+ * docs/security.md row 18: a request that will be refused costs no archive work. Who may write NAME
  * (and whether a declared version is taken) is decided before a byte of the body is read, and
  * the archive work of an accepted upload runs on worker threads with a time budget.
  */

@@ -5,7 +5,7 @@ import { bundleTarball } from './helpers/bundles.ts';
 import { useCleanups } from './helpers/cleanups.ts';
 import { makeTestRegistry, type TestRegistry } from './helpers/test-registry.ts';
 
-/** SECURITY.md row 25: public URLs come from configuration, never from request headers. */
+/** docs/security.md row 25: public URLs come from configuration, never from request headers. */
 
 const { defer, tempDir } = useCleanups('registry-urls-');
 let r: TestRegistry | undefined;

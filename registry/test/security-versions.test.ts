@@ -3,7 +3,7 @@ import { bundleTarball } from './helpers/bundles.ts';
 import { expectNothingLeft, snapshot } from './helpers/leftovers.ts';
 import { makeTestRegistry, type TestRegistry } from './helpers/test-registry.ts';
 
-/** SECURITY.md row 22: one version, one set of bytes; build metadata never makes a second. */
+/** docs/security.md row 22: one version, one set of bytes; build metadata never makes a second. */
 
 let r: TestRegistry;
 let alice: string;

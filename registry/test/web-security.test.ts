@@ -3,7 +3,7 @@ import type { Store } from '../src/db/store.ts';
 import { CONTENT_SECURITY_POLICY, createWebRoutes } from '../src/web/index.ts';
 import { createWebWorld, getPage, type WebWorld } from './web-world.ts';
 
-/** Classic stored-XSS payloads (SECURITY.md row 15). */
+/** Classic stored-XSS payloads (docs/security.md row 15). */
 const PAYLOADS = [
   '<script>alert(1)</script>',
   '<img src=x onerror=alert(1)>',

@@ -43,7 +43,7 @@ export function parseBundleName(full: string): BundleNameParts | undefined {
 }
 
 /**
- * The form two names are compared in for confusability (SECURITY.md row 10):
+ * The form two names are compared in for confusability (docs/security.md row 10):
  * NFKC, lower case, and `-`, `_`, `.` removed.
  * @example foldName('Deploy_Vercel') === foldName('deploy-vercel') // true
  */

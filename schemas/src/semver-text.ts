@@ -12,7 +12,7 @@ export const semverSchema = z
 /**
  * The version a bundle is published as: semver without build metadata. `1.0.0+a` and `1.0.0+b`
  * are the same version to every semver comparison, so allowing both would let one version be
- * published twice with different bytes (SECURITY.md row 22).
+ * published twice with different bytes (docs/security.md row 22).
  */
 export const publishableVersionSchema = semverSchema.regex(
   /^[^+]*$/,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** Kinds of hidden-instruction findings (SECURITY.md row 16). */
+/** Kinds of hidden-instruction findings (docs/security.md row 16). */
 export const CONTENT_WARNING_CODES = [
   'BIDI_CONTROL',
   'ZERO_WIDTH',

@@ -162,7 +162,7 @@ describe('pipelines', () => {
       { id: 'docs', skill: 'docs-site', needs: ['ui'], prompt: 'Summary: ${{ steps.ui.summary }}' },
     ],
   };
-  test('accepts the CONTRACT example shape', () => {
+  test('accepts the docs/formats.md example shape', () => {
     expect(
       problems(pipelineSchema, {
         ...base,

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { parseBundleName } from '@skills/schemas';
 import { SkillsError } from './errors.ts';
 
-/** Where the CLI keeps its files (CONTRACT.md §1 "Where things go on disk"). */
+/** Where the CLI keeps its files (docs/formats.md "Where things go on disk"). */
 export interface SkillsPaths {
   /** `$XDG_CONFIG_HOME/skills`, default `~/.config/skills`. */
   configDir: string;
@@ -138,7 +138,7 @@ export async function updateConfig(
 }
 
 /**
- * The registry for commands that are not about one scoped bundle, in CONTRACT order:
+ * The registry for commands that are not about one scoped bundle, in the order docs/cli.md gives:
  * `--registry`, env SKILLS_REGISTRY, skills.json `registry`, config `registry`, the default.
  * Throws USAGE for a malformed URL.
  * @example resolveRegistry({ flag: undefined, env: {}, project: undefined, config }) // 'http://127.0.0.1:4873'
@@ -161,7 +161,7 @@ export function resolveRegistry(opts: {
 /**
  * The registry a bundle comes from. A scope mapped in skills.json `scopes` (first) or config
  * `scopes` always uses that registry, whatever `--registry` says, and never falls back
- * (SECURITY.md row 11); other names use resolveRegistry. `byProject` is true when the project's
+ * (docs/security.md row 11); other names use resolveRegistry. `byProject` is true when the project's
  * skills.json chose it (its `registry` or one of its `scopes`), not the user.
  * @example registryForBundle('@acme/x', { env: {}, project: { scopes: { '@acme': 'https://a' } } }) // { url: 'https://a', scoped: true, byProject: true }
  */

@@ -1,13 +1,13 @@
 import type { Readable, Writable } from 'node:stream';
 
-/** Flags every command understands (CONTRACT.md §2). */
+/** Flags every command understands (docs/cli.md). */
 export interface GlobalOptions {
   registry: string | undefined;
   json: boolean;
   debug: boolean;
   yes: boolean;
   /**
-   * `--yes` was typed. `yes` is also true whenever nobody can be asked (CONTRACT: implied when
+   * `--yes` was typed. `yes` is also true whenever nobody can be asked (docs/cli.md: implied when
    * stdin is not a TTY); a change that widens what a skill may do needs this explicit one.
    */
   yesGiven: boolean;

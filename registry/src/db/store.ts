@@ -150,7 +150,7 @@ export interface BundleRecord {
   /** Bumped by every change to the bundle or its versions, tags and owners. */
   revision: number;
   latestPinned: boolean;
-  /** A popular bundle whose name is one edit away, recorded at creation (SECURITY.md row 10). */
+  /** A popular bundle whose name is one edit away, recorded at creation (docs/security.md row 10). */
   closeTo: string | null;
 }
 

@@ -8,7 +8,7 @@ import type { AppEnv } from './env.ts';
 /**
  * Reads the request body, counting bytes as they arrive and giving up past `maxBytes`
  * (413 TOO_LARGE) whatever `Content-Length` claims, or when no byte came for `deps.bodyIdleMs`
- * (408 REQUEST_TIMEOUT, and the connection is closed: SECURITY.md row 19). `onChunk` sees the
+ * (408 REQUEST_TIMEOUT, and the connection is closed: docs/security.md row 19). `onChunk` sees the
  * size of each chunk as it arrives; what it throws ends the read and is thrown from here.
  */
 export async function readBody(

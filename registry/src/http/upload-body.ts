@@ -25,7 +25,7 @@ function busy(): RegistryError {
   });
 }
 
-/** The body of a publish, read only when the service asks for it (SECURITY.md rows 18, 19). */
+/** The body of a publish, read only when the service asks for it (docs/security.md rows 18, 19). */
 export function uploadBody(c: Context<AppEnv>): UploadBody {
   const deps = c.get('deps');
   const max = deps.archiveLimits.maxCompressedBytes;

@@ -5,7 +5,7 @@ import { publishRefusalError } from './publish-refusal.ts';
 
 /**
  * The checks of a publish that need only the path's NAME, the declared version and the caller,
- * run before a byte of the body is read (SECURITY.md row 18), in this order:
+ * run before a byte of the body is read (docs/security.md row 18), in this order:
  * 1. the bundle exists and the actor is not an owner, a scope owner or an admin → FORBIDDEN;
  * 2. a new name equal to an existing one after folding → NAME_CONFUSABLE;
  * 3. a new name in a scope owned by others → FORBIDDEN;

@@ -29,7 +29,7 @@ export interface PublishInput {
 }
 
 /**
- * Publishes a bundle version from its uploaded tarball (SECURITY.md rows 1–10, 13, 14, 16, 18):
+ * Publishes a bundle version from its uploaded tarball (docs/security.md rows 1–10, 13, 14, 16, 18):
  * 1. decide who may write NAME (and whether the declared version is taken) before reading the body;
  * 2. read the body, then read the archive with every cap, inspect it and re-pack it canonically
  *    on the upload pool (worker threads under `serve`); everything is derived from its files;

@@ -1,5 +1,5 @@
 /**
- * A global cap on request-body bytes held for uploads at once (SECURITY.md row 19). An upload
+ * A global cap on request-body bytes held for uploads at once (docs/security.md row 19). An upload
  * that declares its length reserves it all before a byte is read; one that does not (chunked)
  * reserves as its bytes arrive. The bytes are held until its request is answered, so stalled
  * uploads never hold more than `max` in memory.

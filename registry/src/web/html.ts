@@ -48,7 +48,7 @@ export function escapeHtml(text: string): string {
 }
 
 /**
- * Characters that change how text reads without being seen (SECURITY.md row 16): bidi controls,
+ * Characters that change how text reads without being seen (docs/security.md row 16): bidi controls,
  * zero-width characters, Unicode tag characters (invisible ASCII look-alikes), other C0/C1
  * controls except tab, newline and carriage return, and the byte-order mark.
  */

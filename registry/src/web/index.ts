@@ -30,7 +30,7 @@ export interface WebDeps {
 }
 
 /**
- * The marketplace pages (CONTRACT.md §3): `/`, `/search`, `/bundles/NAME`, `/categories/C`,
+ * The marketplace pages (docs/registry.md): `/`, `/search`, `/bundles/NAME`, `/categories/C`,
  * `/~USER`, and their stylesheet at `/assets/site.css`. A sub-app to mount at `/`:
  *   app.route('/', createWebRoutes({ store, blobs, log }))
  * Every response carries the strict CSP and friends; unknown or invalid names are a 404 page.

@@ -10,7 +10,7 @@ const HEADING_SHIFT = 2;
 const LINK_REL = 'nofollow noopener noreferrer';
 
 /**
- * The one Markdown renderer of the site (SECURITY.md row 15). Raw HTML is never passed through
+ * The one Markdown renderer of the site (docs/security.md row 15). Raw HTML is never passed through
  * (`html: false` escapes it as text), nothing is auto-linked, links may only be http(s), mailto
  * or relative, images are never loaded (each becomes a link to its source), every link gets
  * `rel="nofollow noopener noreferrer"`, and no `style` attribute is emitted (the CSP allows none).

@@ -1,7 +1,7 @@
 import type { SafeHtml } from './html.ts';
 
 /**
- * Sent with every page and asset (SECURITY.md row 15). No script may run, nothing loads from
+ * Sent with every page and asset (docs/security.md row 15). No script may run, nothing loads from
  * another origin, no inline style applies, and the pages cannot be framed.
  */
 export const CONTENT_SECURITY_POLICY =

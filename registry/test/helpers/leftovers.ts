@@ -27,7 +27,7 @@ export function tableCounts(dbPath: string): Record<string, number> {
 }
 
 /**
- * Asserts a refused publish of `name` left nothing behind (SECURITY.md: "no row, no blob, no name
+ * Asserts a refused publish of `name` left nothing behind (docs/security.md: "no row, no blob, no name
  * taken, no search entry"): the same rows and blob files as `before`, no search hit, and the name
  * still free for someone else to publish (unless `nameMayBeTaken`, for names refused as confusable
  * or already owned).

@@ -91,7 +91,7 @@ export interface InstallOutcome {
 }
 
 /**
- * Installs a project's skills (CONTRACT.md §2 install/ci/update/uninstall): takes the project
+ * Installs a project's skills (docs/cli.md install/ci/update/uninstall): takes the project
  * lock, finishes an interrupted install, resolves (or takes the lockfile with `frozen`), fetches
  * every bundle into the store (signature, integrity and archive checks before a byte is
  * written), refuses to overwrite local edits without `force`, stages the new `.agents/skills`,

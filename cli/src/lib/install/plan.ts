@@ -126,7 +126,7 @@ export function checkFrozen(lock: Lockfile | undefined, dependencies: Record<str
 }
 
 /**
- * A version once locked keeps its bytes (SECURITY.md row 9): the same name@version with another
+ * A version once locked keeps its bytes (docs/security.md row 9): the same name@version with another
  * integrity is an error, never a silent update. Throws INTEGRITY_CHANGED.
  */
 export function checkPinnedIntegrity(previous: Lockfile, next: Lockfile): void {

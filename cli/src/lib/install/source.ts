@@ -22,7 +22,7 @@ export interface SignedBundle {
 
 /**
  * Where bundles come from, per bundle name: each name goes to its registry (a mapped scope
- * never falls back, SECURITY.md row 11), documents are fetched once per run (revalidated with
+ * never falls back, docs/security.md row 11), documents are fetched once per run (revalidated with
  * `If-None-Match` against the copy kept in the cache folder from earlier runs).
  */
 export interface InstallSource {

@@ -55,7 +55,7 @@ export interface RegistryClientOptions {
 export type TokenCreated = ReturnType<typeof tokenCreatedSchema.parse>;
 export type { BasicAuth } from './call.ts';
 
-/** The registry HTTP API (CONTRACT.md §3, docs/http-api.md) as typed calls; see createRegistryClient. */
+/** The registry HTTP API (docs/registry.md, docs/http-api.md) as typed calls; see createRegistryClient. */
 export interface RegistryClient {
   readonly url: string;
   /** The bundle document. Throws NOT_FOUND with a "did you mean" hint from search. */

@@ -25,7 +25,7 @@ export interface RegistryContext {
 }
 
 /**
- * Resolves the registry (per-scope mapping for `bundle`, else CONTRACT order), the token bound
+ * Resolves the registry (per-scope mapping for `bundle`, else the order docs/cli.md gives), the token bound
  * to it (see registryAccess; a notice on stderr when SKILLS_TOKEN is held back) and a client
  * that reports retries on stderr. With `requireToken`, throws UNAUTHORIZED before any
  * request when no token is known.

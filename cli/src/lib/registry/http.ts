@@ -194,7 +194,7 @@ export function safeUrl(url: string): string {
 
 /**
  * Text from a remote party made safe for a terminal: control and bidi characters replaced,
- * length capped (SECURITY.md rows 15 and 16).
+ * length capped (docs/security.md rows 15 and 16).
  * @example sanitizeRemoteText('evil\u001b[2J') // 'evil?[2J'
  */
 export function sanitizeRemoteText(text: string, max = 500): string {

@@ -11,7 +11,7 @@ export const LITTLE_USED = 1000;
 
 /**
  * The popular bundles among `candidates` whose names are within two edits of `name` once case,
- * `-`, `_` and `.` are folded away (SECURITY.md row 10), when `name` itself is little used and
+ * `-`, `_` and `.` are folded away (docs/security.md row 10), when `name` itself is little used and
  * the other has at least ten times its downloads (and 100 at least).
  * @example lookAlikes({ name: 'deploy-vercl', downloads: 3 }, [{ name: 'deploy-vercel', downloads: 5000 }]) // [{ name: 'deploy-vercel', … }]
  */

@@ -46,7 +46,7 @@ export function versionsAllowed(doc: BundleDocument, req: Requirement, parentOf:
 /**
  * Whether version `v` satisfies `range`. An exact pin (`1.0.0`, `=1.0.0`, `v1.0.0`) matches that
  * version string only: semver ignores build metadata, but `1.0.0+other` is other bytes, so a pin
- * never resolves to it (SECURITY.md row 22).
+ * never resolves to it (docs/security.md row 22).
  */
 export function matchesRange(v: string, range: string): boolean {
   const pin = semver.parse(range.trim().replace(/^=\s*/, ''));

@@ -46,7 +46,7 @@ export function versionNotices(snapshot: BundleSnapshot, version: VersionRecord)
   }`;
 }
 
-/** The content scan's findings for this version (SECURITY.md row 16), shown before anything else. */
+/** The content scan's findings for this version (docs/security.md row 16), shown before anything else. */
 export function contentWarnings(warnings: readonly ContentWarning[]): SafeHtml {
   if (warnings.length === 0) return html``;
   return html`<section class="notice notice-danger" aria-labelledby="content-warnings">
