@@ -7,7 +7,7 @@ export { ArchiveError, type ArchiveErrorCode } from './errors.ts';
 export { parseYaml, type SkillMdParts, splitSkillMd } from './frontmatter.ts';
 export { compileIgnore, IGNORE_FILE, IGNORED_NAMES, type IgnoreMatcher, isIgnored } from './ignore.ts';
 export { type BundleInspection, type InspectedSkill, type InspectOptions, inspectBundle } from './inspect.ts';
-export { MAX_BODY_CHARS } from './inspect-skill.ts';
+export { folderNameWarning, MAX_BODY_CHARS } from './inspect-skill.ts';
 export { type ArchiveLimits, DEFAULT_LIMITS, RATIO_GRACE_BYTES, resolveLimits } from './limits.ts';
 export { BUNDLE_ROOT, integrityOf, type PackOptions, packDirectory, packFiles } from './pack.ts';
 export { CollisionGuard, checkBundlePath, collisionKey } from './paths.ts';

@@ -49,16 +49,19 @@ export function inspectSkill(
   for (const p of unknownFrontmatterKeys(fm, file.path)) {
     problems.push(options.strict ? { ...p, severity: 'error' } : p);
   }
+  if (parsed.success && Array.isArray(fm['allowed-tools'])) {
+    const p = warning(
+      `${file.path}: frontmatter.allowed-tools`,
+      'ALLOWED_TOOLS_LIST',
+      'is a YAML list; the Agent Skills specification makes it one space-separated string ' +
+        `("${parsed.data['allowed-tools']}"), which is how it is recorded; the file is installed as it is`,
+    );
+    problems.push(options.strict ? { ...p, severity: 'error' } : p);
+  }
   const rule = options.nameRule;
   if (parsed.success && rule) {
-    const expected = rule.kind === 'folder' ? rule.folder : rule.last;
-    if (parsed.data.name !== expected) {
-      const message =
-        rule.kind === 'folder'
-          ? `must equal the folder name "${rule.folder}"`
-          : `must equal the last segment of the bundle name "${rule.bundleName}" (skill.json: name)`;
-      problems.push(error(`${file.path}: frontmatter.name`, 'NAME_MISMATCH', message));
-    }
+    const p = nameRuleProblem(file.path, parsed.data.name, rule);
+    if (p) problems.push(options.strict && p.severity === 'warning' ? { ...p, severity: 'error' } : p);
   }
   if (parts.body.length > MAX_BODY_CHARS) {
     problems.push(
@@ -76,6 +79,39 @@ export function inspectSkill(
     ? { name: parsed.data.name, path: options.dir, frontmatter: parsed.data, body: parts.body }
     : undefined;
   return { skill, problems };
+}
+
+/**
+ * The name rule broken, if it is. A skill whose name differs from its folder is a warning (real
+ * skills do it and agents still load them; the CLI installs it at `.agents/skills/NAME/`), an
+ * error under `--strict`; the bundle-name rule is an error, since the registry and the lockfile
+ * key the skill by it.
+ */
+export function nameRuleProblem(file: string, name: string, rule: NameRule): Problem | undefined {
+  const expected = rule.kind === 'folder' ? rule.folder : rule.last;
+  if (name === expected) return undefined;
+  if (rule.kind === 'bundle') {
+    return error(
+      `${file}: frontmatter.name`,
+      'NAME_MISMATCH',
+      `must equal the last segment of the bundle name "${rule.bundleName}" (skill.json: name)`,
+    );
+  }
+  return folderNameWarning(`${file}: frontmatter.name`, name, rule.folder);
+}
+
+/**
+ * The one warning for a skill named unlike its folder, in a bundle's skills/ or as a plain
+ * skill folder: it names the rule and where the skill will be installed.
+ * @example folderNameWarning('SKILL.md: frontmatter.name', 'deployer', 'deploy').code // 'NAME_MISMATCH'
+ */
+export function folderNameWarning(path: string, name: string, folder: string): Problem {
+  return warning(
+    path,
+    'NAME_MISMATCH',
+    `"${name}" differs from its folder "${folder}" (Agent Skills specification: name must equal ` +
+      `the skill's folder name); it will be installed as .agents/skills/${name}/`,
+  );
 }
 
 export function error(path: string, code: string, message: string): Problem {

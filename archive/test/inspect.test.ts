@@ -108,20 +108,24 @@ describe('SKILL.md frontmatter', () => {
       }),
     ]);
   });
-  it('requires each multi-skill name to equal its folder name', () => {
-    const r = inspectBundle(
-      files({
-        'skill.json': manifest(MANIFEST),
-        'skills/deploy/SKILL.md': skillMd('name: deployer\ndescription: d'),
-      }),
-    );
-    expect(errors(r)).toEqual([
+  it('warns (an error when strict) when a multi-skill name differs from its folder, naming the rule and the install place', () => {
+    const tree = files({
+      'skill.json': manifest({ ...MANIFEST, description: 'd' }),
+      'skills/deploy/SKILL.md': skillMd('name: deployer\ndescription: d'),
+    });
+    const r = inspectBundle(tree);
+    expect(r.ok).toBe(true);
+    expect(warnings(r)).toEqual([
       {
         path: 'skills/deploy/SKILL.md: frontmatter.name',
         code: 'NAME_MISMATCH',
-        severity: 'error',
-        message: 'must equal the folder name "deploy"',
+        severity: 'warning',
+        message:
+          '"deployer" differs from its folder "deploy" (Agent Skills specification: name must equal the skill\'s folder name); it will be installed as .agents/skills/deployer/',
       },
+    ]);
+    expect(paths(inspectBundle(tree, { strict: true }))).toEqual([
+      'skills/deploy/SKILL.md: frontmatter.name',
     ]);
   });
   it('requires a description of 1 to 1024 characters', () => {
@@ -145,8 +149,18 @@ describe('SKILL.md frontmatter', () => {
       'SKILL.md: frontmatter.metadata',
     ]);
   });
-  it('requires allowed-tools to be one string', () => {
-    expect(paths(single('name: deploy\ndescription: d\nallowed-tools: [Read, Bash]'))).toEqual([
+  it('accepts allowed-tools as a YAML list with a warning (an error when strict), recorded as one string', () => {
+    const fm = 'name: deploy\ndescription: d\nallowed-tools:\n  - Read\n  - Bash(git:*)';
+    const lax = single(fm);
+    expect(lax.ok).toBe(true);
+    expect(warnings(lax)).toEqual([
+      expect.objectContaining({ path: 'SKILL.md: frontmatter.allowed-tools', code: 'ALLOWED_TOOLS_LIST' }),
+    ]);
+    expect(lax.skills[0]?.frontmatter['allowed-tools']).toBe('Read Bash(git:*)');
+    expect(errors(single(fm, MANIFEST, true))).toEqual([
+      expect.objectContaining({ path: 'SKILL.md: frontmatter.allowed-tools', code: 'ALLOWED_TOOLS_LIST' }),
+    ]);
+    expect(paths(single('name: deploy\ndescription: d\nallowed-tools: [Read, 5]'))).toEqual([
       'SKILL.md: frontmatter.allowed-tools',
     ]);
     expect(single('name: deploy\ndescription: d\nallowed-tools: Read Bash').ok).toBe(true);

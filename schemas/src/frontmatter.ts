@@ -22,7 +22,23 @@ export const skillFrontmatterSchema = z.looseObject({
   license: z.string().max(1024).optional(),
   compatibility: z.string().max(500, 'must be at most 500 characters').optional(),
   metadata: z.record(z.string(), z.string({ error: 'values must be strings' })).optional(),
-  'allowed-tools': z.string({ error: 'must be one space-separated string' }).optional(),
+  /**
+   * The specification's form is one space-separated string; a YAML list of strings (which Claude
+   * Code also reads) is accepted and normalised to that string. The archive warns about the list.
+   */
+  'allowed-tools': z
+    .union([z.string(), z.array(z.string())], {
+      error: 'must be one space-separated string (or a list of strings)',
+    })
+    .transform((v) =>
+      typeof v === 'string'
+        ? v
+        : v
+            .map((t) => t.trim())
+            .filter(Boolean)
+            .join(' '),
+    )
+    .optional(),
 });
 
 export type SkillFrontmatter = z.infer<typeof skillFrontmatterSchema>;

@@ -52,7 +52,7 @@ describe('SKILL.md frontmatter', () => {
         description: '',
         compatibility: 'x'.repeat(501),
         metadata: { a: 1 },
-        'allowed-tools': ['Read'],
+        'allowed-tools': { Read: true },
       },
       'skills/x/SKILL.md',
     );
