@@ -76,7 +76,8 @@ export async function inspectFolder(dir: string, opts: { strict?: boolean } = {}
       ? {
           ...p,
           severity: 'warning',
-          message: `${p.message} (valid as a skill; publish it with \`skills publish --version X\`)`,
+          message:
+            'there is no skill.json: valid as a skill; publish it as it is with `skills publish DIR --version X`, or add one with `skills init DIR --version X`',
         }
       : p,
   );
