@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { main } from './cli/main.ts';
+import { main } from './command-line/main.ts';
 
 /** The `skills-registry` executable: wires the process to `main` and exits with its status. */
 const code = await main(process.argv.slice(2), {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { createLogWriter } from '../src/cli/log-writer.ts';
+import { createLogWriter } from '../src/command-line/log-writer.ts';
 
 describe('createLogWriter', () => {
   test('batches lines into one write per turn, time first, same shape as JSON.stringify', async () => {

@@ -1,7 +1,7 @@
-import { bundleNameSchema } from '@skills/schemas';
 import semver from 'semver';
 import type { BundleSnapshot, VersionRecord } from '../../db/store.ts';
 import { pluginName } from '../../domain/npm-package.ts';
+import { getBundleSnapshot } from '../../services/get-bundle-snapshot.ts';
 import type { PageContext } from '../context.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { layout } from '../layout.ts';
@@ -28,8 +28,7 @@ export interface BundleParams {
  * otherwise. Undefined (→ 404) for an invalid or unknown name, version or skill.
  */
 export async function bundlePage(ctx: PageContext, params: BundleParams): Promise<SafeHtml | undefined> {
-  if (!bundleNameSchema.safeParse(params.name).success) return undefined;
-  const snapshot = await ctx.store.getBundle(params.name);
+  const snapshot = await getBundleSnapshot({ deps: ctx, input: { name: params.name } });
   if (!snapshot) return undefined;
   const version = pickVersion(snapshot, params.version);
   if (!version) return undefined;

@@ -1,4 +1,4 @@
-import { CATEGORIES } from '@skills/schemas';
+import { getHomeOverview } from '../../services/get-home-overview.ts';
 import { bundleCards, categoryList } from '../components.ts';
 import type { PageContext } from '../context.ts';
 import { html, type SafeHtml } from '../html.ts';
@@ -9,26 +9,7 @@ const SHOWN = 8;
 
 /** `GET /`: popular and recently published bundles, and the categories. */
 export async function homePage(ctx: PageContext): Promise<SafeHtml> {
-  const [popular, latest, counts] = await Promise.all([
-    ctx.store.search({ limit: SHOWN, offset: 0 }),
-    ctx.store.listLatest(),
-    Promise.all(
-      CATEGORIES.map(
-        async (c) => [c, (await ctx.store.search({ category: c, limit: 0, offset: 0 })).total] as const,
-      ),
-    ),
-  ]);
-  const recent = [...latest]
-    .sort((a, b) => (a.publishedAt < b.publishedAt ? 1 : a.publishedAt > b.publishedAt ? -1 : 0))
-    .slice(0, SHOWN)
-    .map((v) => ({
-      name: v.name,
-      version: v.version,
-      description: v.document.description,
-      category: v.document.category,
-      keywords: v.document.keywords,
-      publishedAt: v.publishedAt,
-    }));
+  const { popular, recent, counts } = await getHomeOverview({ deps: ctx, input: { shown: SHOWN } });
   return layout({
     title: 'Skills for AI agents',
     description: 'Find and install bundles of skills for AI agents.',

@@ -1,3 +1,4 @@
+import { getUserProfile } from '../../services/get-user-profile.ts';
 import { bundleCards, date } from '../components.ts';
 import type { PageContext } from '../context.ts';
 import { html, type SafeHtml } from '../html.ts';
@@ -6,9 +7,9 @@ import { layout } from '../layout.ts';
 /** `GET /~USER`: a user and the bundles they own; undefined for an unknown user. */
 export async function userPage(ctx: PageContext, username: string): Promise<SafeHtml | undefined> {
   if (username === '' || username.length > 64) return undefined;
-  const user = await ctx.store.getUser(username);
-  if (!user) return undefined;
-  const owned = await ctx.store.listBundlesByOwner(username);
+  const profile = await getUserProfile({ deps: ctx, input: { username } });
+  if (!profile) return undefined;
+  const { user, owned } = profile;
   return layout({
     title: `~${user.username}`,
     description: `Agent skill bundles owned by ${user.username}.`,

@@ -58,7 +58,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
-/** The version in registry/package.json (two levels up from src/cli and from dist/cli). */
+/** The version in registry/package.json (two levels up from src/command-line and from dist/command-line). */
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
     version: string;
