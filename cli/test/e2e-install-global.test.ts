@@ -71,7 +71,11 @@ describe('global installs (-g)', () => {
   it("installs into ~/.agents/skills, links each agent's global folder, records in the config", async () => {
     await mkdir(join(home, '.claude'));
     const r = await ok(['install', '-g', 'greet', '--agent', 'claude,codex', '--json']);
-    expect(JSON.parse(r.stdout).bundles.map((b: { name: string }) => b.name).sort()).toEqual(['base', 'greet']);
+    expect(
+      JSON.parse(r.stdout)
+        .bundles.map((b: { name: string }) => b.name)
+        .sort(),
+    ).toEqual(['base', 'greet']);
     expect((await readdir(join(home, '.agents/skills'))).sort()).toEqual(['base', 'greet']);
     expect(await readlink(join(home, '.claude/skills/greet'))).toBe('../../.agents/skills/greet');
     expect(await readlink(join(home, 'codex-home/skills/base'))).toBe('../../.agents/skills/base');
@@ -85,12 +89,14 @@ describe('global installs (-g)', () => {
 
   it('lists, verifies and reports outdated bundles of the global tree', async () => {
     const list = JSON.parse((await ok(['list', '-g', '--json'])).stdout);
-    expect(list.bundles.map((b: { name: string; version: string }) => `${b.name}@${b.version}`).sort()).toEqual([
-      'base@1.1.0',
-      'greet@1.0.0',
-    ]);
+    expect(
+      list.bundles.map((b: { name: string; version: string }) => `${b.name}@${b.version}`).sort(),
+    ).toEqual(['base@1.1.0', 'greet@1.0.0']);
     expect(list.agents).toEqual(['claude', 'codex']);
-    expect(JSON.parse((await ok(['verify', '-g', '--json'])).stdout)).toMatchObject({ ok: true, problems: [] });
+    expect(JSON.parse((await ok(['verify', '-g', '--json'])).stdout)).toMatchObject({
+      ok: true,
+      problems: [],
+    });
     await rm(join(home, '.claude/skills/greet'));
     const broken = await cli(['verify', '-g', '--json']);
     expect(broken.code).toBe(1);
@@ -121,7 +127,9 @@ describe('global installs (-g)', () => {
     const manifest = JSON.parse(await readFile(join(meta(), 'skills.json'), 'utf8'));
     // claude (~/.claude), codex ($CODEX_HOME), opencode and windsurf: their folders exist.
     expect(manifest.agents).toEqual(['claude', 'codex', 'opencode', 'windsurf']);
-    expect(await readlink(join(home, '.codeium/windsurf/skills/greet'))).toBe('../../../.agents/skills/greet');
+    expect(await readlink(join(home, '.codeium/windsurf/skills/greet'))).toBe(
+      '../../../.agents/skills/greet',
+    );
     expect(await readlink(join(home, 'config/opencode/skills/greet'))).toBe('../../../.agents/skills/greet');
   });
 
