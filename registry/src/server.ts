@@ -149,6 +149,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (options.seedDir) await seedBundles({ deps, input: { dir: resolve(options.seedDir) } });
 
     const server = createAdaptorServer({ fetch: app.fetch, serverOptions: timeoutOptions(limits) }) as Server;
+    // Expect: 100-continue goes to the app like any request; readBody sends "100 Continue" only
+    // when a handler reads the body, so a refusal decided first is never invited to upload.
+    server.on('checkContinue', (req, res) => server.emit('request', req, res));
     const connections = capConnections(server, limits);
     const host = options.host ?? '127.0.0.1';
     await new Promise<void>((ok, fail) => {

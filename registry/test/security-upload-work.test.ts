@@ -117,6 +117,30 @@ describe('refusals that need no body are given before reading one', () => {
     expect(pool.jobs).toBe(jobsBefore);
   });
 
+  test('a client that asks before sending (Expect: 100-continue) gets the refusal, never an invitation', async () => {
+    const pool = countingPool(createInProcessPool());
+    const { server, alice, mallory, put } = await serverWith(pool);
+    expect((await put(alice, 'owned', bundleTarball('owned', '1.0.0'))).status).toBe(201);
+    const refused = await openRaw(server.url);
+    refused.write(
+      uploadHead('/v1/bundles/owned', { token: mallory, length: 10 * 1024 * 1024, expectContinue: true }),
+    );
+    expect((await refused.response()).status).toBe(403);
+    expect(refused.received()).not.toContain('100 Continue');
+    await refused.closed;
+
+    // The owner is invited once the handler reads the body, and the upload lands.
+    const tgz = bundleTarball('owned', '1.1.0');
+    const ok = await openRaw(server.url);
+    ok.write(uploadHead('/v1/bundles/owned', { token: alice, length: tgz.length, expectContinue: true }));
+    await vi.waitFor(() => expect(ok.received()).toMatch(/^HTTP\/1\.1 100 Continue\r\n/), {
+      timeout: 30_000,
+    });
+    ok.write(tgz);
+    await vi.waitFor(() => expect(ok.received()).toContain('HTTP/1.1 201'), { timeout: 30_000 });
+    ok.socket.destroy();
+  });
+
   test('a declared version that differs from the manifest is 400 VERSION_MISMATCH and leaves nothing', async () => {
     const r = await makeTestRegistry();
     defer(() => r.close());

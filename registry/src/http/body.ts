@@ -19,6 +19,7 @@ export async function readBody(
   if (declaredLength(c) > maxBytes) throw tooLarge(maxBytes);
   const stream = c.req.raw.body;
   if (!stream) return Buffer.alloc(0);
+  invitePendingBody(c);
   const idleMs = c.get('deps').bodyIdleMs;
   const guard = idleGuard(idleMs, options.onChunk);
   let body: Buffer | undefined;
@@ -105,4 +106,17 @@ export interface Validator<T> {
 
 export function tooLarge(maxBytes: number): RegistryError {
   return new RegistryError('TOO_LARGE', `the request body is over the limit of ${maxBytes} bytes`);
+}
+
+/**
+ * A client that sent `Expect: 100-continue` waits for "100 Continue" before sending its body. The
+ * server holds that back (see `checkContinue` in server.ts) until a handler is about to read the
+ * body, so a request refused before then (a stranger's upload, say) is answered with its error
+ * and never invited to send.
+ */
+function invitePendingBody(c: Context<AppEnv>): void {
+  const incoming = c.env?.incoming;
+  const outgoing = c.env?.outgoing;
+  if (!incoming || !outgoing || outgoing.headersSent) return;
+  if (/^100-continue$/i.test(incoming.headers.expect ?? '')) outgoing.writeContinue();
 }

@@ -97,7 +97,7 @@ function parseResponse(
 /** The request head of a `PUT` upload that declares `length` bytes and sends none of them. */
 export function uploadHead(
   path: string,
-  options: { token: string; length?: number; version?: string; chunked?: boolean },
+  options: { token: string; length?: number; version?: string; chunked?: boolean; expectContinue?: boolean },
 ): string {
   const lines = [
     `PUT ${path} HTTP/1.1`,
@@ -107,5 +107,6 @@ export function uploadHead(
     options.chunked ? 'Transfer-Encoding: chunked' : `Content-Length: ${options.length ?? 0}`,
   ];
   if (options.version) lines.push(`Skills-Bundle-Version: ${options.version}`);
+  if (options.expectContinue) lines.push('Expect: 100-continue');
   return `${lines.join('\r\n')}\r\n\r\n`;
 }
