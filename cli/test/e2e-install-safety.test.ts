@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { packFiles } from '@skills/archive';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -49,11 +50,11 @@ afterAll(async () => {
 });
 
 describe('install refuses what it cannot trust, and survives being killed', () => {
-  it('fails install --frozen with an integrity error for a tarball changed on the registry disk, writing nothing', async () => {
+  it('fails install --frozen, ci and install with an integrity error for a tarball a mirror swapped, writing nothing', async () => {
     const src = await writeBundle(join(root, 'src'), 'tamper-me', '1.0.0');
     expect((await cli(['publish', src], root)).code).toBe(0);
-    // The lockfile another machine committed: made from the registry's metadata, no download
-    // (the registry caches tarballs it has served in memory; this one it never served).
+    // The registry itself refuses to serve a blob that changed on its disk, so the bytes are
+    // swapped on the way, by a mirror in front of it: the CLI must catch that on its own.
     const doc = (await (await fetch(`${reg.url}/v1/bundles/tamper-me`)).json()) as {
       versions: Record<
         string,
@@ -61,23 +62,6 @@ describe('install refuses what it cannot trust, and survives being killed', () =
       >;
     };
     const v = doc.versions['1.0.0']!;
-    const lock = serializeLockfile({
-      lockfileVersion: 1,
-      dependencies: { 'tamper-me': '^1.0.0' },
-      agents: [],
-      bundles: {
-        'tamper-me': {
-          version: '1.0.0',
-          resolved: v.tarball,
-          integrity: v.integrity,
-          ...(v.signature ? { signature: v.signature } : {}),
-          dependencies: {},
-          skills: ['tamper-me'],
-          agents: [],
-        },
-      },
-    });
-    const blob = await findBlob(join(reg.dataDir, 'blobs'), v.integrity);
     const evil = packFiles([
       { path: 'skill.json', data: Buffer.from('{"name":"tamper-me","version":"1.0.0"}'), executable: false },
       {
@@ -88,14 +72,30 @@ describe('install refuses what it cannot trust, and survives being killed', () =
         executable: false,
       },
     ]);
-    await writeFile(blob, evil);
+    const mirror = await startSwappingMirror(reg.url, evil);
+    const lock = serializeLockfile({
+      lockfileVersion: 1,
+      dependencies: { 'tamper-me': '^1.0.0' },
+      agents: [],
+      bundles: {
+        'tamper-me': {
+          version: '1.0.0',
+          resolved: v.tarball.replace(reg.url, mirror.url),
+          integrity: v.integrity,
+          ...(v.signature ? { signature: v.signature } : {}),
+          dependencies: {},
+          skills: ['tamper-me'],
+          agents: [],
+        },
+      },
+    });
 
     const project = await newProject('tampered', {
       'skills.json': '{"dependencies": {"tamper-me": "^1.0.0"}}\n',
       'skills-lock.json': lock,
     });
     for (const args of [['install', '--frozen'], ['ci'], ['install']]) {
-      const r = await cli(args, project);
+      const r = await cli(args, project, { SKILLS_REGISTRY: mirror.url });
       expect(r.code, args.join(' ')).toBe(1);
       expect(r.stderr).toMatch(
         /^ERR_SKILLS_INTEGRITY_MISMATCH: .*tamper-me-1\.0\.0\.tgz does not match its integrity$/m,
@@ -104,6 +104,8 @@ describe('install refuses what it cannot trust, and survives being killed', () =
       expect(await readFile(join(project, 'skills-lock.json'), 'utf8')).toBe(lock);
       expect(await storeEntries(project)).toEqual([]);
     }
+    expect(mirror.swapped()).toBeGreaterThanOrEqual(3);
+    await mirror.close();
   });
 
   it('leaves the old tree or the new one when killed mid-install, and the next install completes it', async () => {
@@ -222,17 +224,6 @@ async function fakeRegistry(name: string, tgz: Buffer) {
   return server;
 }
 
-/** The blob file whose bytes have this integrity, under the registry's blob folder. */
-async function findBlob(dir: string, integrity: string): Promise<string> {
-  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile()) continue;
-    const path = join(entry.parentPath, entry.name);
-    const bytes = await readFile(path);
-    if (`sha512-${createHash('sha512').update(bytes).digest('base64')}` === integrity) return path;
-  }
-  throw new Error(`no blob with ${integrity} under ${dir}`);
-}
-
 function spawnCli(args: string[], cwd: string): { child: ChildProcess; closed: Promise<unknown> } {
   const child = spawn(process.execPath, [CLI_BIN, ...args], {
     cwd,
@@ -269,4 +260,35 @@ async function expectOldOrNewTree(project: string): Promise<void> {
     (await readFile(join(skill, 'SKILL.md'), 'utf8')).match(/big at (\S+)\./)![0].replace(/\.$/, '\n'),
   );
   expect(versions.size).toBe(1);
+}
+
+/**
+ * A mirror in front of `registryUrl`: passes every request on, points the documents' tarball URLs
+ * at itself, and answers every tarball with `evil` instead of the published bytes.
+ */
+async function startSwappingMirror(registryUrl: string, evil: Buffer) {
+  let swapped = 0;
+  const server = createServer(async (req, res) => {
+    if (req.url?.endsWith('.tgz')) {
+      swapped++;
+      res.writeHead(200, { 'content-type': 'application/gzip', 'content-length': evil.length });
+      res.end(evil);
+      return;
+    }
+    const upstream = await fetch(`${registryUrl}${req.url}`, {
+      headers: { accept: req.headers.accept ?? '*/*' },
+    });
+    const text = (await upstream.text()).replaceAll(registryUrl, url);
+    res.writeHead(upstream.status, {
+      'content-type': upstream.headers.get('content-type') ?? 'application/json',
+    });
+    res.end(text);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    swapped: () => swapped,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }

@@ -50,7 +50,9 @@ describe('timeouts', () => {
     partial.write('GET /v1/health HTTP/1.1\r\nHost: registry.test\r\nX-Slow: ');
     const silent = await attacker(server.url);
     await Promise.all([partial.closed, silent.closed]);
-    expect(silent.received()).toBe('');
+    // Closed either by the server's own sweep (no answer) or by Node's header timeout (a 408),
+    // whichever comes first on a loaded machine: never served.
+    expect(silent.received()).toMatch(/^(|HTTP\/1\.1 408 [^]*)$/);
     expect(await status(`${server.url}/v1/health`)).toBe(200);
   });
 
