@@ -1,4 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { packFiles } from '@skills/archive';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -81,10 +83,8 @@ describe('Claude Code (2.1.332) installs from the marketplace', () => {
   });
 
   test('refuses an npm tarball whose bytes no longer match dist.integrity', async () => {
-    // Build the package (the packument does), then swap its stored bytes for another valid tarball.
-    expect((await fetch(`${world.origin}/npm/tampered`)).status).toBe(200);
-    const [artifact] = await world.server.store.getNpmArtifacts('tampered');
-    const blob = join(world.dataDir, 'blobs', artifact!.sha256.slice(0, 2), artifact!.sha256);
+    // The registry refuses to serve a blob that changed on its disk, so the package is swapped on
+    // the way, by an npm mirror in front of it: Claude Code must catch that itself.
     const forged = packFiles(
       [
         {
@@ -100,12 +100,20 @@ describe('Claude Code (2.1.332) installs from the marketplace', () => {
       ],
       { root: 'package' },
     );
-    await writeFile(blob, forged);
-    const result = await claude('plugin', 'install', `tampered@${MARKET}`);
-    expect(result.code, explain(result, 'installed a tampered tarball')).not.toBe(0);
-    expect(`${result.stdout}${result.stderr}`, explain(result, 'failed for another reason')).toMatch(
-      /integrity|EINTEGRITY|sha512/i,
-    );
+    const mirror = await startSwappingMirror(world.origin, forged);
+    try {
+      const result = await run('claude', ['plugin', 'install', `tampered@${MARKET}`], {
+        env: { ...world.host.env, NPM_CONFIG_REGISTRY: `${mirror.url}/npm/` },
+        cwd,
+      });
+      expect(result.code, explain(result, 'installed a tampered tarball')).not.toBe(0);
+      expect(`${result.stdout}${result.stderr}`, explain(result, 'failed for another reason')).toMatch(
+        /integrity|EINTEGRITY|sha512/i,
+      );
+      expect(mirror.swapped()).toBeGreaterThan(0);
+    } finally {
+      await mirror.close();
+    }
     expect(await installedVersion(`tampered@${MARKET}`)).toBeUndefined();
     expect(
       await readTree(join(world.host.home, '.claude/plugins/cache', MARKET)).then((t) =>
@@ -125,3 +133,32 @@ describe('Claude Code (2.1.332) installs from the marketplace', () => {
     expect(ok(await claude('plugin', 'details', `kit@${MARKET}`)).stdout).toMatch(/Skills \(3\)/);
   });
 });
+
+/**
+ * An npm mirror in front of `origin`: passes every request on, points the answers' URLs at itself,
+ * and answers every tarball with `forged` instead of the stored bytes.
+ */
+async function startSwappingMirror(origin: string, forged: Buffer) {
+  let swapped = 0;
+  const server = createServer(async (req, res) => {
+    if (req.url?.endsWith('.tgz')) {
+      swapped++;
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': forged.length });
+      res.end(forged);
+      return;
+    }
+    const upstream = await fetch(`${origin}${req.url}`, { headers: { accept: req.headers.accept ?? '*/*' } });
+    const text = (await upstream.text()).replaceAll(origin, url);
+    res.writeHead(upstream.status, {
+      'content-type': upstream.headers.get('content-type') ?? 'application/json',
+    });
+    res.end(text);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    swapped: () => swapped,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
