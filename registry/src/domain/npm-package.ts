@@ -1,4 +1,4 @@
-import type { BundleFile } from '@skills/archive';
+import { type BundleFile, skillFiles } from '@skills/archive';
 import { parseBundleName } from '@skills/schemas';
 import type { StoredVersion } from './version-document.ts';
 
@@ -65,11 +65,8 @@ export function npmPackageFiles(input: NpmPackageInput): BundleFile[] {
     json('.claude-plugin/plugin.json', pluginJson),
   ];
   for (const skill of d.skills) {
-    const prefix = skill.path === '.' ? '' : `${skill.path}/`;
-    for (const f of input.files) {
-      if (!f.path.startsWith(prefix)) continue;
-      out.push({ ...f, path: `skills/${skill.name}/${f.path.slice(prefix.length)}` });
-    }
+    for (const f of skillFiles(input.files, skill.path))
+      out.push({ ...f, path: `skills/${skill.name}/${f.path}` });
   }
   return out;
 }
