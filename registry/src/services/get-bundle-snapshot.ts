@@ -10,5 +10,5 @@ export async function getBundleSnapshot({
   input: { name: string };
 }): Promise<BundleSnapshot | undefined> {
   if (!bundleNameSchema.safeParse(input.name).success) return undefined;
-  return (await deps.store.getBundle(input.name)) ?? undefined;
+  return deps.store.getBundle(input.name);
 }
