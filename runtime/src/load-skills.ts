@@ -104,16 +104,31 @@ async function loadSkill(dir: string, folder: string): Promise<LoadedSkill | Ski
   }
   if (description.length > 1024) diagnostics.push('description is longer than 1024 characters');
   diagnostics.push(...unknownFrontmatterKeys(fm, 'SKILL.md').map((p) => p.message));
-  const tools = fm['allowed-tools'];
+  const tools = allowedTools(fm['allowed-tools']);
   return {
     name,
     description,
     dir,
     skillMdPath,
-    ...(typeof tools === 'string' ? { allowedTools: tools.split(/\s+/).filter(Boolean) } : {}),
+    ...(tools ? { allowedTools: tools } : {}),
     ...(fm['disable-model-invocation'] === true ? { disableModelInvocation: true } : {}),
     diagnostics,
   };
+}
+
+/**
+ * `allowed-tools` as a list: the specification's space-separated string split on spaces, or a
+ * YAML list (which the CLI accepts with a warning) taken item by item, trimmed, empty and
+ * non-string items dropped. Undefined when the key is absent or holds neither form.
+ */
+function allowedTools(value: unknown): string[] | undefined {
+  if (typeof value === 'string') return value.split(/\s+/).filter(Boolean);
+  if (Array.isArray(value))
+    return value
+      .filter((t): t is string => typeof t === 'string')
+      .map((t) => t.trim())
+      .filter(Boolean);
+  return undefined;
 }
 
 /**

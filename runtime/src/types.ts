@@ -15,7 +15,7 @@ export interface LoadedSkill {
   skillMdPath: string;
   /** `disable-model-invocation: true`: only a person (or a pipeline step) invokes it; left out of the model's catalog. */
   disableModelInvocation?: boolean;
-  /** The frontmatter's `allowed-tools`, split on spaces. */
+  /** The frontmatter's `allowed-tools`: the string split on spaces, or the YAML list form item by item. */
   allowedTools?: string[];
   /** The bundle that installed it, when `skills-lock.json` lists its folder. */
   bundle?: string;

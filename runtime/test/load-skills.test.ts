@@ -31,6 +31,20 @@ describe('loadSkills', () => {
     expect(await readSkillBody(skills[1]!)).toBe('Use pdftk.');
   });
 
+  it('reads allowed-tools written as a YAML list, as the CLI accepts it', async () => {
+    const cwd = await makeProject({
+      '.agents/skills/listed/SKILL.md':
+        '---\nname: listed\ndescription: Listed tools.\nallowed-tools:\n  - Read\n  - " Bash(git status:*) "\n  - ""\n  - 3\n---\nbody',
+      '.agents/skills/flow/SKILL.md':
+        '---\nname: flow\ndescription: Flow list.\nallowed-tools: [Grep, Glob]\n---\nbody',
+    });
+    const skills = await loadSkills({ cwd });
+    expect(Object.fromEntries(skills.map((s) => [s.name, s.allowedTools]))).toEqual({
+      flow: ['Grep', 'Glob'],
+      listed: ['Read', 'Bash(git status:*)'],
+    });
+  });
+
   it('grants the capabilities skills-lock.json records, only to the project folders it lists', async () => {
     const lock = {
       lockfileVersion: 1,
