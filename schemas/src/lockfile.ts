@@ -9,8 +9,18 @@ export const LOCKFILE_VERSION = 1;
 /** One resolved bundle in `skills-lock.json`. */
 export const lockedBundleSchema = z.strictObject({
   version: semverSchema,
-  /** The tarball URL it was fetched from. */
-  resolved: z.string().regex(/^https?:\/\//, 'must be an http(s) URL'),
+  /**
+   * Where it came from: the registry's tarball URL (`https://…`); `file:PATH` for a bundle
+   * folder or packed `.tgz` (PATH relative to the project, forward slashes); or
+   * `git+https://…#SHA` / `git+file:///…#SHA` with the full 40-hex commit it was packed from.
+   */
+  resolved: z
+    .string()
+    .max(4096, 'is too long')
+    .regex(
+      /^(?:https?:\/\/|file:[^\x00-\x1f\x7f]+$|git\+(?:https|file):\/\/[^#\s]+#[0-9a-f]{40}$)/,
+      'must be an http(s) URL, file:PATH or git+URL#<40-hex commit>',
+    ),
   integrity: integritySchema,
   /** The registry's signature over `NAME@VER:INTEGRITY`, when the registry signs. */
   signature: z.strictObject({ keyid: z.string(), sig: z.string() }).optional(),

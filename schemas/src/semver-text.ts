@@ -19,12 +19,16 @@ export const publishableVersionSchema = semverSchema.regex(
   'must not carry build metadata ("+…"): versions that differ only after "+" are the same version; bump the version instead',
 );
 
-/** A dependency specifier: a semver range or a dist-tag. Checked loosely here; resolvers check it for real. */
+/**
+ * A dependency specifier: a semver range or a dist-tag, or in skills.json a source other than the
+ * registry (`file:PATH`, `git+https://…#REF`, `git+file:///…#REF`). Checked loosely here; the CLI
+ * checks it for real.
+ */
 export const rangeSchema = z
   .string()
   .min(1, 'must not be empty')
   .max(256, 'is too long')
-  .regex(/^[\x21-\x7e ]+$/, 'must be a semver range or a dist-tag');
+  .regex(/^[\x21-\x7e ]+$/, 'must be a semver range, a dist-tag or a file:/git+ source');
 
 export const distTagSchema = z
   .string()

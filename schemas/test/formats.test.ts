@@ -151,6 +151,35 @@ describe('skills.json and skills-lock.json', () => {
       'bundles.x.integrity',
     );
   });
+  test('resolved is a registry URL, a file: path or a git URL pinned to a full commit', () => {
+    const integrity = `sha512-${'A'.repeat(86)}==`;
+    const lock = (resolved: string) => ({
+      lockfileVersion: 1,
+      bundles: { x: { version: '1.0.0', resolved, integrity, skills: ['x'] } },
+    });
+    const sha = 'a'.repeat(40);
+    for (const ok of [
+      'https://r.example/x.tgz',
+      'http://127.0.0.1:4873/x.tgz',
+      'file:my-skill',
+      'file:../shared/x-1.0.0.tgz',
+      `git+https://host.example/repo.git#${sha}`,
+      `git+file:///srv/repo#${sha}`,
+    ]) {
+      expect(problems(lockfileSchema, lock(ok))).toEqual([]);
+    }
+    for (const bad of [
+      'ftp://x',
+      'file:',
+      'file:a\nb',
+      'git+https://host.example/repo.git#v1',
+      `git+https://host.example/repo.git#${sha.slice(1)}`,
+      `git+ssh://host.example/repo.git#${sha}`,
+      `git+https://host.example/repo.git#${sha}x`,
+    ]) {
+      expect(problems(lockfileSchema, lock(bad))[0]).toMatch('bundles.x.resolved');
+    }
+  });
 });
 
 describe('pipelines', () => {
