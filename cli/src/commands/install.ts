@@ -8,14 +8,16 @@ import { GLOBAL_OPTION, installScope } from '../lib/install/scope.ts';
 import type { InstallSource } from '../lib/install/source.ts';
 import { mapLimit } from '../lib/parallel.ts';
 import { type ProjectFile, withDependencies } from '../lib/project/project.ts';
+import { looksLikeSource, sourceSpecFromArg } from '../lib/resolve/source-spec.ts';
 import { type BundleSpec, parseSpec } from '../lib/resolve/spec.ts';
 
 /**
  * `skills install [spec…] [--agent a,b] [--frozen] [--force]`: adds specs to skills.json (a bare
- * name as `^LATEST`, like npm; a range, version or tag as given), then installs the tree.
+ * name as `^LATEST`, like npm; a range, version or tag as given; a folder or `.tgz` path as
+ * `file:PATH` relative to skills.json; `git+…` as written), then installs the tree.
  */
 export const command: Command = {
-  usage: 'install [name[@range|@tag]…] [-g] [--agent a,b|all] [--frozen] [--force]',
+  usage: 'install [name[@range|@tag]|./dir|./x.tgz|git+URL#ref…] [-g] [--agent a,b|all] [--frozen] [--force]',
   summary: 'install bundles and record them in skills.json and skills-lock.json',
   options: {
     agent: {
@@ -36,9 +38,10 @@ const DOCUMENT_FETCHES = 16;
 
 /** install and ci: the shared body. */
 export async function installCommand(ctx: CommandContext, opts: { frozen: boolean }) {
-  const specs = ctx.args.map(parseSpec);
+  const specs = ctx.args.filter((a) => !looksLikeSource(a)).map(parseSpec);
+  const sources = ctx.args.filter(looksLikeSource);
   const agentFlags = (ctx.flags.agent as string[] | undefined) ?? [];
-  if (opts.frozen && specs.length > 0) {
+  if (opts.frozen && ctx.args.length > 0) {
     throw usageError(
       '--frozen installs the lockfile as it is and takes no bundle names',
       'run `skills install NAME` first',
@@ -49,6 +52,9 @@ export async function installCommand(ctx: CommandContext, opts: { frozen: boolea
   const scope = await installScope(ctx);
   const { projectDir } = scope;
   const agents = await expandAllAgents(agentFlags, projectDir, scope.layout);
+  const sourceSpecs = sources.map((s) => sourceSpecFromArg(s, { cwd: ctx.cwd, baseDir: scope.metaDir }));
+  // Bundles named on the command line are resolved afresh; a source's name is known once it is read.
+  const unlock = new Set(specs.map((s) => s.name));
   const outcome = await runInstall(installDeps(ctx), {
     projectDir,
     metaDir: scope.metaDir,
@@ -56,16 +62,33 @@ export async function installCommand(ctx: CommandContext, opts: { frozen: boolea
     frozen: opts.frozen,
     agents,
     force: ctx.flags.force === true,
-    unlock: new Set(specs.map((s) => s.name)),
-    ...(specs.length
+    unlock,
+    ...(ctx.args.length
       ? {
-          edit: (project: ProjectFile, _lock: unknown, source: InstallSource) =>
-            addSpecs(project, specs, source),
+          edit: async (project: ProjectFile, _lock: unknown, source: InstallSource) =>
+            addSources(await addSpecs(project, specs, source), sourceSpecs, source, unlock),
         }
       : {}),
   });
   announceCapabilities(ctx, outcome);
   return installResult(outcome, { frozen: opts.frozen, projectDir });
+}
+
+/** skills.json with each source added under the name of the bundle it holds, its spec as written. */
+async function addSources(
+  project: ProjectFile,
+  specs: string[],
+  source: InstallSource,
+  unlock: Set<string>,
+): Promise<ProjectFile> {
+  if (specs.length === 0) return project;
+  const dependencies = { ...project.manifest.dependencies };
+  for (const spec of specs) {
+    const bundle = await source.local!.fromSpec(spec);
+    dependencies[bundle.name] = spec;
+    unlock.add(bundle.name);
+  }
+  return withDependencies(project, dependencies);
 }
 
 /**

@@ -8,7 +8,8 @@ import { newProjectFile, readProjectFile } from '../lib/project/project.ts';
 
 /**
  * `skills list`: the installed tree from skills-lock.json, no network. `--json`:
- * `{ dependencies: {name: range}, agents, bundles: [{ name, version, direct, skills, agents, dependencies }], ownSkills }`.
+ * `{ dependencies: {name: range}, agents, bundles: [{ name, version, direct, source, resolved, skills, agents, dependencies }], ownSkills }`
+ * with `source` one of `registry`, `file`, `git`.
  */
 export const command: Command = {
   usage: 'list [-g]',
@@ -27,6 +28,8 @@ export const command: Command = {
       name,
       version: b.version,
       direct: name in project.manifest.dependencies,
+      source: sourceOf(b.resolved),
+      resolved: b.resolved,
       skills: b.skills,
       agents: b.agents,
       dependencies: b.dependencies,
@@ -69,4 +72,9 @@ export function renderTree(lock: Lockfile, roots: Record<string, string>, own: s
   if (lock.agents.length) lines.push(`agents: ${lock.agents.join(', ')}`);
   if (own.length) lines.push(`your own skills (not managed): ${own.join(', ')}`);
   return lines.join('\n');
+}
+
+/** Where a locked bundle comes from, by its `resolved`. */
+function sourceOf(resolved: string): 'registry' | 'file' | 'git' {
+  return resolved.startsWith('file:') ? 'file' : resolved.startsWith('git+') ? 'git' : 'registry';
 }

@@ -7,11 +7,13 @@ import { mapLimit } from '../lib/parallel.ts';
 import { emptyLockfile, readLockfile } from '../lib/project/lockfile.ts';
 import { newProjectFile, readProjectFile } from '../lib/project/project.ts';
 import { wantedVersions } from '../lib/resolve/outdated.ts';
+import { isSourceResolved } from '../lib/resolve/source-spec.ts';
 
 /**
  * `skills outdated`: per installed bundle with a newer version, the locked (`current`), the
  * highest its ranges allow (`wanted`, what `skills update` moves to) and `latest`.
  * `--json`: `{ bundles: [{ name, current, wanted, latest, direct, ranges }] }`. Exit 0 either way.
+ * Bundles installed from a folder, tarball or git (`file:`/`git+`) are not compared.
  */
 export const command: Command = {
   usage: 'outdated [-g]',
@@ -25,11 +27,14 @@ export const command: Command = {
       registry: project.manifest.registry,
       scopes: project.manifest.scopes,
     });
-    const names = Object.keys(lock.bundles).sort();
+    // Bundles from folders, tarballs and git have no registry versions to compare: not listed.
+    const names = Object.keys(lock.bundles)
+      .filter((n) => !isSourceResolved(lock.bundles[n]!.resolved))
+      .sort();
     const fetched = await mapLimit(names, 8, (n) => source.getBundle(n));
     const docs = new Map(names.map((n, i) => [n, fetched[i]!]));
     const rows = wantedVersions(lock, project.manifest.dependencies, (n) => docs.get(n)).filter(
-      (r) => r.current !== r.wanted || r.current !== r.latest,
+      (r) => docs.has(r.name) && (r.current !== r.wanted || r.current !== r.latest),
     );
     const text = rows.length
       ? table([

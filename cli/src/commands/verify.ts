@@ -1,6 +1,7 @@
 import { skillsPaths } from '../lib/config.ts';
 import type { Command } from '../lib/context.ts';
 import { SkillsError } from '../lib/errors.ts';
+import { createLocalSources, withLocalSources } from '../lib/install/local-sources.ts';
 import { GLOBAL_OPTION, installScope } from '../lib/install/scope.ts';
 import { hasLeftovers } from '../lib/install/skills-tree.ts';
 import { openInstallSource } from '../lib/install/source.ts';
@@ -11,7 +12,8 @@ import { ensureInStore, storeDirOf } from '../lib/store/store.ts';
 
 /**
  * `skills verify`: compares every installed file of every locked bundle with the store entry of
- * the locked integrity (fetching it, checked, when the store lacks it) and every agent link.
+ * the locked integrity (fetching it, checked, when the store lacks it: from the registry, or a
+ * `file:`/`git+` bundle from its source) and every agent link.
  * Exit 1 when anything differs. `--json`: `{ ok, files, problems: [{ kind, bundle, skill, path, agent? }] }`
  * with kind `changed`, `missing`, `extra` or `link`.
  */
@@ -34,10 +36,13 @@ export const command: Command = {
     const paths = skillsPaths(ctx.env);
     let source: Awaited<ReturnType<typeof openInstallSource>> | undefined;
     const sourceOf = async () => {
-      source ??= await openInstallSource(ctx, paths, {
-        registry: project.manifest.registry,
-        scopes: project.manifest.scopes,
-      });
+      source ??= withLocalSources(
+        await openInstallSource(ctx, paths, {
+          registry: project.manifest.registry,
+          scopes: project.manifest.scopes,
+        }),
+        createLocalSources({ baseDir: metaDir, env: ctx.env }),
+      );
       return source;
     };
     const { problems, files } = await verifyInstalled({

@@ -45,6 +45,7 @@ export const CLI_ERROR_CODES = [
   'FOREIGN_LOCKFILE',
   'CAPABILITIES_WIDENED',
   'PIPELINE_AMBIGUOUS',
+  'GIT_FAILED',
 ] as const;
 
 /**

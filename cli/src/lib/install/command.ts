@@ -19,6 +19,7 @@ export function installDeps(ctx: CommandContext): InstallDeps {
   const paths = skillsPaths(ctx.env);
   return {
     storeDir: storeDirOf(paths.cacheDir),
+    env: ctx.env,
     openSource: (project) =>
       openInstallSource(
         ctx,

@@ -2,6 +2,7 @@ import type { Lockfile } from '@skills/schemas';
 import { mapLimit } from '../parallel.ts';
 import type { ProjectFile } from '../project/project.ts';
 import { LITTLE_USED, type LookAlike, lookAlikes } from '../registry/typosquat.ts';
+import { isSourceSpec } from '../resolve/source-spec.ts';
 import { ensureInStore, type StoreEntry } from '../store/store.ts';
 import type { InstallDeps } from './install.ts';
 import type { BundleChange } from './plan.ts';
@@ -117,9 +118,9 @@ async function findLookAlikes(
   previous: Lockfile,
   project: ProjectFile,
 ): Promise<LookAlikeHit[]> {
-  const names = Object.keys(project.manifest.dependencies).filter(
-    (n) => !(n in previous.dependencies) && !(n in previous.bundles),
-  );
+  const names = Object.entries(project.manifest.dependencies)
+    .filter(([n, spec]) => !(n in previous.dependencies) && !(n in previous.bundles) && !isSourceSpec(spec))
+    .map(([n]) => n);
   const found = await mapLimit(names, SEARCHES, async (name) => {
     const doc = await source.getBundle(name).catch(() => undefined);
     if (!doc || doc.downloads >= LITTLE_USED) return [];

@@ -16,6 +16,7 @@ import { applyPlan, type TreeWork, treeWork } from './apply.ts';
 import { fetchBundles } from './fetch.ts';
 import { takeInstallMutex } from './install-mutex.ts';
 import { findLocalEdits } from './local-edits.ts';
+import { checkFileSources, createLocalSources, sourceRoots, withLocalSources } from './local-sources.ts';
 import {
   type BundleChange,
   checkFrozen,
@@ -57,6 +58,8 @@ export interface InstallOptions {
 export interface InstallDeps {
   /** The bundle source for a project (registry choice depends on its skills.json). */
   openSource(project: ProjectFile): Promise<InstallSource>;
+  /** The environment git runs with for `git+` sources (only PATH and proxies are taken). */
+  env?: Readonly<Record<string, string | undefined>>;
   storeDir: string;
   /** Warnings for people, printed as they come (stderr). */
   warn(line: string): void;
@@ -132,6 +135,8 @@ async function install(deps: InstallDeps, opts: InstallOptions): Promise<Omit<In
   const resolved = opts.frozen
     ? checkFrozen(stored, project.manifest.dependencies)
     : await resolveLock(deps, opts, { source, previous, project, agents, warn });
+  // A folder or tarball that changed after locking stops here, even when the store has its bytes.
+  await checkFileSources(resolved, source.local!);
   const changes = diffLocks(previous, resolved);
   deps.progress?.(`fetching ${Object.keys(resolved.bundles).length} bundle(s)…`);
   const fetched = await fetchBundles(deps, source, {
@@ -205,7 +210,10 @@ async function readStart(deps: InstallDeps, opts: InstallOptions) {
   const before = existing ?? newProjectFile();
   const stored = await readLockfile(metaDir);
   const previous = stored ?? emptyLockfile();
-  const source = await deps.openSource(before);
+  const source = withLocalSources(
+    await deps.openSource(before),
+    createLocalSources({ baseDir: metaDir, env: deps.env ?? process.env }),
+  );
   let project = opts.edit ? await opts.edit(before, previous, source) : before;
   const agents = parseAgentList([...(project.manifest.agents ?? []), ...(opts.agents ?? [])]);
   if (!opts.frozen) project = withAgents(project, agents);
@@ -232,7 +240,7 @@ async function resolveLock(
   }
   deps.progress?.('resolving…');
   const resolution = await resolveTree({
-    roots: project.manifest.dependencies,
+    roots: await sourceRoots(project.manifest.dependencies, ctx.source.local!, { previous, unlock }),
     getBundle: (n) => ctx.source.getBundle(n),
     locked,
     concurrency: deps.concurrency,

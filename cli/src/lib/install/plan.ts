@@ -8,6 +8,7 @@ import {
 import { SkillsError } from '../errors.ts';
 import { isCurrent, LOCKFILE_NAME, lockfileDrift } from '../project/lockfile.ts';
 import type { Resolution } from '../resolve/resolver.ts';
+import { isSourceResolved } from '../resolve/source-spec.ts';
 
 /** A bundle whose version changes: `from` null when added, `to` null when removed. */
 export interface BundleChange {
@@ -132,7 +133,8 @@ export function checkFrozen(lock: Lockfile | undefined, dependencies: Record<str
 export function checkPinnedIntegrity(previous: Lockfile, next: Lockfile): void {
   for (const [name, b] of Object.entries(next.bundles)) {
     const old = previous.bundles[name];
-    if (old && old.version === b.version && old.integrity !== b.integrity) {
+    // A folder, tarball or git ref may change without a new version; only registry versions are immutable.
+    if (old && old.version === b.version && old.integrity !== b.integrity && !isSourceResolved(b.resolved)) {
       throw new SkillsError(
         'INTEGRITY_CHANGED',
         `${name}@${b.version} now has another integrity than ${LOCKFILE_NAME} pins`,

@@ -11,6 +11,7 @@ import { createRegistryClient, type RegistryClient } from '../registry/client.ts
 import { documentsDirOf, getBundleRevalidated } from '../registry/document-disk-cache.ts';
 import { describeRetry } from '../registry/http.ts';
 import { configKeyPins, createSignatureVerifier } from '../registry/signature.ts';
+import type { LocalSources } from './local-sources.ts';
 
 /** A signed bundle version: what the registry's signature covers. */
 export interface SignedBundle {
@@ -18,6 +19,8 @@ export interface SignedBundle {
   version: string;
   integrity: string;
   signature?: { keyid: string; sig: string } | undefined;
+  /** Where it is fetched from; a `file:` or `git+` source has no registry signature. */
+  resolved?: string | undefined;
 }
 
 /**
@@ -35,6 +38,8 @@ export interface InstallSource {
   search(name: string, q: string): Promise<SearchResponse>;
   /** The registry URL a bundle resolves from. */
   registryOf(name: string): string;
+  /** Bundles from folders, tarballs and git (withLocalSources); absent on a registry-only source. */
+  local?: LocalSources;
 }
 
 /**
