@@ -56,7 +56,10 @@ export function renderTree(lock: Lockfile, roots: Record<string, string>, own: s
       return;
     }
     const again = shown.has(name);
-    lines.push(`${branch}${name}@${b.version}${again ? ' (see above)' : `  [${b.skills.join(', ')}]`}`);
+    const from = sourceOf(b.resolved) === 'registry' ? '' : ` (${b.resolved})`;
+    lines.push(
+      `${branch}${name}@${b.version}${again ? ' (see above)' : `${from}  [${b.skills.join(', ')}]`}`,
+    );
     if (again || path.includes(name)) return;
     shown.add(name);
     const deps = Object.keys(b.dependencies).sort();
