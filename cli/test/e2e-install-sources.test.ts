@@ -119,6 +119,12 @@ describe('install from a folder', () => {
     const copy = await ciCopy(project, 'app-ci');
     expect(await tree(copy)).toEqual(installed);
     await ok(['verify'], copy);
+
+    // update reads the folder again (nothing changed: nothing to do); uninstall takes it away.
+    expect((await json<{ changes: unknown[] }>(['update', '--yes'], project)).changes).toEqual([]);
+    await ok(['uninstall', 'local-kit'], project);
+    expect((await readJson(join(project, 'skills.json'))).dependencies).toEqual({});
+    expect(await readdir(join(project, '.agents/skills'))).toEqual([]);
   });
 
   it('stops ci, naming the source and the locked integrity, when the folder changed after locking', async () => {
@@ -134,7 +140,7 @@ describe('install from a folder', () => {
         for (const f of ['skills.json', 'skills-lock.json']) await copyFile(join(project, f), join(where, f));
       const before = await tree(project);
       const r = await cli(['ci', '--json'], where);
-      expect(r.code, r.stderr).toBe(1);
+      expect(r.code, `${where} ${r.stderr}`).toBe(1);
       expect(r.stderr).toMatch(
         /^ERR_SKILLS_INTEGRITY_MISMATCH: drifty: file:\.\.\/src\/drifty-1\.0\.0 no longer matches/m,
       );

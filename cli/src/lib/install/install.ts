@@ -16,7 +16,13 @@ import { applyPlan, type TreeWork, treeWork } from './apply.ts';
 import { fetchBundles } from './fetch.ts';
 import { takeInstallMutex } from './install-mutex.ts';
 import { findLocalEdits } from './local-edits.ts';
-import { checkFileSources, createLocalSources, sourceRoots, withLocalSources } from './local-sources.ts';
+import {
+  checkFileSources,
+  createLocalSources,
+  type LocalSources,
+  sourceRoots,
+  withLocalSources,
+} from './local-sources.ts';
 import {
   type BundleChange,
   checkFrozen,
@@ -136,7 +142,7 @@ async function install(deps: InstallDeps, opts: InstallOptions): Promise<Omit<In
     ? checkFrozen(stored, project.manifest.dependencies)
     : await resolveLock(deps, opts, { source, previous, project, agents, warn });
   // A folder or tarball that changed after locking stops here, even when the store has its bytes.
-  await checkFileSources(resolved, source.local!);
+  await checkFileSources(resolved, source.local);
   const changes = diffLocks(previous, resolved);
   deps.progress?.(`fetching ${Object.keys(resolved.bundles).length} bundle(s)…`);
   const fetched = await fetchBundles(deps, source, {
@@ -225,7 +231,7 @@ async function resolveLock(
   deps: InstallDeps,
   opts: InstallOptions,
   ctx: {
-    source: InstallSource;
+    source: InstallSource & { local: LocalSources };
     previous: Lockfile;
     project: ProjectFile;
     agents: string[];
@@ -240,7 +246,7 @@ async function resolveLock(
   }
   deps.progress?.('resolving…');
   const resolution = await resolveTree({
-    roots: await sourceRoots(project.manifest.dependencies, ctx.source.local!, { previous, unlock }),
+    roots: await sourceRoots(project.manifest.dependencies, ctx.source.local, { previous, unlock }),
     getBundle: (n) => ctx.source.getBundle(n),
     locked,
     concurrency: deps.concurrency,

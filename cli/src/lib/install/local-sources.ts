@@ -93,7 +93,10 @@ export function createLocalSources(opts: {
  * documents, their tarballs); a lockfile `resolved` of `file:` or `git+` is fetched from its
  * source and has no registry signature to check; everything else goes to the registry.
  */
-export function withLocalSources(source: InstallSource, local: LocalSources): InstallSource {
+export function withLocalSources(
+  source: InstallSource,
+  local: LocalSources,
+): InstallSource & { local: LocalSources } {
   return {
     ...source,
     local,
