@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmod, copyFile, lstat, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, lstat, mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { versionedSkill, writeBundle } from './fixtures/bundles.ts';
@@ -297,9 +297,13 @@ describe('install from git', () => {
     const copy = await ciCopy(project, 'app-ci');
     expect(await tree(copy)).toEqual(installed);
     await ok(['verify'], copy);
-    // A plain `install` keeps the locked commit too; naming the spec again moves to where it points now.
+    // A plain `install` keeps the locked commit, read from the store: the repository is not needed.
+    await rename(repo, `${repo}.away`);
     await ok(['install'], project);
     expect((await readJson(join(project, 'skills-lock.json'))).bundles['git-kit'].version).toBe('1.0.0');
+    expect((await cli(['install', spec], project)).stderr).toMatch(/^ERR_SKILLS_GIT_FAILED: /m);
+    await rename(`${repo}.away`, repo);
+    // Naming the spec again moves it to where the ref points now.
     await ok(['install', spec], project);
     expect((await readJson(join(project, 'skills-lock.json'))).bundles['git-kit'].version).toBe('1.1.0');
   });

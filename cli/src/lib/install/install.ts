@@ -218,7 +218,7 @@ async function readStart(deps: InstallDeps, opts: InstallOptions) {
   const previous = stored ?? emptyLockfile();
   const source = withLocalSources(
     await deps.openSource(before),
-    createLocalSources({ baseDir: metaDir, env: deps.env ?? process.env }),
+    createLocalSources({ baseDir: metaDir, env: deps.env ?? process.env, storeDir: deps.storeDir }),
   );
   let project = opts.edit ? await opts.edit(before, previous, source) : before;
   const agents = parseAgentList([...(project.manifest.agents ?? []), ...(opts.agents ?? [])]);

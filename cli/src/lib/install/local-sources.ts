@@ -2,13 +2,19 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { BundleFile, BundleInspection } from '@skills/archive';
-import type { BundleDocument, BundleManifest, Lockfile, VersionDocument } from '@skills/schemas';
+import {
+  type BundleDocument,
+  type BundleManifest,
+  bundleManifestSchema,
+  type Lockfile,
+  type VersionDocument,
+} from '@skills/schemas';
 import { bareSkill } from '../authoring/bare-skill.ts';
 import { loadBundle } from '../authoring/bundle-source.ts';
 import { SkillsError } from '../errors.ts';
 import { LOCKFILE_NAME } from '../project/lockfile.ts';
 import { isSourceResolved, isSourceSpec, parseSourceSpec, type SourceSpec } from '../resolve/source-spec.ts';
-import { loadArchive } from '../store/store.ts';
+import { findInStore, loadArchive } from '../store/store.ts';
 import { sha512Integrity } from '../store/store-index.ts';
 import { gitCheckout } from './git-checkout.ts';
 import type { InstallSource } from './source.ts';
@@ -16,16 +22,20 @@ import type { InstallSource } from './source.ts';
 /** The version a skill folder without one (no skill.json, no `metadata.version`) installs as. */
 export const UNVERSIONED = '0.0.0';
 
-/** A bundle from a folder, a `.tgz` or a git commit: its tarball and what the resolver needs. */
+/** A bundle from a folder, a `.tgz` or a git commit: what the resolver and the lockfile need. */
 export interface SourcedBundle {
   name: string;
   version: string;
   /** What the lockfile records: `file:PATH` or `git+URL#SHA`. */
   resolved: string;
   integrity: string;
-  tarball: Buffer;
   /** The registry-document form the resolver and the lockfile read. */
   document: VersionDocument;
+}
+
+/** A source read now: the bundle and its tarball. */
+interface Materialized extends SourcedBundle {
+  tarball: Buffer;
 }
 
 /** Bundles from sources other than a registry, read once per run. */
@@ -33,9 +43,13 @@ export interface LocalSources {
   /**
    * The bundle a skills.json source spec gives: the folder packed as `skills pack` packs it (a
    * skill folder without a version as UNVERSIONED), the `.tgz` as it is, the git ref (or
-   * `commit`, when given) checked out and packed. Remembered by name for `getBundle`.
+   * `commit`, when given) checked out and packed; a git commit whose `integrity` the store holds
+   * with its skill.json is read from the store, not fetched. Remembered by name for `getBundle`.
    */
-  fromSpec(spec: string, opts?: { commit?: string | undefined }): Promise<SourcedBundle>;
+  fromSpec(
+    spec: string,
+    opts?: { commit?: string | undefined; integrity?: string | undefined },
+  ): Promise<SourcedBundle>;
   /** The tarball a lockfile `resolved` names; INTEGRITY_MISMATCH naming the source when it is not `integrity`. */
   tarballFor(name: string, resolved: string, integrity: string): Promise<Buffer>;
   /** The document of a bundle read by `fromSpec`, by name. */
@@ -50,10 +64,12 @@ export interface LocalSources {
 export function createLocalSources(opts: {
   baseDir: string;
   env: Readonly<Record<string, string | undefined>>;
+  /** The store, where a locked git commit may already be. */
+  storeDir?: string | undefined;
 }): LocalSources {
-  const read = new Map<string, Promise<SourcedBundle>>();
+  const read = new Map<string, Promise<Materialized>>();
   const byName = new Map<string, BundleDocument>();
-  const load = (spec: string): Promise<SourcedBundle> => {
+  const load = (spec: string): Promise<Materialized> => {
     let got = read.get(spec);
     if (!got) {
       got = materialize(parseSourceSpec(spec, opts.baseDir), opts.env);
@@ -65,8 +81,13 @@ export function createLocalSources(opts: {
   return {
     async fromSpec(spec, o = {}) {
       const parsed = parseSourceSpec(spec, opts.baseDir);
-      const b = await load(parsed.kind === 'git' && o.commit ? `git+${parsed.url}#${o.commit}` : spec);
-      if (parsed.kind === 'git') read.set(b.resolved, Promise.resolve(b));
+      const pinned = parsed.kind === 'git' && o.commit ? `git+${parsed.url}#${o.commit}` : undefined;
+      const stored =
+        pinned && o.integrity && opts.storeDir
+          ? await fromStore(opts.storeDir, pinned, o.integrity)
+          : undefined;
+      const b = stored ?? (await load(pinned ?? spec));
+      if (!stored && parsed.kind === 'git') read.set(b.resolved, Promise.resolve(b as Materialized));
       byName.set(b.name, documentFor(b));
       return b;
     },
@@ -136,7 +157,7 @@ export async function sourceRoots(
         opts.previous.dependencies[name] === spec &&
         locked?.resolved.startsWith('git+');
       const commit = keep ? /#([0-9a-f]{40})$/.exec(locked!.resolved)?.[1] : undefined;
-      return local.fromSpec(spec, { commit });
+      return local.fromSpec(spec, { commit, integrity: commit ? locked!.integrity : undefined });
     }),
   );
   sourced.forEach(([name, spec], i) => {
@@ -165,10 +186,56 @@ export async function checkFileSources(lock: Lockfile, local: LocalSources): Pro
   );
 }
 
+/**
+ * A locked git commit as the store holds it (its bytes are checked again when installed): the
+ * resolver needs only the manifest's dependencies and the skills. Undefined when the store lacks
+ * it or it has no skill.json to read them from.
+ */
+async function fromStore(
+  storeDir: string,
+  resolved: string,
+  integrity: string,
+): Promise<SourcedBundle | undefined> {
+  const entry = await findInStore(storeDir, integrity);
+  if (!entry) return undefined;
+  const text = await readFile(join(entry.packageDir, 'skill.json'), 'utf8').catch(() => undefined);
+  let raw: unknown;
+  try {
+    raw = text === undefined ? undefined : JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const manifest = bundleManifestSchema.safeParse(raw);
+  if (
+    !manifest.success ||
+    manifest.data.name !== entry.index.name ||
+    manifest.data.version !== entry.index.version
+  )
+    return undefined;
+  const { index } = entry;
+  const document: VersionDocument = {
+    name: index.name,
+    version: index.version,
+    description: manifest.data.description ?? '',
+    keywords: [],
+    integrity,
+    tarball: resolved,
+    size: 0,
+    fileCount: index.files.length,
+    dependencies: manifest.data.dependencies ?? {},
+    skills: index.skills.map((s) => ({ name: s.name, description: '', path: s.path })),
+    pipelines: [],
+    capabilities: index.capabilities,
+    publishedAt: '',
+    warnings: index.warnings,
+  };
+  return { name: index.name, version: index.version, resolved, integrity, document };
+}
+
 async function materialize(
   spec: SourceSpec,
   env: Readonly<Record<string, string | undefined>>,
-): Promise<SourcedBundle> {
+): Promise<Materialized> {
   if (spec.kind === 'file') {
     const info = await stat(spec.path).catch(() => undefined);
     if (!info) {
@@ -189,7 +256,7 @@ async function materialize(
 }
 
 /** A folder packed as `skills pack` packs it; a skill folder without a version as UNVERSIONED. */
-async function packFolder(resolved: string, dir: string): Promise<SourcedBundle> {
+async function packFolder(resolved: string, dir: string): Promise<Materialized> {
   const { validateDirectory } = await loadArchive();
   const bare = bareSkill(await validateDirectory(dir)) !== undefined;
   const packed = await loadBundle(dir, dir, bare ? { version: UNVERSIONED } : {});
@@ -197,7 +264,7 @@ async function packFolder(resolved: string, dir: string): Promise<SourcedBundle>
 }
 
 /** A packed bundle, read under every archive rule a registry download meets. */
-async function readTarball(resolved: string, path: string): Promise<SourcedBundle> {
+async function readTarball(resolved: string, path: string): Promise<Materialized> {
   const lib = await loadArchive();
   const tarball = await readFile(path);
   let files: BundleFile[];
@@ -235,7 +302,7 @@ function sourced(
   resolved: string,
   tarball: Buffer,
   b: { manifest: BundleManifest; files: BundleFile[]; inspection: BundleInspection },
-): SourcedBundle {
+): Materialized {
   const { manifest, inspection } = b;
   const integrity = sha512Integrity(tarball);
   const document: VersionDocument = {
