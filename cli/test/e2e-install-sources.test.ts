@@ -347,6 +347,10 @@ describe('install from git', () => {
         await chmod(join(d, name), 0o755);
       }
     }
+    // The repository's own config names a command for fsmonitor (run by commands on its work tree).
+    await writeFile(join(hooks, 'fsmonitor'), hook);
+    await chmod(join(hooks, 'fsmonitor'), 0o755);
+    git(repo, 'config', 'core.fsmonitor', join(hooks, 'fsmonitor'));
     const project = await dir('app');
     const home = cliHome(project).HOME;
     await writeFile(
