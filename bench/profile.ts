@@ -13,10 +13,10 @@ import { parseArgs } from 'node:util';
 import { numberFlag } from './lib/args.ts';
 import { generateBundles, skillTarball } from './lib/bundles.ts';
 import { printHotSpots, summarizeProfiles } from './lib/cpu-profile.ts';
-import { expectOnly, type LoadRequest, runLoad } from './lib/load.ts';
 import { createPublisher, publishAllToOurs, startOurRegistry } from './lib/our-registry.ts';
 import { CLI_BIN, makeRunDir } from './lib/paths.ts';
 import { timeCommand } from './lib/proc.ts';
+import { failureText, fmtUs, runWrk, type WrkRequest } from './lib/wrk.ts';
 
 const { values, positionals } = parseArgs({
   options: { duration: { type: 'string' }, runs: { type: 'string' }, keep: { type: 'boolean' } },
@@ -40,6 +40,7 @@ const ours = await startOurRegistry({
   logFile: join(run.dir, 'ours.log'),
   ...(serverProfiled ? { nodeArgs: ['--cpu-prof', '--cpu-prof-dir', profDir] } : {}),
   ...(scenario === 'publish' ? { noRateLimits: true } : {}),
+  ...(scenario === 'search' ? { searchLimit: 1_000_000_000 } : {}),
 });
 try {
   const bundles = generateBundles(20, { dependEvery: 5 });
@@ -65,8 +66,7 @@ try {
     await ours.stop();
     printHotSpots('registry, sequential publishes', await summarizeProfiles(profDir));
   } else if (serverProfiled) {
-    let requests: LoadRequest[] = names.map((n) => ({ path: `/v1/bundles/${n}` }));
-    let status = 200;
+    let requests: WrkRequest[] = names.map((n) => ({ path: `/v1/bundles/${n}` }));
     if (scenario === '304') {
       requests = [];
       for (const n of names) {
@@ -77,19 +77,14 @@ try {
           headers: { 'if-none-match': res.headers.get('etag') ?? '' },
         });
       }
-      status = 304;
     } else if (scenario === 'tarball') {
       requests = names.map((n) => ({ path: `/v1/bundles/${n}/-/${n}-1.0.0.tgz` }));
     } else if (scenario === 'search') {
       requests = names.map((n) => ({ path: `/v1/search?q=${n.split('-')[1]}` }));
     }
-    const r = expectOnly(
-      await runLoad({ url: ours.url, requests, connections: 32, durationSec: DURATION }),
-      status,
-      scenario,
-    );
+    const r = await runWrk({ url: ours.url, requests, connections: 32, durationSec: DURATION });
     console.log(
-      `${scenario}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms (under the profiler)`,
+      `${scenario}: ${r.rps.toFixed(0)} req/s, p50 ${fmtUs(r.latency.p50)}, p99 ${fmtUs(r.latency.p99)} (under the profiler)${failureText(r) ? `, ${failureText(r)}` : ''}`,
     );
     await ours.stop();
     printHotSpots(`registry, ${scenario}`, await summarizeProfiles(profDir));

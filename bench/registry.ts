@@ -1,127 +1,179 @@
 /**
- * Registry benchmark (issue #3): our registry and Verdaccio 6.8.0 side by side on 127.0.0.1,
- * same 20 bundles, autocannon in its own process. Run by hand after a build:
+ * Registry benchmark (issues #3 and #11): our registry, Verdaccio 6.8.0 and a bare hono + SQLite
+ * floor side by side on 127.0.0.1, the same 20 bundles, load from `wrk` in its own process,
+ * interleaved rounds and medians, in two core layouts; then sequential publishes and search over
+ * a seeded corpus, on SQLite and PostgreSQL. Run by hand after a build:
  *
- *   npx turbo run build && npx tsx bench/registry.ts [--duration 10] [--connections 32]
+ *   npx turbo run build && npx tsx bench/registry.ts [--duration 5] [--rounds 3]
  *
- * See bench/README.md for what each figure means and the latest results.
+ * See bench/README.md for what each row means.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { numberFlag, parseBenchArgs } from './lib/args.ts';
-import { ACTIONS, generateBundles, skillTarball, TOPICS } from './lib/bundles.ts';
-import { sequentialLatency } from './lib/latency.ts';
-import { expectOnly, type LoadRequest, type LoadResult, runLoad } from './lib/load.ts';
+import { generateBundles, skillTarball } from './lib/bundles.ts';
 import { machineLine, warnIfBusy } from './lib/machine.ts';
-import {
-  createPublisher,
-  publishAllToOurs,
-  publishToOurs,
-  startBareHono,
-  startOurRegistry,
-} from './lib/our-registry.ts';
+import { createPublisher, publishAllToOurs, startBareHono, startOurRegistry } from './lib/our-registry.ts';
 import { makeRunDir, REGISTRY_BIN } from './lib/paths.ts';
 import type { ServerProcess } from './lib/proc.ts';
-import { readRss, sampleRss } from './lib/rss.ts';
-import { searchQueries } from './lib/seed.ts';
-import { seededDataDir } from './lib/seed-cache.ts';
+import { publishRows } from './lib/publish-rows.ts';
 import {
-  fmtMB,
-  fmtMs,
-  fmtNum,
-  fmtRatio,
-  fmtWholeMs,
-  percentile,
-  printTable,
-  printVerdicts,
-  type Verdict,
-  verdict,
-} from './lib/stats.ts';
-import {
-  createVerdaccioUser,
-  npmTarballName,
-  publishToVerdaccio,
-  putToVerdaccio,
-  startVerdaccio,
-  verdaccioPublishBody,
-} from './lib/verdaccio.ts';
+  type Layout,
+  layouts,
+  maxOf,
+  runRounds,
+  type Sample,
+  type Summary,
+  summarize,
+} from './lib/rounds.ts';
+import { printRows, type Row, row, runInfo, writeRows } from './lib/rows.ts';
+import { readRss } from './lib/rss.ts';
+import { searchRows } from './lib/search-rows.ts';
+import { fmtMB, fmtNum, fmtRatio, printTable } from './lib/stats.ts';
+import { createVerdaccioUser, npmTarballName, publishToVerdaccio, startVerdaccio } from './lib/verdaccio.ts';
+import { bytesPerResponse, fmtUs, WRK_BIN, type WrkRequest } from './lib/wrk.ts';
 
+const PARTS = ['http', 'publish', 'search'] as const;
 const flags = parseBenchArgs(
-  ['duration', 'connections', 'publishes', 'search-bundles'],
-  ['keep', 'reseed', 'help'],
+  [
+    'duration',
+    'rounds',
+    'warmup',
+    'connections',
+    'layouts',
+    'only',
+    'publishes',
+    'search-bundles',
+    'search-kind-duration',
+    'json',
+  ],
+  ['keep', 'reseed', 'no-pg', 'search-no-limit', 'help'],
 );
 if (flags.help) {
-  console.log(`usage: npx tsx bench/registry.ts [--duration S] [--connections N] [--publishes N]
-                                    [--search-bundles N] [--reseed] [--keep]
-  --duration S         seconds of load per scenario and server (default 10; plus a 2 s warm-up)
-  --connections N      concurrent keep-alive connections (default 32)
-  --publishes N        sequential publishes to time, at most 30 s (default 500)
-  --search-bundles N   bundles seeded for the search latency run (default 100000; cached in .bench/seed)
-  --reseed             seed the search corpus again even when a cached one matches
-  --keep               keep the run directory (data dirs, server logs) and print where it is`);
+  console.log(`usage: npx tsx bench/registry.ts [--duration S] [--rounds N] [--warmup S] [--connections N]
+                                    [--layouts shared,pinned] [--only http,publish,search]
+                                    [--publishes N] [--search-bundles N] [--search-kind-duration S]
+                                    [--no-pg] [--search-no-limit] [--reseed] [--json FILE] [--keep]
+  --duration S              seconds of each measured wrk run (default 5)
+  --rounds N                interleaved rounds per scenario; medians are reported (default 3)
+  --warmup S                unmeasured wrk run per target before the rounds (default 2)
+  --connections N           wrk connections (default 32, two threads)
+  --layouts L               core layouts: shared (all on every core), pinned (servers on core 0,
+                            wrk on core 1); default both
+  --only P                  parts to run: http (doc, 304, tarball, RSS), publish, search; default all
+  --publishes N             sequential publishes to time per server, at most 30 s (default 500)
+  --search-bundles N        bundles in the search corpus (default 100000; cached in .bench/seed
+                            and, for PostgreSQL, in the database skills_bench_search)
+  --search-kind-duration S  seconds of one-client search load per query kind (default 3)
+  --no-pg                   skip the PostgreSQL rows
+  --search-no-limit         run the search server with --no-rate-limit instead of a high --search-limit
+  --reseed                  seed the search corpus again even when a cached one matches
+  --json FILE               also write the rows, the commit and the load averages to FILE
+  --keep                    keep the run directory (data dirs, server logs) and print where it is`);
   process.exit(0);
 }
-const DURATION = numberFlag(flags, 'duration', 10);
+const DURATION = numberFlag(flags, 'duration', 5);
+const ROUNDS = numberFlag(flags, 'rounds', 3);
+const WARMUP = flags.warmup === '0' ? 0 : numberFlag(flags, 'warmup', 2);
 const CONNECTIONS = numberFlag(flags, 'connections', 32);
 const PUBLISHES = numberFlag(flags, 'publishes', 500);
 const SEARCH_BUNDLES = numberFlag(flags, 'search-bundles', 100_000);
-const PUBLISH_MAX_MS = 30_000;
+const KIND_SEC = numberFlag(flags, 'search-kind-duration', 3);
+const NO_PG = flags['no-pg'] === true;
+const LAYOUTS = pickLayouts(typeof flags.layouts === 'string' ? flags.layouts : undefined);
+const ONLY = pickParts(typeof flags.only === 'string' ? flags.only : undefined);
 
-if (!existsSync(REGISTRY_BIN)) {
-  console.error(`${REGISTRY_BIN} is missing: build first (npx turbo run build)`);
-  process.exit(2);
-}
-
-interface Measured {
-  load: LoadResult;
-  rssPeak: number;
-}
-
-/** One load run against one server, sampling that server's RSS meanwhile. */
-async function measure(
-  server: ServerProcess,
-  requests: LoadRequest[],
-  expect: number,
-  what: string,
-): Promise<Measured> {
-  const sampler = sampleRss(server.pid);
-  const load = await runLoad({ url: server.url, requests, connections: CONNECTIONS, durationSec: DURATION });
-  const { peak } = sampler.stop();
-  expectOnly(load, expect, what);
-  console.error(
-    `  ${what}: ${fmtNum(load.rps)} req/s, p50 ${fmtWholeMs(load.p50)}, p99 ${fmtWholeMs(load.p99)}, peak RSS ${fmtMB(peak)}${failures(load)}`,
-  );
-  return { load, rssPeak: peak };
-}
-
-/** `, N errors (M timeouts)` when some requests got no response, else nothing. */
-function failures(load: LoadResult): string {
-  return load.errors > 0 ? `, ${load.errors} errors (${load.timeouts} timeouts of 10 s)` : '';
-}
-
-async function etagsOf(origin: string, paths: string[]): Promise<LoadRequest[]> {
-  const out: LoadRequest[] = [];
-  for (const path of paths) {
-    const res = await fetch(origin + path);
-    await res.arrayBuffer();
-    const etag = res.headers.get('etag');
-    if (!etag) return [];
-    out.push({ path, headers: { 'if-none-match': etag } });
+function pickLayouts(list: string | undefined): Layout[] {
+  const all = layouts();
+  if (!list) return all;
+  const names = list.split(',');
+  const bad = names.filter((n) => !all.some((l) => l.name === n));
+  if (bad.length) {
+    console.error(`--layouts: unknown ${bad.join(', ')} (use shared, pinned)`);
+    process.exit(2);
   }
-  return out;
+  return all.filter((l) => names.includes(l.name));
 }
 
+function pickParts(list: string | undefined): Set<(typeof PARTS)[number]> {
+  if (!list) return new Set(PARTS);
+  const names = list.split(',');
+  const bad = names.filter((n) => !(PARTS as readonly string[]).includes(n));
+  if (bad.length) {
+    console.error(`--only: unknown ${bad.join(', ')} (use ${PARTS.join(', ')})`);
+    process.exit(2);
+  }
+  return new Set(names as (typeof PARTS)[number][]);
+}
+
+for (const file of [REGISTRY_BIN, WRK_BIN]) {
+  if (!existsSync(file)) {
+    console.error(
+      `${file} is missing: ${file === WRK_BIN ? 'apt-get install wrk' : 'build first (npx turbo run build)'}`,
+    );
+    process.exit(2);
+  }
+}
+
+const info = runInfo('registry');
 const run = await makeRunDir('registry');
 const servers: ServerProcess[] = [];
-const verdicts: Verdict[] = [];
+const rows: Row[] = [];
+const printers: (() => void)[] = [];
 try {
   console.error(`run dir: ${run.dir}`);
   warnIfBusy();
   const machineAtStart = machineLine();
   const bundles = generateBundles(20);
-  const names = bundles.map((b) => b.name);
 
-  // --- Both servers, the same 20 bundles.
+  if (ONLY.has('http')) {
+    const http = await httpRows(bundles);
+    rows.push(...http.rows);
+    printers.push(http.print);
+  }
+  if (ONLY.has('publish')) {
+    const p = await publishRows({ runDir: run.dir, bundles, count: PUBLISHES, maxMs: 30_000, noPg: NO_PG });
+    rows.push(...p.rows);
+    printers.push(p.print);
+  }
+  if (ONLY.has('search')) {
+    const s = await searchRows({
+      runDir: run.dir,
+      bundles: SEARCH_BUNDLES,
+      reseed: flags.reseed === true,
+      durationSec: DURATION,
+      rounds: ROUNDS,
+      warmupSec: WARMUP,
+      kindSec: KIND_SEC,
+      connections: CONNECTIONS,
+      noPg: NO_PG,
+      noLimit: flags['search-no-limit'] === true,
+      layout: LAYOUTS[0]!,
+    });
+    rows.push(...s.rows);
+    printers.push(s.print);
+  }
+
+  console.log('');
+  console.log(
+    `Registry benchmark, ${info.startedAt}, commit ${info.commit}, Node ${process.version}, wrk -t2 -c${CONNECTIONS}, ${ROUNDS} interleaved round(s) of ${DURATION} s, medians`,
+  );
+  console.log(`machine at start: ${machineAtStart}`);
+  console.log(`machine at end:   ${machineLine()}`);
+  for (const p of printers) p();
+  printRows('Targets', rows);
+  await writeRows(typeof flags.json === 'string' ? flags.json : undefined, info, rows);
+} finally {
+  for (const s of servers) await s.stop();
+  if (flags.keep) console.error(`kept ${run.dir}`);
+  else await run.remove();
+}
+
+/** Document GET, conditional GET, tarball GET and RSS: ours, Verdaccio and the floor, per layout. */
+async function httpRows(
+  bundles: ReturnType<typeof generateBundles>,
+): Promise<{ rows: Row[]; print(): void }> {
+  const names = bundles.map((b) => b.name);
   const ours = await startOurRegistry({ dataDir: join(run.dir, 'ours'), logFile: join(run.dir, 'ours.log') });
   servers.push(ours);
   const verdaccio = await startVerdaccio({
@@ -129,6 +181,8 @@ try {
     logFile: join(run.dir, 'verdaccio.log'),
   });
   servers.push(verdaccio);
+  const bare = await startBareHono({ logFile: join(run.dir, 'bare.log') });
+  servers.push(bare);
   const token = await createPublisher(ours.url);
   await publishAllToOurs(
     ours.url,
@@ -140,298 +194,192 @@ try {
   await new Promise((r) => setTimeout(r, 1000));
   const idle = { ours: readRss(ours.pid), verdaccio: readRss(verdaccio.pid) };
 
-  const docPaths = { ours: names.map((n) => `/v1/bundles/${n}`), verdaccio: names.map((n) => `/${n}`) };
-  const tarPaths = {
-    ours: await Promise.all(
-      names.map(async (n) => {
-        const doc = (await (await fetch(`${ours.url}/v1/bundles/${n}`)).json()) as {
-          versions: Record<string, { tarball: string }>;
-        };
-        return new URL(doc.versions['1.0.0']!.tarball).pathname;
-      }),
-    ),
-    verdaccio: names.map((n) => `/${n}/-/${npmTarballName(n, '1.0.0')}`),
+  // Each document's body size and tarball path, fetched once beforehand.
+  const tarPaths: string[] = [];
+  let smallestDoc = Number.POSITIVE_INFINITY;
+  for (const n of names) {
+    const res = await fetch(`${ours.url}/v1/bundles/${n}`);
+    const body = Buffer.from(await res.arrayBuffer());
+    if (res.status !== 200) throw new Error(`GET /v1/bundles/${n}: HTTP ${res.status}`);
+    smallestDoc = Math.min(smallestDoc, body.length);
+    const doc = JSON.parse(body.toString('utf8')) as { versions: Record<string, { tarball: string }> };
+    tarPaths.push(new URL(doc.versions['1.0.0']!.tarball).pathname);
+  }
+  // Each document's own ETag, fetched again before every 304 run: it includes the download
+  // count, which the tarball runs change (counts reach the store within about a second).
+  const conditional = async (): Promise<WrkRequest[]> => {
+    const out: WrkRequest[] = [];
+    for (const n of names) {
+      const res = await fetch(`${ours.url}/v1/bundles/${n}`);
+      await res.arrayBuffer();
+      const etag = res.headers.get('etag');
+      if (res.status !== 200 || !etag)
+        throw new Error(`GET /v1/bundles/${n}: HTTP ${res.status}, ETag ${etag}`);
+      out.push({ path: `/v1/bundles/${n}`, headers: { 'If-None-Match': etag } });
+    }
+    return out;
   };
-  const terms = [...ACTIONS.slice(0, 10), ...TOPICS.slice(0, 10)];
-  const searchPaths = {
-    ours: terms.map((t) => `/v1/search?q=${t}`),
-    verdaccio: terms.map((t) => `/-/v1/search?text=${t}&size=20`),
-  };
+  const check304 = await conditional();
+  for (const r of check304) {
+    const res = await fetch(ours.url + r.path, { headers: r.headers ?? {} });
+    await res.arrayBuffer();
+    if (res.status !== 304) throw new Error(`GET ${r.path} with its ETag: HTTP ${res.status}, not 304`);
+  }
+  const docTargets = [
+    { label: 'ours doc GET', server: ours, requests: names.map((n) => ({ path: `/v1/bundles/${n}` })) },
+    { label: 'Verdaccio doc GET', server: verdaccio, requests: names.map((n) => ({ path: `/${n}` })) },
+    {
+      label: 'bare hono + SQLite row',
+      server: bare,
+      requests: names.map((_, i) => ({ path: `/v1/bundles/bundle-${i}` })),
+    },
+    {
+      label: 'ours doc 304',
+      server: ours,
+      requests: check304,
+      prepare: conditional,
+      // No response() hook in the wrk script (it would cost the generator CPU): a 200 instead of
+      // a 304 shows as a body, so the average response must be smaller than the smallest body.
+      check: (r: Parameters<typeof bytesPerResponse>[0]) =>
+        bytesPerResponse(r) >= smallestDoc
+          ? `${bytesPerResponse(r).toFixed(0)} bytes per response: not all 304 (a body is ≥ ${smallestDoc})`
+          : undefined,
+    },
+  ];
+  const tarTargets = [
+    { label: 'ours tarball GET', server: ours, requests: tarPaths.map((path) => ({ path })) },
+    {
+      label: 'Verdaccio tarball GET',
+      server: verdaccio,
+      requests: names.map((n) => ({ path: `/${n}/-/${npmTarballName(n, '1.0.0')}` })),
+    },
+  ];
 
-  console.error(`load: ${CONNECTIONS} connections, ${DURATION} s per scenario and server`);
-  const doc = {
-    ours: await measure(
-      ours,
-      docPaths.ours.map((path) => ({ path })),
-      200,
-      'ours doc GET',
-    ),
-    verdaccio: await measure(
-      verdaccio,
-      docPaths.verdaccio.map((path) => ({ path })),
-      200,
-      'verdaccio doc GET',
-    ),
-  };
-  const oursConditional = await etagsOf(ours.url, docPaths.ours);
-  const verdaccioConditional = await etagsOf(verdaccio.url, docPaths.verdaccio);
-  const notModified = {
-    ours: await measure(ours, oursConditional, 304, 'ours doc 304'),
-    verdaccio:
-      verdaccioConditional.length > 0
-        ? await measure(verdaccio, verdaccioConditional, 304, 'verdaccio doc 304')
-        : undefined,
-  };
-  const search = {
-    ours: await measure(
-      ours,
-      searchPaths.ours.map((path) => ({ path })),
-      200,
-      'ours search',
-    ),
-    verdaccio: await measure(
-      verdaccio,
-      searchPaths.verdaccio.map((path) => ({ path })),
-      200,
-      'verdaccio search',
-    ),
-  };
-  const tarball = {
-    ours: await measure(
-      ours,
-      tarPaths.ours.map((path) => ({ path })),
-      200,
-      'ours tarball GET',
-    ),
-    verdaccio: await measure(
-      verdaccio,
-      tarPaths.verdaccio.map((path) => ({ path })),
-      200,
-      'verdaccio tarball GET',
-    ),
-  };
+  const out: Row[] = [];
+  const tables: { layout: Layout; results: Map<string, Sample[]> }[] = [];
+  for (const layout of LAYOUTS) {
+    console.error(`${layout.name} cores: wrk -t2 -c${CONNECTIONS}, ${ROUNDS} round(s) of ${DURATION} s`);
+    const opts = {
+      layout,
+      rounds: ROUNDS,
+      durationSec: DURATION,
+      warmupSec: WARMUP,
+      connections: CONNECTIONS,
+      threads: 2,
+    };
+    const results = new Map([...(await runRounds(docTargets, opts)), ...(await runRounds(tarTargets, opts))]);
+    tables.push({ layout, results });
+    out.push(...layoutRows(layout, results));
+  }
   const hwm = { ours: readRss(ours.pid, 'VmHWM'), verdaccio: readRss(verdaccio.pid, 'VmHWM') };
-  await ours.stop();
-  await verdaccio.stop();
+  for (const s of [ours, verdaccio, bare]) await s.stop();
   servers.length = 0;
 
-  // --- The ceiling on this machine, now: a bare hono route returning one SQLite row.
-  const bare = await startBareHono({ logFile: join(run.dir, 'bare.log') });
-  servers.push(bare);
-  const bareDoc = await measure(
-    bare,
-    names.map((_, i) => ({ path: `/v1/bundles/bundle-${i}` })),
-    200,
-    'bare hono + SQLite doc GET',
-  );
-  await bare.stop();
-  servers.length = 0;
-
-  // --- Sequential publishes of distinct versions (rate limits off on ours; see README).
-  console.error(`publishes: up to ${PUBLISHES}, sequential, at most ${PUBLISH_MAX_MS / 1000} s each server`);
-  const pubOurs = await startOurRegistry({
-    dataDir: join(run.dir, 'publish-ours'),
-    logFile: join(run.dir, 'publish-ours.log'),
-    noRateLimits: true,
-  });
-  servers.push(pubOurs);
-  const pubToken = await createPublisher(pubOurs.url);
-  const jobs = Array.from({ length: PUBLISHES }, (_, i) => {
-    const b = bundles[i % bundles.length]!;
-    return { b, version: `1.0.${Math.floor(i / bundles.length)}` };
-  });
-  const oursTarballs = jobs.map(({ b, version }) => ({ name: b.name, tarball: skillTarball(b, version) }));
-  const publishOurs = await timePublishes(oursTarballs.length, async (i) => {
-    const { name, tarball: t } = oursTarballs[i]!;
-    const status = await publishToOurs(pubOurs.url, pubToken, name, t);
-    if (status !== 201) throw new Error(`publish ${name} #${i}: HTTP ${status}`);
-  });
-  await pubOurs.stop();
-  servers.length = 0;
-  const pubVerdaccio = await startVerdaccio({
-    dir: join(run.dir, 'publish-verdaccio'),
-    logFile: join(run.dir, 'publish-verdaccio.log'),
-  });
-  servers.push(pubVerdaccio);
-  const pubVToken = await createVerdaccioUser(pubVerdaccio.url);
-  const verdaccioBodies = jobs.map(({ b, version }) => ({
-    name: b.name,
-    body: verdaccioPublishBody(pubVerdaccio.url, b, version),
-  }));
-  const publishVerdaccio = await timePublishes(jobs.length, async (i) => {
-    const { name, body } = verdaccioBodies[i]!;
-    await putToVerdaccio(pubVerdaccio.url, pubVToken, name, body);
-  });
-  await pubVerdaccio.stop();
-  servers.length = 0;
-
-  // --- Search latency over a large corpus.
-  console.error(`search corpus: ${SEARCH_BUNDLES.toLocaleString('en-US')} bundles`);
-  const seeded = await seededDataDir(join(run.dir, 'search'), SEARCH_BUNDLES, {
-    reseed: flags.reseed === true,
-  });
-  const big = await startOurRegistry({
-    dataDir: join(run.dir, 'search'),
-    logFile: join(run.dir, 'search.log'),
-  });
-  servers.push(big);
-  const queries = searchQueries();
-  const byKind = new Map<string, number[]>();
-  const seqAll = await sequentialLatency(
-    big.url,
-    queries.map((q) => q.path),
-    { maxRequests: 3000, maxMs: 30_000 },
-  );
-  if (Object.keys(seqAll.statuses).some((code) => code !== '200')) {
-    throw new Error(`search over the corpus answered ${JSON.stringify(seqAll.statuses)}`);
-  }
-  // Per kind, for the report: a short sequential pass over each kind's queries.
-  for (const kind of new Set(queries.map((q) => q.kind))) {
-    const paths = queries.filter((q) => q.kind === kind).map((q) => q.path);
-    const r = await sequentialLatency(big.url, paths, { maxRequests: 200, maxMs: 10_000, warmup: 5 });
-    byKind.set(kind, [r.p50, r.p95, r.count]);
-  }
-  const bigLoad = await measure(
-    big,
-    queries.map((q) => ({ path: q.path })),
-    200,
-    `ours search over ${SEARCH_BUNDLES} bundles`,
-  );
-  await big.stop();
-  servers.length = 0;
-
-  // --- Report.
-  const ratio = (a: Measured, b: Measured | undefined) => (b ? a.load.rps / b.load.rps : Number.NaN);
-  console.log('');
-  console.log(
-    `Registry benchmark, ${new Date().toISOString()}, Node ${process.version}, ${CONNECTIONS} connections, ${DURATION} s per run`,
-  );
-  console.log(`machine at start: ${machineAtStart}`);
-  console.log(`machine at end:   ${machineLine()}`);
-  console.log('');
-  const row = (scenario: string, server: string, m: Measured | undefined): string[] =>
-    m
-      ? [
-          scenario,
-          server,
-          fmtNum(m.load.rps),
-          fmtWholeMs(m.load.p50),
-          fmtWholeMs(m.load.p99),
-          fmtMB(m.rssPeak),
-          m.load.errors ? `${m.load.errors} (${m.load.timeouts} timeouts)` : '0',
-        ]
-      : [scenario, server, 'n/a', '', '', '', ''];
-  printTable(
-    [
-      ['scenario', 'server', 'req/s', 'p50', 'p99', 'peak RSS', 'errors'],
-      row('doc GET', 'ours', doc.ours),
-      row('', 'verdaccio', doc.verdaccio),
-      row('', 'bare hono + SQLite row', bareDoc),
-      row('doc 304', 'ours', notModified.ours),
-      row('', 'verdaccio', notModified.verdaccio),
-      row('tarball GET', 'ours', tarball.ours),
-      row('', 'verdaccio', tarball.verdaccio),
-      row('search, 20 bundles', 'ours', search.ours),
-      row('', 'verdaccio', search.verdaccio),
-      row(`search, ${SEARCH_BUNDLES.toLocaleString('en-US')} bundles`, 'ours', bigLoad),
-    ],
-    2,
-  );
-  console.log('');
-  console.log(
-    `ratios ours/verdaccio: doc GET ${fmtRatio(ratio(doc.ours, doc.verdaccio))}, 304 ${fmtRatio(ratio(notModified.ours, notModified.verdaccio))}, tarball ${fmtRatio(ratio(tarball.ours, tarball.verdaccio))}, search ${fmtRatio(ratio(search.ours, search.verdaccio))}`,
-  );
-  console.log(`ours 304/200: ${fmtRatio(ratio(notModified.ours, doc.ours))}`);
-  console.log(
-    `doc GET against the bare hono + SQLite ceiling: ours ${fmtRatio(ratio(doc.ours, bareDoc))}; ceiling/verdaccio ${fmtRatio(ratio(bareDoc, doc.verdaccio))}`,
-  );
-  console.log(
-    `RSS idle: ours ${fmtMB(idle.ours)}, verdaccio ${fmtMB(idle.verdaccio)}; lifetime peak (VmHWM): ours ${fmtMB(hwm.ours)}, verdaccio ${fmtMB(hwm.verdaccio)}`,
-  );
-  console.log('');
-  printTable([
-    ['sequential publishes', 'count', 'per s', 'p50', 'p99'],
-    [
-      'ours (rate limits off)',
-      String(publishOurs.count),
-      fmtNum(publishOurs.perSec, 1),
-      fmtMs(publishOurs.p50),
-      fmtMs(publishOurs.p99),
-    ],
-    [
-      'verdaccio',
-      String(publishVerdaccio.count),
-      fmtNum(publishVerdaccio.perSec, 1),
-      fmtMs(publishVerdaccio.p50),
-      fmtMs(publishVerdaccio.p99),
-    ],
-  ]);
-  console.log('');
-  console.log(
-    `search over ${SEARCH_BUNDLES.toLocaleString('en-US')} bundles (${seeded.cached ? 'cached corpus' : `seeded in ${seeded.seconds.toFixed(0)} s`}), one connection, requests one after another:`,
-  );
-  printTable([
-    ['query kind', 'p50', 'p95', 'n'],
-    ['all (mixed)', fmtMs(seqAll.p50), fmtMs(seqAll.p95), String(seqAll.count)],
-    ...[...byKind].map(([kind, [p50, p95, n]]) => [kind, fmtMs(p50!), fmtMs(p95!), String(n)]),
-  ]);
-
-  const rssUnderLoad = Math.max(
-    doc.ours.rssPeak,
-    notModified.ours.rssPeak,
-    tarball.ours.rssPeak,
-    search.ours.rssPeak,
-    bigLoad.rssPeak,
-  );
-  verdicts.push(
-    verdict(
-      'document GET ≥ 8× Verdaccio with p99 ≤ 5 ms',
-      ratio(doc.ours, doc.verdaccio) >= 8 && doc.ours.load.p99 <= 5,
-      `${fmtRatio(ratio(doc.ours, doc.verdaccio))} (${fmtNum(doc.ours.load.rps)} vs ${fmtNum(doc.verdaccio.load.rps)} req/s), p99 ${fmtWholeMs(doc.ours.load.p99)}`,
-    ),
-    verdict(
-      '304 ≥ 1.3× our own 200',
-      ratio(notModified.ours, doc.ours) >= 1.3,
-      `${fmtRatio(ratio(notModified.ours, doc.ours))} (${fmtNum(notModified.ours.load.rps)} vs ${fmtNum(doc.ours.load.rps)} req/s)`,
-    ),
-    verdict(
-      'tarball GET ≥ 5× Verdaccio',
-      ratio(tarball.ours, tarball.verdaccio) >= 5,
-      `${fmtRatio(ratio(tarball.ours, tarball.verdaccio))} (${fmtNum(tarball.ours.load.rps)} vs ${fmtNum(tarball.verdaccio.load.rps)} req/s)`,
-    ),
-    verdict('RSS under load ≤ 150 MB', rssUnderLoad <= 150 * 1024 * 1024, `peak ${fmtMB(rssUnderLoad)}`),
-    verdict(
-      `search p95 ≤ 5 ms over ${SEARCH_BUNDLES.toLocaleString('en-US')} bundles`,
-      seqAll.p95 <= 5,
-      `p95 ${fmtMs(seqAll.p95)} (sequential); at ${CONNECTIONS} connections p99 ${fmtWholeMs(bigLoad.load.p99)}, ${fmtNum(bigLoad.load.rps)} req/s`,
-    ),
-    verdict(
-      '≥ 100 publishes/s sequentially',
-      publishOurs.perSec >= 100,
-      `${fmtNum(publishOurs.perSec, 1)}/s (Verdaccio ${fmtNum(publishVerdaccio.perSec, 1)}/s)`,
-    ),
-  );
-  printVerdicts(verdicts);
-} finally {
-  for (const s of servers) await s.stop();
-  if (flags.keep) console.error(`kept ${run.dir}`);
-  else await run.remove();
+  const print = () => {
+    for (const { layout, results } of tables) {
+      console.log('');
+      console.log(
+        `${layout.name} cores (servers on CPUs ${layout.serverCpus}, wrk ${layout.wrkCpus ? `on CPU ${layout.wrkCpus}` : 'anywhere'}), medians of ${ROUNDS}:`,
+      );
+      printTable(
+        [
+          ['target', 'req/s', 'p50', 'p90', 'p99', 'p99.9', 'req/s per round', 'peak RSS', 'problems'],
+          ...[...results].map(([label, samples]) => {
+            const s = summarize(samples);
+            return [
+              label,
+              fmtNum(s.rps),
+              fmtUs(s.p50),
+              fmtUs(medianOf(samples, (x) => x.result.latency.p90)),
+              fmtUs(s.p99),
+              fmtUs(s.p999),
+              samples.map((x) => fmtNum(x.result.rps)).join(' / '),
+              fmtMB(s.rssPeak),
+              s.problems || '0',
+            ];
+          }),
+        ],
+        1,
+      );
+    }
+    console.log(
+      `RSS idle: ours ${fmtMB(idle.ours)}, Verdaccio ${fmtMB(idle.verdaccio)}; lifetime peak (VmHWM): ours ${fmtMB(hwm.ours)}, Verdaccio ${fmtMB(hwm.verdaccio)}`,
+    );
+  };
+  return { rows: out, print };
 }
 
-/** Runs `publish(i)` for i = 0… one after another until `count` or PUBLISH_MAX_MS. */
-async function timePublishes(count: number, publish: (i: number) => Promise<void>) {
-  const times: number[] = [];
-  const start = performance.now();
-  for (let i = 0; i < count && performance.now() - start < PUBLISH_MAX_MS; i++) {
-    const t = performance.now();
-    await publish(i);
-    times.push(performance.now() - t);
-  }
-  const seconds = (performance.now() - start) / 1000;
-  return {
-    count: times.length,
-    perSec: times.length / seconds,
-    p50: percentile(times, 50),
-    p99: percentile(times, 99),
-  };
+function medianOf(samples: readonly Sample[], f: (s: Sample) => number): number {
+  const v = samples.map(f).sort((a, b) => a - b);
+  return v.length ? v[Math.ceil(v.length / 2) - 1]! : Number.NaN;
+}
+
+/** The doc GET, 304, tarball and RSS rows of one layout. */
+function layoutRows(layout: Layout, results: Map<string, Sample[]>): Row[] {
+  const s = (label: string): Summary => summarize(results.get(label));
+  const doc = s('ours doc GET');
+  const vDoc = s('Verdaccio doc GET');
+  const floor = s('bare hono + SQLite row');
+  const nm = s('ours doc 304');
+  const tar = s('ours tarball GET');
+  const vTar = s('Verdaccio tarball GET');
+  const docVsV = doc.rps / vDoc.rps;
+  const docVsFloor = doc.rps / floor.rps;
+  // "Every run": the 304/200 ratio of each round, the 304 and the 200 measured minutes apart at most.
+  const perRound = (results.get('ours doc 304') ?? []).map(
+    (x, i) => x.result.rps / (results.get('ours doc GET')?.[i]?.result.rps ?? Number.NaN),
+  );
+  const worst304 = Math.min(...perRound);
+  const rssPeak = maxOf(
+    ['ours doc GET', 'ours doc 304', 'ours tarball GET'].flatMap((l) =>
+      (results.get(l) ?? []).map((x) => x.rssPeak),
+    ),
+  );
+  const vRss = maxOf(
+    ['Verdaccio doc GET', 'Verdaccio tarball GET'].flatMap((l) =>
+      (results.get(l) ?? []).map((x) => x.rssPeak),
+    ),
+  );
+  const L = layout.name;
+  return [
+    row({
+      row: 'bundle document GET',
+      layout: L,
+      figure: `${fmtNum(doc.rps)} req/s, p99 ${fmtUs(doc.p99)}`,
+      peer: `Verdaccio ${fmtNum(vDoc.rps)}; floor ${fmtNum(floor.rps)}`,
+      ratio: `${fmtRatio(docVsV)} V; ${(docVsFloor * 100).toFixed(0)}% floor`,
+      goal: '≥ 8× Verdaccio, p99 ≤ 5 ms, ≥ 40% of floor',
+      pass: docVsV >= 8 && doc.p99 <= 5000 && docVsFloor >= 0.4,
+      flag: [doc.problems, vDoc.problems, floor.problems].filter(Boolean).join('; '),
+    }),
+    row({
+      row: 'conditional GET (304)',
+      layout: L,
+      figure: `${fmtNum(nm.rps)} req/s, p99 ${fmtUs(nm.p99)}`,
+      peer: `our 200: ${fmtNum(doc.rps)}`,
+      ratio: `${fmtRatio(nm.rps / doc.rps)} (rounds ${perRound.map((r) => r.toFixed(2)).join('/')})`,
+      goal: '≥ 1.3× our 200, every run',
+      pass: perRound.length > 0 && worst304 >= 1.3,
+      flag: [nm.problems, doc.problems].filter(Boolean).join('; '),
+    }),
+    row({
+      row: 'tarball GET',
+      layout: L,
+      figure: `${fmtNum(tar.rps)} req/s, p99 ${fmtUs(tar.p99)}`,
+      peer: `Verdaccio ${fmtNum(vTar.rps)}`,
+      ratio: fmtRatio(tar.rps / vTar.rps),
+      goal: '≥ 8× Verdaccio',
+      pass: tar.rps / vTar.rps >= 8,
+      flag: [tar.problems, vTar.problems].filter(Boolean).join('; '),
+    }),
+    row({
+      row: 'RSS under load',
+      layout: L,
+      figure: `peak ${fmtMB(rssPeak)}`,
+      peer: `Verdaccio ${fmtMB(vRss)}`,
+      ratio: fmtRatio(rssPeak / vRss),
+      goal: '≤ 150 MB',
+      pass: rssPeak <= 150 * 1024 * 1024,
+    }),
+  ];
 }

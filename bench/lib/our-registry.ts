@@ -3,25 +3,32 @@ import { REGISTRY_BIN, REPO_ROOT } from './paths.ts';
 import { type ServerProcess, spawnUntil, stopChild } from './proc.ts';
 
 /**
- * Starts our registry as its own process. By default the real `skills-registry serve` (the
- * built `registry/dist/bin.js`, request log lines to a file like a production install). With
- * `noRateLimits`, `registry-no-limits.ts` instead: the same `startServer` with the per-user
- * publish limit off, for measuring the publish path itself.
+ * Starts our registry as its own process: the real `skills-registry serve` (the built
+ * `registry/dist/bin.js`, request log lines to a file like a production install), with
+ * `--database-url` when given (PostgreSQL), and rate limits as asked: `noRateLimits` passes
+ * `--no-rate-limit` (the publish benchmark measures publishing, not the per-user limiter);
+ * `searchLimit` passes `--search-limit N` (searches from one load generator would otherwise meet
+ * the per-address limit, 120 in a burst).
  */
 export async function startOurRegistry(opts: {
   dataDir: string;
   logFile: string;
+  databaseUrl?: string;
   noRateLimits?: boolean;
+  searchLimit?: number;
   /** Extra flags for node itself, e.g. `--cpu-prof`. */
   nodeArgs?: string[];
 }): Promise<ServerProcess> {
-  const script = opts.noRateLimits
-    ? ['--import', 'tsx', join(REPO_ROOT, 'bench', 'lib', 'registry-no-limits.ts'), opts.dataDir]
-    : [REGISTRY_BIN, 'serve', '--host', '127.0.0.1', '--port', '0', '--data-dir', opts.dataDir];
+  const script = [REGISTRY_BIN, 'serve', '--host', '127.0.0.1', '--port', '0', '--data-dir', opts.dataDir];
+  if (opts.databaseUrl) script.push('--database-url', opts.databaseUrl);
+  if (opts.noRateLimits) script.push('--no-rate-limit');
+  else if (opts.searchLimit) script.push('--search-limit', String(opts.searchLimit));
   const { child, match } = await spawnUntil([...(opts.nodeArgs ?? []), ...script], {
     ready: /^listening on (http:\/\/\S+)/,
     logFile: opts.logFile,
     cwd: REPO_ROOT,
+    // Seconds on a busy machine when PostgreSQL migrates first.
+    timeoutMs: 60_000,
   });
   return { url: match, pid: child.pid!, child, logFile: opts.logFile, stop: () => stopChild(child) };
 }

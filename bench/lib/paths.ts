@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 /** The repository root (bench/ lives directly under it). */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-/** Git-ignored home of the tools installed on demand (Verdaccio, autocannon, the `skills` CLI). */
+/** Git-ignored home of the tools installed on demand (Verdaccio, the `skills` CLI). */
 export const TOOLS_DIR = join(REPO_ROOT, '.bench', 'tools');
 
 /** The built executables under test. */

@@ -137,3 +137,11 @@ export function timeCommand(
     });
   });
 }
+
+/**
+ * Moves every thread of process `pid` onto `cpus` (`taskset -a -p -c`); threads it starts later
+ * inherit the mask. Used to switch a running server between the shared and the pinned layout.
+ */
+export async function pinProcess(pid: number, cpus: string): Promise<void> {
+  await timeCommand('taskset', ['-a', '-p', '-c', cpus, String(pid)], { timeoutMs: 10_000 });
+}

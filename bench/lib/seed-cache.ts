@@ -3,7 +3,15 @@ import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { REPO_ROOT } from './paths.ts';
+import { createDatabase, databaseComment, dropDatabase, pgUrlFor, setDatabaseComment } from './pg.ts';
 import { seedSearchCorpus } from './seed.ts';
+
+export interface Seeded {
+  seconds: number;
+  cached: boolean;
+}
+
+const progress = (n: number) => console.error(`  seeded ${n.toLocaleString('en-US')} bundles`);
 
 /**
  * A data dir holding `count` seeded bundles, copied from `.bench/seed/` when an earlier run left
@@ -14,36 +22,66 @@ export async function seededDataDir(
   target: string,
   count: number,
   opts: { reseed?: boolean } = {},
-): Promise<{ seconds: number; cached: boolean }> {
-  const key = await seedKey(count);
+): Promise<Seeded> {
+  const key = await seedKey('sqlite', count);
   const cacheDir = join(REPO_ROOT, '.bench', 'seed', `search-${count}-${key}`);
   await mkdir(target, { recursive: true });
   const start = performance.now();
+  let cached = true;
   if (opts.reseed || !existsSync(join(cacheDir, 'registry.db'))) {
+    cached = false;
     const building = `${cacheDir}.tmp-${process.pid}`;
     await rm(building, { recursive: true, force: true });
     await mkdir(building, { recursive: true });
-    await seedSearchCorpus(building, count, (n) =>
-      console.error(`  seeded ${n.toLocaleString('en-US')} bundles`),
-    );
+    await seedSearchCorpus(`sqlite:${join(building, 'registry.db')}`, count, progress);
     await rm(cacheDir, { recursive: true, force: true });
     await rename(building, cacheDir);
   }
-  const cached = performance.now() - start < 1000;
   // The store closed cleanly, so registry.db holds everything (no -wal to copy).
   await copyFile(join(cacheDir, 'registry.db'), join(target, 'registry.db'));
   return { seconds: (performance.now() - start) / 1000, cached };
 }
 
-/** The store files that decide what a seeded database holds: its schema and the publish write path. */
-const STORE_FILES = ['migrations.js', 'schema.js', 'publish.js', 'sync-bundle.js'];
+/** The database kept between runs for the PostgreSQL search corpus. */
+export const PG_SEARCH_DATABASE = 'skills_bench_search';
+
+/**
+ * The URL of a PostgreSQL database holding `count` seeded bundles: `skills_bench_search`, kept
+ * between runs; its comment (`search-COUNT-KEY`, keyed like the SQLite cache) says what it holds.
+ * Seeded anew (dropped, created, filled, then marked) when the marker differs or `reseed`; a
+ * half-seeded database has no marker, so the next run starts over. The searches of the benchmark
+ * only read it, apart from rate-limit rows and download counts.
+ */
+export async function seededPgDatabase(
+  count: number,
+  opts: { reseed?: boolean } = {},
+): Promise<Seeded & { url: string }> {
+  const marker = `search-${count}-${await seedKey('pg', count)}`;
+  const url = pgUrlFor(PG_SEARCH_DATABASE);
+  const start = performance.now();
+  if (!opts.reseed && (await databaseComment(PG_SEARCH_DATABASE)) === marker) {
+    return { url, seconds: (performance.now() - start) / 1000, cached: true };
+  }
+  await dropDatabase(PG_SEARCH_DATABASE);
+  await createDatabase(PG_SEARCH_DATABASE);
+  await seedSearchCorpus(url, count, progress);
+  await setDatabaseComment(PG_SEARCH_DATABASE, marker);
+  return { url, seconds: (performance.now() - start) / 1000, cached: false };
+}
+
+/** The files that decide what a seeded database holds: the dialect's schema and the publish write path. */
+const STORE_FILES = {
+  sqlite: ['sqlite/migrations.js', 'sqlite/schema.js'],
+  pg: ['pg/migrations.js', 'pg/schema.js'],
+} as const;
+const RULE_FILES = ['rules/publish.js', 'rules/sync-bundle.js'];
 
 /** Hash of the store code that wrote the database and of the seeder: a change to either reseeds. */
-async function seedKey(count: number): Promise<string> {
+async function seedKey(dialect: keyof typeof STORE_FILES, count: number): Promise<string> {
   const h = createHash('sha256').update(String(count));
-  const storeDir = join(REPO_ROOT, 'registry', 'dist', 'db', 'sqlite');
-  for (const f of STORE_FILES) {
-    const path = join(storeDir, f);
+  const dbDir = join(REPO_ROOT, 'registry', 'dist', 'db');
+  for (const f of [...STORE_FILES[dialect], ...RULE_FILES]) {
+    const path = join(dbDir, f);
     h.update(f).update(existsSync(path) ? await readFile(path) : '');
   }
   for (const f of ['seed.ts', 'bundles.ts']) h.update(await readFile(join(REPO_ROOT, 'bench', 'lib', f)));

@@ -1,16 +1,20 @@
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
-import { createSqliteStore, type PublishCommit } from '@skills/registry';
+import { openStore, type PublishCommit } from '@skills/registry';
 import { describeBundle, prng } from './bundles.ts';
 
 /**
- * Fills a registry data dir with `count` published bundles through the store port itself
+ * Fills a registry store (`databaseUrl`: `sqlite:PATH` or `postgres://…`, as `serve
+ * --database-url` takes it) with `count` published bundles through the store port itself
  * (`reservePublish` + `commitPublish`, the two transactions of a real publish, minus archive
  * work and blobs), then gives them a skewed spread of download counts. Only what search reads is
  * realistic; there are no tarballs.
  */
-export async function seedSearchCorpus(dataDir: string, count: number, onProgress?: (done: number) => void) {
-  const store = createSqliteStore({ path: join(dataDir, 'registry.db') });
+export async function seedSearchCorpus(
+  databaseUrl: string,
+  count: number,
+  onProgress?: (done: number) => void,
+) {
+  const store = await openStore(databaseUrl, '.');
   const rand = prng(7);
   const at = new Date().toISOString();
   const audit = { actor: 'bench', at, ip: null, requestId: null };

@@ -23,7 +23,6 @@ export const VERDACCIO: ToolSpec = {
   version: '6.8.0',
   overrides: { 'node-fetch': '2.7.0' },
 };
-export const AUTOCANNON: ToolSpec = { name: 'autocannon', version: '8.0.0' };
 export const SKILLS_CLI: ToolSpec = { name: 'skills', version: '1.5.18' };
 
 /**
