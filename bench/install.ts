@@ -15,29 +15,30 @@ import { machineLine, warnIfBusy } from './lib/machine.ts';
 import { createPublisher, publishAllToOurs, startOurRegistry } from './lib/our-registry.ts';
 import { CLI_BIN, makeRunDir, REGISTRY_BIN } from './lib/paths.ts';
 import { type ServerProcess, type TimedRun, timeCommand } from './lib/proc.ts';
-import {
-  fmtMs,
-  fmtRatio,
-  fmtSec,
-  median,
-  printTable,
-  printVerdicts,
-  type Verdict,
-  verdict,
-} from './lib/stats.ts';
+import { printRows, type Row, row, runInfo, writeRows } from './lib/rows.ts';
+import { fmtMs, fmtRatio, fmtSec, median, printTable } from './lib/stats.ts';
 import { ensureTool, SKILLS_CLI } from './lib/tools.ts';
 import { createVerdaccioUser, publishToVerdaccio, startVerdaccio } from './lib/verdaccio.ts';
 
-const flags = parseBenchArgs(['runs', 'version-runs'], ['keep', 'help']);
+const flags = parseBenchArgs(['runs', 'version-runs', 'sizes', 'json'], ['keep', 'no-peer', 'help']);
 if (flags.help) {
-  console.log(`usage: npx tsx bench/install.ts [--runs N] [--version-runs N] [--keep]
-  --runs N           repetitions of each install measurement; the median is reported (default 5)
+  console.log(`usage: npx tsx bench/install.ts [--runs N] [--version-runs N] [--sizes 20,100] [--no-peer] [--json FILE] [--keep]
+  --runs N           repetitions of each install measurement, interleaved; the median is reported (default 5)
   --version-runs N   repetitions of each --version measurement (default 20)
+  --sizes LIST       bundle counts to install (default 20,100; the targets are about 20)
+  --no-peer          skip skills@1.5.18 (vercel-labs; "all agents" takes seconds a run)
+  --json FILE        also write the rows, the commit and the load averages to FILE
   --keep             keep the run directory (projects, caches, server logs) and print where it is`);
   process.exit(0);
 }
 const RUNS = numberFlag(flags, 'runs', 5);
 const VERSION_RUNS = numberFlag(flags, 'version-runs', 20);
+const SIZES = (typeof flags.sizes === 'string' ? flags.sizes : '20,100').split(',').map(Number);
+if (!SIZES.includes(20) || SIZES.some((n) => n !== 20 && n !== 100)) {
+  console.error('--sizes: 20 and optionally 100 (the targets are about 20)');
+  process.exit(2);
+}
+const PEER = flags['no-peer'] !== true;
 const FIVE_AGENTS = 'claude,cursor,copilot,gemini,opencode';
 /** Every 5th bundle depends on the one before it and on the first: a small graph to resolve. */
 const DEPEND_EVERY = 5;
@@ -49,6 +50,7 @@ for (const bin of [REGISTRY_BIN, CLI_BIN]) {
   }
 }
 
+const info = runInfo('install');
 const run = await makeRunDir('install');
 const servers: ServerProcess[] = [];
 let counter = 0;
@@ -73,21 +75,33 @@ async function countDirs(dir: string): Promise<number> {
 }
 
 /**
- * Runs `measureOnce` `runs` times and returns the median wall time. A run that fails or times
- * out is reported and left out (NaN when all fail), so one stuck peer run cannot lose the rest.
+ * Runs the measurements round-robin, `runs` times each (a, b, c, a, b, c, …), so a burst of load
+ * from elsewhere lands on all of them, and returns each one's median wall time. A run that fails
+ * or times out is reported and left out (NaN when all fail), so one stuck peer run cannot lose
+ * the rest.
  */
-async function medianOf(what: string, measureOnce: () => Promise<number>, runs = RUNS): Promise<number> {
-  const times: number[] = [];
+async function interleaved(
+  measures: Record<string, () => Promise<number>>,
+  runs = RUNS,
+): Promise<Record<string, number>> {
+  const times: Record<string, number[]> = Object.fromEntries(Object.keys(measures).map((k) => [k, []]));
   for (let i = 0; i < runs; i++) {
-    try {
-      times.push(await measureOnce());
-    } catch (e) {
-      console.error(`  ${what}: run ${i + 1} failed: ${(e as Error).message.split('\n')[0]}`);
+    for (const [what, measureOnce] of Object.entries(measures)) {
+      try {
+        times[what]!.push(await measureOnce());
+      } catch (e) {
+        console.error(`  ${what}: run ${i + 1} failed: ${(e as Error).message.split('\n')[0]}`);
+      }
     }
   }
-  const m = median(times);
-  console.error(`  ${what}: median ${fmtSec(m)} of [${times.map((t) => (t / 1000).toFixed(3)).join(', ')}]`);
-  return m;
+  const out: Record<string, number> = {};
+  for (const [what, t] of Object.entries(times)) {
+    out[what] = median(t);
+    console.error(
+      `  ${what}: median ${fmtSec(out[what]!)} of [${t.map((x) => (x / 1000).toFixed(3)).join(', ')}]`,
+    );
+  }
+  return out;
 }
 
 function expectCount(what: string, got: number, want: number): void {
@@ -98,7 +112,7 @@ try {
   console.error(`run dir: ${run.dir}`);
   warnIfBusy();
   const machineAtStart = machineLine();
-  const all = generateBundles(100, { dependEvery: DEPEND_EVERY });
+  const all = generateBundles(Math.max(...SIZES), { dependEvery: DEPEND_EVERY });
   const sets: Record<number, GeneratedBundle[]> = { 20: all.slice(0, 20), 100: all };
 
   // --- Servers and content.
@@ -123,10 +137,9 @@ try {
   servers.push(verdaccio);
   const vToken = await createVerdaccioUser(verdaccio.url);
   for (const b of all) await publishToVerdaccio(verdaccio.url, vToken, b);
-  const peerDir = await ensureTool(SKILLS_CLI);
-  const peerBin = join(peerDir, 'bin', 'cli.mjs');
+  const peerBin = PEER ? join(await ensureTool(SKILLS_CLI), 'bin', 'cli.mjs') : '';
   const sources: Record<number, string> = {};
-  for (const n of [20, 100]) {
+  for (const n of SIZES) {
     sources[n] = join(run.dir, `skills-src-${n}`);
     await writeSkillFolders(sources[n], sets[n]!);
   }
@@ -210,54 +223,44 @@ try {
   // Warm caches, filled once by a throwaway install each.
   const warmXdg: Record<number, string> = {};
   const warmNpm: Record<number, string> = {};
-  for (const n of [20, 100]) {
+  for (const n of SIZES) {
     warmXdg[n] = (await oursInstall(n, {})).xdg;
     warmNpm[n] = (await npmInstall(n)).cache;
   }
 
   const results: Record<string, number> = {};
-  for (const n of [20, 100]) {
-    console.error(`${n} bundles, ${RUNS} runs each`);
-    results[`ours cold ${n}`] = await medianOf(
-      `ours cold ${n}`,
-      async () => (await oursInstall(n, {})).run.ms,
-    );
-    results[`npm cold ${n}`] = await medianOf(`npm cold ${n}`, async () => (await npmInstall(n)).run.ms);
-    results[`ours warm ${n}`] = await medianOf(
-      `ours warm ${n}`,
-      async () => (await oursInstall(n, { xdg: warmXdg[n]! })).run.ms,
-    );
-    results[`npm warm ${n}`] = await medianOf(
-      `npm warm ${n}`,
-      async () => (await npmInstall(n, warmNpm[n]!)).run.ms,
-    );
-    results[`peer one ${n}`] = await medianOf(
-      `skills@1.5.18 one agent ${n}`,
-      async () => (await peerInstall(n, 'claude-code')).ms,
+  for (const n of SIZES) {
+    console.error(`${n} bundles, ${RUNS} interleaved runs each`);
+    Object.assign(
+      results,
+      await interleaved({
+        [`ours cold ${n}`]: async () => (await oursInstall(n, {})).run.ms,
+        [`npm cold ${n}`]: async () => (await npmInstall(n)).run.ms,
+        [`ours warm ${n}`]: async () => (await oursInstall(n, { xdg: warmXdg[n]! })).run.ms,
+        [`npm warm ${n}`]: async () => (await npmInstall(n, warmNpm[n]!)).run.ms,
+        ...(PEER ? { [`peer one ${n}`]: async () => (await peerInstall(n, 'claude-code')).ms } : {}),
+      }),
     );
     // Slow (seconds per run) and steady: three runs are enough.
-    results[`peer all ${n}`] = await medianOf(
-      `skills@1.5.18 all agents ${n}`,
-      async () => (await peerInstall(n, '*')).ms,
-      Math.min(RUNS, 3),
-    );
+    if (PEER)
+      Object.assign(
+        results,
+        await interleaved(
+          { [`peer all ${n}`]: async () => (await peerInstall(n, '*')).ms },
+          Math.min(RUNS, 3),
+        ),
+      );
   }
   console.error('agents: 20 bundles, one (claude) vs five');
-  results['ours one cold'] = await medianOf(
-    'ours cold, --agent claude',
-    async () => (await oursInstall(20, { agents: 'claude' })).run.ms,
-  );
-  results['ours five cold'] = await medianOf(
-    `ours cold, --agent ${FIVE_AGENTS}`,
-    async () => (await oursInstall(20, { agents: FIVE_AGENTS })).run.ms,
-  );
-  results['ours one warm'] = await medianOf(
-    'ours warm, --agent claude',
-    async () => (await oursInstall(20, { xdg: warmXdg[20]!, agents: 'claude' })).run.ms,
-  );
-  results['ours five warm'] = await medianOf(
-    `ours warm, --agent ${FIVE_AGENTS}`,
-    async () => (await oursInstall(20, { xdg: warmXdg[20]!, agents: FIVE_AGENTS })).run.ms,
+  Object.assign(
+    results,
+    await interleaved({
+      'ours one cold': async () => (await oursInstall(20, { agents: 'claude' })).run.ms,
+      'ours five cold': async () => (await oursInstall(20, { agents: FIVE_AGENTS })).run.ms,
+      'ours one warm': async () => (await oursInstall(20, { xdg: warmXdg[20]!, agents: 'claude' })).run.ms,
+      'ours five warm': async () =>
+        (await oursInstall(20, { xdg: warmXdg[20]!, agents: FIVE_AGENTS })).run.ms,
+    }),
   );
   for (const s of servers) await s.stop();
   servers.length = 0;
@@ -273,20 +276,20 @@ try {
   };
   const nodeBare = await versionOf('node -e 0', ['-e', '0']);
   const oursVersion = await versionOf('skills --version (ours)', [CLI_BIN, '--version']);
-  const peerVersion = await versionOf('skills@1.5.18 --version', [peerBin, '--version']);
+  const peerVersion = PEER ? await versionOf('skills@1.5.18 --version', [peerBin, '--version']) : Number.NaN;
 
   // --- Report.
-  const r = (k: string) => results[k]!;
+  const r = (k: string) => results[k] ?? Number.NaN;
   console.log('');
   console.log(
-    `Install benchmark, ${new Date().toISOString()}, Node ${process.version}, median of ${RUNS} runs`,
+    `Install benchmark, ${info.startedAt}, commit ${info.commit}, Node ${process.version}, median of ${RUNS} interleaved runs`,
   );
   console.log(`machine at start: ${machineAtStart}`);
   console.log(`machine at end:   ${machineLine()}`);
   console.log('');
   printTable([
     ['install', 'ours', 'npm ← Verdaccio', 'npm/ours', 'skills@1.5.18 one agent', 'all agents'],
-    ...[20, 100].flatMap((n) => [
+    ...SIZES.flatMap((n) => [
       [
         `${n} bundles cold`,
         fmtSec(r(`ours cold ${n}`)),
@@ -333,36 +336,60 @@ try {
   console.log('');
   printTable([
     ['startup', `median of ${VERSION_RUNS}`],
-    ['node -e 0', fmtMs(nodeBare)],
+    ['node -e 0 (floor)', fmtMs(nodeBare)],
     ['skills --version (ours)', fmtMs(oursVersion)],
     ['skills@1.5.18 --version', fmtMs(peerVersion)],
   ]);
 
-  const verdicts: Verdict[] = [
-    verdict('20 bundles cold ≤ 0.3 s', r('ours cold 20') <= 300, fmtSec(r('ours cold 20'))),
-    verdict(
-      '20 bundles cold ≥ 3× faster than npm from Verdaccio',
-      r('npm cold 20') / r('ours cold 20') >= 3,
-      `${fmtRatio(r('npm cold 20') / r('ours cold 20'))} (npm ${fmtSec(r('npm cold 20'))})`,
-    ),
-    verdict('20 bundles warm ≤ 0.15 s', r('ours warm 20') <= 150, fmtSec(r('ours warm 20'))),
-    verdict(
-      'five agent targets ≤ 1.2× one (cold)',
-      r('ours five cold') / r('ours one cold') <= 1.2,
-      `${fmtRatio(r('ours five cold') / r('ours one cold'))} (${fmtSec(r('ours five cold'))} vs ${fmtSec(r('ours one cold'))})`,
-    ),
-    verdict(
-      'five agent targets ≤ 1.2× one (warm)',
-      r('ours five warm') / r('ours one warm') <= 1.2,
-      `${fmtRatio(r('ours five warm') / r('ours one warm'))} (${fmtSec(r('ours five warm'))} vs ${fmtSec(r('ours one warm'))})`,
-    ),
-    verdict(
-      'skills --version ≤ 100 ms',
-      oursVersion <= 100,
-      `${fmtMs(oursVersion)} (node -e 0: ${fmtMs(nodeBare)})`,
-    ),
+  const cold = r('ours cold 20');
+  const npmCold = r('npm cold 20');
+  const warm = r('ours warm 20');
+  const fiveCold = r('ours five cold') / r('ours one cold');
+  const fiveWarm = r('ours five warm') / r('ours one warm');
+  const rows: Row[] = [
+    row({
+      row: 'install 20 bundles, cold',
+      figure: fmtSec(cold),
+      peer: `npm ← Verdaccio ${fmtSec(npmCold)}`,
+      ratio: fmtRatio(npmCold / cold),
+      goal: '≤ 0.3 s and ≥ 3× npm+Verdaccio',
+      pass: cold <= 300 && npmCold / cold >= 3,
+    }),
+    row({
+      row: 'install 20 bundles, warm',
+      figure: fmtSec(warm),
+      peer: `npm ← Verdaccio ${fmtSec(r('npm warm 20'))}`,
+      ratio: fmtRatio(r('npm warm 20') / warm),
+      goal: '≤ 0.15 s',
+      pass: warm <= 150,
+    }),
+    row({
+      row: '5 agents vs 1, cold',
+      figure: fmtSec(r('ours five cold')),
+      peer: `one agent ${fmtSec(r('ours one cold'))}`,
+      ratio: fmtRatio(fiveCold),
+      goal: '≤ 1.2×',
+      pass: fiveCold <= 1.2,
+    }),
+    row({
+      row: '5 agents vs 1, warm',
+      figure: fmtSec(r('ours five warm')),
+      peer: `one agent ${fmtSec(r('ours one warm'))}`,
+      ratio: fmtRatio(fiveWarm),
+      goal: '≤ 1.2×',
+      pass: fiveWarm <= 1.2,
+    }),
+    row({
+      row: 'CLI startup (skills --version)',
+      figure: fmtMs(oursVersion),
+      peer: `node -e 0: ${fmtMs(nodeBare)}`,
+      ratio: fmtRatio(oursVersion / nodeBare),
+      goal: '≤ 100 ms',
+      pass: oursVersion <= 100,
+    }),
   ];
-  printVerdicts(verdicts);
+  printRows('Targets', rows);
+  await writeRows(typeof flags.json === 'string' ? flags.json : undefined, info, rows);
 } finally {
   for (const s of servers) await s.stop();
   if (flags.keep) console.error(`kept ${run.dir}`);

@@ -74,3 +74,18 @@ export async function databaseComment(name: string): Promise<string | null | und
 export function runDatabaseName(prefix: string): string {
   return checkName(`${prefix}_${process.pid}_${Date.now().toString(36)}`);
 }
+
+/**
+ * Runs `fn` holding a session advisory lock named `name` on the server, so two benchmark runs
+ * never seed (drop, create, fill) the kept search database at once.
+ */
+export async function withPgLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: basePgUrl(), connectionTimeoutMillis: 5000 });
+  await client.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock(hashtext($1))', [name]);
+    return await fn();
+  } finally {
+    await client.end();
+  }
+}

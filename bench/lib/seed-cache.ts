@@ -3,7 +3,14 @@ import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { REPO_ROOT } from './paths.ts';
-import { createDatabase, databaseComment, dropDatabase, pgUrlFor, setDatabaseComment } from './pg.ts';
+import {
+  createDatabase,
+  databaseComment,
+  dropDatabase,
+  pgUrlFor,
+  setDatabaseComment,
+  withPgLock,
+} from './pg.ts';
 import { seedSearchCorpus } from './seed.ts';
 
 export interface Seeded {
@@ -48,6 +55,7 @@ export const PG_SEARCH_DATABASE = 'skills_bench_search';
 /**
  * The URL of a PostgreSQL database holding `count` seeded bundles: `skills_bench_search`, kept
  * between runs; its comment (`search-COUNT-KEY`, keyed like the SQLite cache) says what it holds.
+ * Checked and seeded under an advisory lock, so concurrent runs do not seed it twice at once.
  * Seeded anew (dropped, created, filled, then marked) when the marker differs or `reseed`; a
  * half-seeded database has no marker, so the next run starts over. The searches of the benchmark
  * only read it, apart from rate-limit rows and download counts.
@@ -59,14 +67,16 @@ export async function seededPgDatabase(
   const marker = `search-${count}-${await seedKey('pg', count)}`;
   const url = pgUrlFor(PG_SEARCH_DATABASE);
   const start = performance.now();
-  if (!opts.reseed && (await databaseComment(PG_SEARCH_DATABASE)) === marker) {
-    return { url, seconds: (performance.now() - start) / 1000, cached: true };
-  }
-  await dropDatabase(PG_SEARCH_DATABASE);
-  await createDatabase(PG_SEARCH_DATABASE);
-  await seedSearchCorpus(url, count, progress);
-  await setDatabaseComment(PG_SEARCH_DATABASE, marker);
-  return { url, seconds: (performance.now() - start) / 1000, cached: false };
+  return withPgLock(PG_SEARCH_DATABASE, async () => {
+    if (!opts.reseed && (await databaseComment(PG_SEARCH_DATABASE)) === marker) {
+      return { url, seconds: (performance.now() - start) / 1000, cached: true };
+    }
+    await dropDatabase(PG_SEARCH_DATABASE);
+    await createDatabase(PG_SEARCH_DATABASE);
+    await seedSearchCorpus(url, count, progress);
+    await setDatabaseComment(PG_SEARCH_DATABASE, marker);
+    return { url, seconds: (performance.now() - start) / 1000, cached: false };
+  });
 }
 
 /** The files that decide what a seeded database holds: the dialect's schema and the publish write path. */
