@@ -29,7 +29,7 @@ import {
 import { printRows, type Row, row, runInfo, writeRows } from './lib/rows.ts';
 import { readRss } from './lib/rss.ts';
 import { searchRows } from './lib/search-rows.ts';
-import { fmtMB, fmtNum, fmtRatio, printTable } from './lib/stats.ts';
+import { fmtMB, fmtNum, fmtRatio, median, printTable } from './lib/stats.ts';
 import { createVerdaccioUser, npmTarballName, publishToVerdaccio, startVerdaccio } from './lib/verdaccio.ts';
 import { bytesPerResponse, fmtUs, WRK_BIN, type WrkRequest } from './lib/wrk.ts';
 
@@ -290,7 +290,7 @@ async function httpRows(
               label,
               fmtNum(s.rps),
               fmtUs(s.p50),
-              fmtUs(medianOf(samples, (x) => x.result.latency.p90)),
+              fmtUs(median(samples.map((x) => x.result.latency.p90))),
               fmtUs(s.p99),
               fmtUs(s.p999),
               samples.map((x) => fmtNum(x.result.rps)).join(' / '),
@@ -307,11 +307,6 @@ async function httpRows(
     );
   };
   return { rows: out, print };
-}
-
-function medianOf(samples: readonly Sample[], f: (s: Sample) => number): number {
-  const v = samples.map(f).sort((a, b) => a - b);
-  return v.length ? v[Math.ceil(v.length / 2) - 1]! : Number.NaN;
 }
 
 /** The doc GET, 304, tarball and RSS rows of one layout. */

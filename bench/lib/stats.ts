@@ -22,11 +22,6 @@ export function fmtMs(ms: number): string {
   return ms < 10 ? `${ms.toFixed(2)} ms` : `${ms.toFixed(0)} ms`;
 }
 
-/** Whole milliseconds, for autocannon's latencies (it records them in whole ms). */
-export function fmtWholeMs(ms: number): string {
-  return Number.isFinite(ms) ? `${Math.round(ms)} ms` : '–';
-}
-
 export function fmtSec(ms: number): string {
   return Number.isFinite(ms) ? `${(ms / 1000).toFixed(3)} s` : '–';
 }
@@ -55,20 +50,4 @@ export function printTable(rows: readonly (readonly string[])[], leftColumns = 1
     );
     if (r === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   });
-}
-
-export interface Verdict {
-  target: string;
-  pass: boolean;
-  detail: string;
-}
-
-export function verdict(target: string, pass: boolean, detail: string): Verdict {
-  return { target, pass, detail };
-}
-
-export function printVerdicts(verdicts: readonly Verdict[]): void {
-  console.log('');
-  console.log('Targets');
-  for (const v of verdicts) console.log(`${v.pass ? 'PASS' : 'FAIL'}  ${v.target}: ${v.detail}`);
 }
