@@ -23,6 +23,7 @@ const REGISTRY_FLAGS = [
   'warmup',
   'connections',
   'layouts',
+  'repeat',
   'only',
   'publishes',
   'search-bundles',
@@ -44,7 +45,7 @@ if (values.help) {
   console.log(`usage: npx tsx bench/all.ts [--skip-registry] [--skip-install]
          registry.ts: ${REGISTRY_FLAGS.map((f) => `--${f} X`).join(' ')} ${REGISTRY_BOOLEANS.map((f) => `--${f}`).join(' ')}
          install.ts:  ${INSTALL_FLAGS.map((f) => `--${f} X`).join(' ')} ${INSTALL_BOOLEANS.map((f) => `--${f}`).join(' ')}
-  Smoke run (minutes, figures meaningless): --duration 2 --rounds 1 --warmup 1 --publishes 50
+  Smoke run (minutes, figures meaningless): --duration 2 --rounds 1 --repeat 1 --warmup 1 --publishes 50
     --search-bundles 2000 --search-kind-duration 1 --runs 1 --version-runs 3 --sizes 20 --no-peer`);
   process.exit(0);
 }

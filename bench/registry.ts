@@ -41,6 +41,7 @@ const flags = parseBenchArgs(
     'warmup',
     'connections',
     'layouts',
+    'repeat',
     'only',
     'publishes',
     'search-bundles',
@@ -51,7 +52,7 @@ const flags = parseBenchArgs(
 );
 if (flags.help) {
   console.log(`usage: npx tsx bench/registry.ts [--duration S] [--rounds N] [--warmup S] [--connections N]
-                                    [--layouts shared,pinned] [--only http,publish,search]
+                                    [--layouts shared,pinned] [--repeat N] [--only http,publish,search]
                                     [--publishes N] [--search-bundles N] [--search-kind-duration S]
                                     [--no-pg] [--search-no-limit] [--reseed] [--json FILE] [--keep]
   --duration S              seconds of each measured wrk run (default 5)
@@ -60,6 +61,8 @@ if (flags.help) {
   --connections N           wrk connections (default 32, two threads)
   --layouts L               core layouts: shared (all on every core), pinned (servers on core 0,
                             wrk on core 1); default both
+  --repeat N                runs of each layout, alternating (shared, pinned, shared, …), each
+                            with its own rows (default 2, as issue #11 measures)
   --only P                  parts to run: http (doc, 304, tarball, RSS), publish, search; default all
   --publishes N             sequential publishes to time per server, at most 30 s (default 500)
   --search-bundles N        bundles in the search corpus (default 100000; cached in .bench/seed
@@ -81,6 +84,7 @@ const SEARCH_BUNDLES = numberFlag(flags, 'search-bundles', 100_000);
 const KIND_SEC = numberFlag(flags, 'search-kind-duration', 3);
 const NO_PG = flags['no-pg'] === true;
 const LAYOUTS = pickLayouts(typeof flags.layouts === 'string' ? flags.layouts : undefined);
+const REPEAT = numberFlag(flags, 'repeat', 2);
 const ONLY = pickParts(typeof flags.only === 'string' ? flags.only : undefined);
 
 function pickLayouts(list: string | undefined): Layout[] {
@@ -256,9 +260,14 @@ async function httpRows(
   ];
 
   const out: Row[] = [];
-  const tables: { layout: Layout; results: Map<string, Sample[]> }[] = [];
-  for (const layout of LAYOUTS) {
-    console.error(`${layout.name} cores: wrk -t2 -c${CONNECTIONS}, ${ROUNDS} round(s) of ${DURATION} s`);
+  const tables: { layout: Layout & { run: string }; results: Map<string, Sample[]> }[] = [];
+  const runs = Array.from({ length: REPEAT }, (_, i) =>
+    LAYOUTS.map((l) => ({ ...l, run: REPEAT > 1 ? ` #${i + 1}` : '' })),
+  ).flat();
+  for (const layout of runs) {
+    console.error(
+      `${layout.name}${layout.run} cores: wrk -t2 -c${CONNECTIONS}, ${ROUNDS} round(s) of ${DURATION} s`,
+    );
     const opts = {
       layout,
       rounds: ROUNDS,
@@ -269,7 +278,7 @@ async function httpRows(
     };
     const results = new Map([...(await runRounds(docTargets, opts)), ...(await runRounds(tarTargets, opts))]);
     tables.push({ layout, results });
-    out.push(...layoutRows(layout, results));
+    out.push(...layoutRows(`${layout.name}${layout.run}`, results));
   }
   const hwm = { ours: readRss(ours.pid, 'VmHWM'), verdaccio: readRss(verdaccio.pid, 'VmHWM') };
   for (const s of [ours, verdaccio, bare]) await s.stop();
@@ -279,7 +288,7 @@ async function httpRows(
     for (const { layout, results } of tables) {
       console.log('');
       console.log(
-        `${layout.name} cores (servers on CPUs ${layout.serverCpus}, wrk ${layout.wrkCpus ? `on CPU ${layout.wrkCpus}` : 'anywhere'}), medians of ${ROUNDS}:`,
+        `${layout.name}${layout.run} cores (servers on CPUs ${layout.serverCpus}, wrk ${layout.wrkCpus ? `on CPU ${layout.wrkCpus}` : 'anywhere'}), medians of ${ROUNDS}:`,
       );
       printTable(
         [
@@ -309,8 +318,8 @@ async function httpRows(
   return { rows: out, print };
 }
 
-/** The doc GET, 304, tarball and RSS rows of one layout. */
-function layoutRows(layout: Layout, results: Map<string, Sample[]>): Row[] {
+/** The doc GET, 304, tarball and RSS rows of one layout run (`layout`: its label, e.g. `pinned #2`). */
+function layoutRows(layout: string, results: Map<string, Sample[]>): Row[] {
   const s = (label: string): Summary => summarize(results.get(label));
   const doc = s('ours doc GET');
   const vDoc = s('Verdaccio doc GET');
@@ -335,7 +344,7 @@ function layoutRows(layout: Layout, results: Map<string, Sample[]>): Row[] {
       (results.get(l) ?? []).map((x) => x.rssPeak),
     ),
   );
-  const L = layout.name;
+  const L = layout;
   return [
     row({
       row: 'bundle document GET',
