@@ -3,7 +3,7 @@ import { describeBundle, prng } from './bundles.ts';
 import { startOurRegistry } from './our-registry.ts';
 import { pgProblem } from './pg.ts';
 import { pinProcess, type ServerProcess } from './proc.ts';
-import { type Layout, measureOnce, type Sample, summarize, type Target } from './rounds.ts';
+import { type Layout, maxOf, measureOnce, type Sample, summarize, type Target } from './rounds.ts';
 import { type Row, row } from './rows.ts';
 import { searchQueries } from './seed.ts';
 import { seededDataDir, seededPgDatabase } from './seed-cache.ts';
@@ -128,6 +128,17 @@ export async function searchRows(opts: SearchRowsOptions): Promise<{ rows: Row[]
         goal: `p99 ≤ ${DOC_P99_GOAL_MS} ms (the doc GET goal)`,
         pass: mixed.p99 <= DOC_P99_GOAL_MS * 1000,
         flag: [alone.problems, mixed.problems, mixedSearch.problems].filter(Boolean).join('; '),
+      }),
+    );
+    const rss = maxOf([s.rssPeak, alone.rssPeak, mixed.rssPeak, mixedSearch.rssPeak]);
+    rows.push(
+      row({
+        row: `RSS under search load, ${r.store}`,
+        figure: `peak ${(rss / 1024 / 1024).toFixed(0)} MB`,
+        peer: '',
+        ratio: '',
+        goal: '≤ 150 MB',
+        pass: rss <= 150 * 1024 * 1024,
       }),
     );
   }
