@@ -143,10 +143,15 @@ export async function searchRows(opts: SearchRowsOptions): Promise<{ rows: Row[]
     );
   }
   for (const why of skipped) {
-    for (const what of ['one client', `${opts.connections} conns`]) {
+    for (const what of [
+      `search over ${count}, one client`,
+      `search over ${count}, ${opts.connections} conns`,
+      'doc GET p99 while searching',
+      'RSS under search load',
+    ]) {
       rows.push(
         row({
-          row: `search over ${count}, ${what}, PostgreSQL`,
+          row: `${what}, PostgreSQL`,
           figure: why,
           peer: '',
           ratio: '',
