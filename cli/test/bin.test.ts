@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { makeTempDir } from './helpers/fs.ts';
 import { runCli } from './helpers/run-cli.ts';
@@ -18,6 +20,27 @@ describe('the built binary', () => {
     } finally {
       await cleanup();
     }
+  });
+
+  it('loads one bundled module after bin.js: main.js imports only node builtins and the lazy openai', () => {
+    const meta = JSON.parse(
+      readFileSync(fileURLToPath(new URL('../dist/main.meta.json', import.meta.url)), 'utf8'),
+    ) as {
+      outputs: Record<
+        string,
+        { imports: { path: string; external?: boolean }[]; inputs: Record<string, unknown> }
+      >;
+    };
+    const [main] = Object.values(meta.outputs);
+    const inputs = Object.keys(main?.inputs ?? {});
+    expect(inputs).toContain('src/commands/install.ts');
+    expect(inputs.some((i) => i.includes('schemas/src/'))).toBe(true);
+    // zod's locales are left out: the schemas speak English only.
+    expect(inputs.filter((i) => /zod\/v4\/locales\/(?!en\.js)/.test(i))).toEqual([]);
+    const outside = (main?.imports ?? [])
+      .map((i) => i.path)
+      .filter((p) => !p.startsWith('node:') && !builtinModules.includes(p));
+    expect([...new Set(outside)]).toEqual(['openai']);
   });
 
   it('lists every command in --help, trust included, and rejects unknown ones with exit 2', async () => {
