@@ -61,6 +61,40 @@ export const bundleDocumentSchema = z.strictObject({
 });
 export type BundleDocument = z.infer<typeof bundleDocumentSchema>;
 
+/** Most names one `POST /v1/bundles/-/documents` may ask for. */
+export const MAX_DOCUMENTS_PER_REQUEST = 100;
+
+/**
+ * `POST /v1/bundles/-/documents` body: up to MAX_DOCUMENTS_PER_REQUEST distinct names, and per
+ * name the ETag of a copy the client holds (each entry then answers like `If-None-Match`).
+ */
+export const bundleDocumentsRequestSchema = z.strictObject({
+  names: z
+    .array(bundleNameSchema)
+    .min(1, 'ask for at least one name')
+    .max(MAX_DOCUMENTS_PER_REQUEST, `at most ${MAX_DOCUMENTS_PER_REQUEST} names per request`)
+    .refine((names) => new Set(names).size === names.length, 'each name at most once'),
+  ifNoneMatch: z.record(z.string(), z.string().max(200)).optional(),
+});
+export type BundleDocumentsRequest = z.infer<typeof bundleDocumentsRequestSchema>;
+
+/** One name's answer: what `GET /v1/bundles/NAME` would have said (200, 304, 404). */
+export const bundleDocumentsEntrySchema = z.discriminatedUnion('status', [
+  z.strictObject({ status: z.literal(200), etag: z.string(), document: bundleDocumentSchema }),
+  z.strictObject({ status: z.literal(304), etag: z.string() }),
+  z.strictObject({
+    status: z.literal(404),
+    error: z.strictObject({ code: z.literal('NOT_FOUND'), message: z.string() }),
+  }),
+]);
+export type BundleDocumentsEntry = z.infer<typeof bundleDocumentsEntrySchema>;
+
+/** `POST /v1/bundles/-/documents` → 200: an entry for every name asked, in the order asked. */
+export const bundleDocumentsResponseSchema = z.strictObject({
+  results: z.record(z.string(), bundleDocumentsEntrySchema),
+});
+export type BundleDocumentsResponse = z.infer<typeof bundleDocumentsResponseSchema>;
+
 /**
  * The request header of `PUT /v1/bundles/NAME` declaring the version the uploaded archive holds,
  * so the registry can refuse a taken version before reading the body (docs/http-api.md).

@@ -1,8 +1,11 @@
 import {
   bundleDocumentSchema,
+  bundleDocumentsRequestSchema,
+  bundleDocumentsResponseSchema,
   deprecateRequestSchema,
   distTagRequestSchema,
   distTagSchema,
+  MAX_DOCUMENTS_PER_REQUEST,
   publishResultSchema,
   versionDocumentSchema,
 } from '@skills/schemas';
@@ -61,6 +64,18 @@ export const BUNDLE_ROUTES: ApiRoute[] = [
       304: NOT_MODIFIED,
     },
     errors: [400, 404],
+  },
+  {
+    method: 'post',
+    path: '/v1/bundles/-/documents',
+    operationId: 'getBundles',
+    summary: 'Many bundle documents',
+    description: `Up to ${MAX_DOCUMENTS_PER_REQUEST} distinct names (400 BAD_REQUEST naming the limit beyond it). Each entry of \`results\` is what \`GET /v1/bundles/NAME\` answers: \`{status: 200, etag, document}\`, \`{status: 304, etag}\` when \`ifNoneMatch[NAME]\` matches, or \`{status: 404, error}\`.`,
+    tag: 'bundles',
+    auth: 'none',
+    body: { schema: bundleDocumentsRequestSchema },
+    responses: { 200: { description: 'An entry per name asked.', schema: bundleDocumentsResponseSchema } },
+    errors: [400, 413],
   },
   {
     method: 'get',

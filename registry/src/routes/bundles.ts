@@ -1,12 +1,19 @@
-import { type PublishResult, semverSchema, BUNDLE_VERSION_HEADER as VERSION_HEADER } from '@skills/schemas';
+import {
+  bundleDocumentsRequestSchema,
+  type PublishResult,
+  semverSchema,
+  BUNDLE_VERSION_HEADER as VERSION_HEADER,
+} from '@skills/schemas';
 import type { Context, Hono } from 'hono';
 import { RegistryError } from '../errors.ts';
 import { requestInfo, requireActor } from '../http/auth.ts';
+import { readJson } from '../http/body.ts';
 import { bundleName, bundlePaths, publicOrigin, VERSION_PARAM } from '../http/bundle-path.ts';
 import type { AppEnv } from '../http/env.ts';
 import { tarballResponse } from '../http/tarball-response.ts';
 import { uploadBody } from '../http/upload-body.ts';
 import { getBundleDocument } from '../services/get-bundle-document.ts';
+import { type BundleDocumentsItem, getBundleDocuments } from '../services/get-bundle-documents.ts';
 import { getTarball } from '../services/get-tarball.ts';
 import { getVersionDocument } from '../services/get-version-document.ts';
 import { publishBundle } from '../services/publish-bundle.ts';
@@ -16,6 +23,18 @@ import { takeRateLimit } from '../services/take-rate-limit.ts';
 const TARBALL_TYPES = ['application/gzip', 'application/x-gzip', 'application/octet-stream'];
 
 export function bundleRoutes(app: Hono<AppEnv>): void {
+  // Many documents in one answer; `-` is no bundle name, so this never shadows one.
+  app.post('/v1/bundles/-/documents', async (c) => {
+    const { names, ifNoneMatch } = await readJson(c, bundleDocumentsRequestSchema);
+    const items = await getBundleDocuments({
+      deps: c.get('deps'),
+      input: { names, origin: publicOrigin(c), ...(ifNoneMatch ? { ifNoneMatch } : {}) },
+    });
+    c.header('Cache-Control', 'no-store');
+    c.header('Content-Type', 'application/json; charset=utf-8');
+    return c.body(documentsJson(items), 200);
+  });
+
   app.on('GET', bundlePaths(), async (c) => {
     const result = await getBundleDocument({
       deps: c.get('deps'),
@@ -61,6 +80,24 @@ export function bundleRoutes(app: Hono<AppEnv>): void {
       throw error;
     }
   });
+}
+
+/**
+ * `{"results": {NAME: entry}}` (bundleDocumentsResponseSchema), built around each document's
+ * cached JSON text rather than parsing and serialising it again.
+ */
+function documentsJson(items: BundleDocumentsItem[]): string {
+  const entries = items.map((item) => {
+    const key = JSON.stringify(item.name);
+    if (item.missing)
+      return `${key}:${JSON.stringify({ status: 404, error: { code: 'NOT_FOUND', message: item.message } })}`;
+    const { result } = item;
+    const etag = JSON.stringify(result.etag);
+    return result.notModified
+      ? `${key}:{"status":304,"etag":${etag}}`
+      : `${key}:{"status":200,"etag":${etag},"document":${result.body}}`;
+  });
+  return `{"results":{${entries.join(',')}}}`;
 }
 
 // Everything up to publishBundle's own checks runs before a byte of the body is read; an answer
