@@ -15,6 +15,8 @@ export interface MainOptions {
   stdout: Writable;
   stderr: Writable;
   version: string;
+  /** The clock for cache freshness (default `Date.now`); tests inject one. */
+  now?: () => number;
 }
 
 /**
@@ -65,6 +67,7 @@ export async function main(opts: MainOptions): Promise<number> {
         }
       },
       stdin: opts.stdin,
+      ...(opts.now ? { now: opts.now } : {}),
       prompt: async (question, promptOpts) => {
         if (!interactive) throw usageError(`cannot ask "${question.trim()}" without a terminal`);
         return askQuestion(opts.stdin, stderr, question, promptOpts);

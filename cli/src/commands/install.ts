@@ -17,7 +17,8 @@ import { type BundleSpec, parseSpec } from '../lib/resolve/spec.ts';
  * `file:PATH` relative to skills.json; `git+…` as written), then installs the tree.
  */
 export const command: Command = {
-  usage: 'install [name[@range|@tag]|./dir|./x.tgz|git+URL#ref…] [-g] [--agent a,b|all] [--frozen] [--force]',
+  usage:
+    'install [name[@range|@tag]|./dir|./x.tgz|git+URL#ref…] [-g] [--agent a,b|all] [--frozen] [--force] [--prefer-online]',
   summary: 'install bundles and record them in skills.json and skills-lock.json',
   options: {
     agent: {
@@ -29,12 +30,16 @@ export const command: Command = {
     ...GLOBAL_OPTION,
     frozen: { type: 'boolean', description: 'install exactly skills-lock.json; fail if it is out of date' },
     force: { type: 'boolean', description: 'overwrite installed skills that were edited locally' },
+    'prefer-online': {
+      type: 'boolean',
+      description: 'ask the registry for every bundle document, even one fetched less than a minute ago',
+    },
   },
   run: (ctx) => installCommand(ctx, { frozen: ctx.flags.frozen === true }),
 };
 
-/** Bundle documents fetched at once while adding specs. */
-const DOCUMENT_FETCHES = 16;
+/** Bundle documents asked for at once while adding specs: the source sends them in one request. */
+const DOCUMENT_FETCHES = 100;
 
 /** install and ci: the shared body. */
 export async function installCommand(ctx: CommandContext, opts: { frozen: boolean }) {
@@ -55,7 +60,7 @@ export async function installCommand(ctx: CommandContext, opts: { frozen: boolea
   const sourceSpecs = sources.map((s) => sourceSpecFromArg(s, { cwd: ctx.cwd, baseDir: scope.metaDir }));
   // Bundles named on the command line are resolved afresh; a source's name is known once it is read.
   const unlock = new Set(specs.map((s) => s.name));
-  const outcome = await runInstall(installDeps(ctx), {
+  const outcome = await runInstall(installDeps(ctx, { preferOnline: ctx.flags['prefer-online'] === true }), {
     projectDir,
     metaDir: scope.metaDir,
     layout: scope.layout,

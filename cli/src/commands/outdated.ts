@@ -1,3 +1,4 @@
+import { MAX_DOCUMENTS_PER_REQUEST } from '@skills/schemas';
 import { skillsPaths } from '../lib/config.ts';
 import type { Command } from '../lib/context.ts';
 import { GLOBAL_OPTION, installScope } from '../lib/install/scope.ts';
@@ -31,7 +32,8 @@ export const command: Command = {
     const names = Object.keys(lock.bundles)
       .filter((n) => !isSourceResolved(lock.bundles[n]!.resolved))
       .sort();
-    const fetched = await mapLimit(names, 8, (n) => source.getBundle(n));
+    // Asked in one turn, sent as one request (the source limits plain GETs itself).
+    const fetched = await mapLimit(names, MAX_DOCUMENTS_PER_REQUEST, (n) => source.getBundle(n));
     const docs = new Map(names.map((n, i) => [n, fetched[i]!]));
     const rows = wantedVersions(lock, project.manifest.dependencies, (n) => docs.get(n)).filter(
       (r) => docs.has(r.name) && (r.current !== r.wanted || r.current !== r.latest),

@@ -42,7 +42,7 @@ export const command: Command = {
       );
     }
     let updates: BundleUpdate[] = [];
-    const outcome = await runInstall(installDeps(ctx), {
+    const outcome = await runInstall(installDeps(ctx, { preferOnline: true }), {
       projectDir,
       metaDir,
       layout,

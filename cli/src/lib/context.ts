@@ -39,6 +39,8 @@ export interface CommandContext {
    * throws USAGE when not interactive, so call it only when `interactive` is true.
    */
   prompt?(question: string, opts?: { hidden?: boolean }): Promise<string>;
+  /** The clock (milliseconds since the epoch) for cache freshness; `Date.now` unless a test injects one. */
+  now?: () => number;
 }
 
 /** A command's result: `text` for people, `json` for `--json` (defaults to the whole result). */

@@ -3,6 +3,8 @@ import { makeTempDir } from './fs.ts';
 export interface TestRegistry {
   url: string;
   dataDir: string;
+  /** Every request the registry answered, in order (from its request log). */
+  requests: { method: string; path: string; status: number }[];
   /** Signs up `name` through `POST /v1/users` and returns a publish token made with Basic auth. */
   createUser(name: string): Promise<{ token: string; password: string }>;
   close(): Promise<void>;
@@ -24,16 +26,29 @@ export async function startTestRegistry(): Promise<TestRegistry> {
   const { dir: dataDir, cleanup } = await makeTempDir('skills-registry-');
   // Uploads are read in process: worker threads started from TypeScript sources take seconds,
   // and the registry's own tests cover them.
+  const requests: TestRegistry['requests'] = [];
   const server = await startServer({
     host: '127.0.0.1',
     port: 0,
     dataDir,
-    deps: { uploadPool: createInProcessPool(), passwordCost: TEST_PASSWORD_COST },
+    deps: {
+      uploadPool: createInProcessPool(),
+      passwordCost: TEST_PASSWORD_COST,
+      log: (entry) => {
+        if (entry.msg === 'request')
+          requests.push({
+            method: String(entry.method),
+            path: String(entry.path),
+            status: Number(entry.status),
+          });
+      },
+    },
   });
   const url = server.url.replace(/\/+$/, '');
   return {
     url,
     dataDir,
+    requests,
     async createUser(name) {
       const password = `${name}-password-123`;
       const signup = await fetch(`${url}/v1/users`, {

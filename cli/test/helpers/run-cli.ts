@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The built binary the end-to-end tests drive (`npx tsc -p tsconfig.build.json` makes it). */
+/** The built binary the end-to-end tests drive (`npm run build` makes it: tsc, then the bundle). */
 export const CLI_BIN = fileURLToPath(new URL('../../dist/bin.js', import.meta.url));
 
 export interface CliRun {
@@ -40,7 +40,7 @@ export function runCli(
   opts: { cwd: string; env?: Record<string, string | undefined>; input?: string; timeoutMs?: number },
 ): Promise<CliRun> {
   if (!existsSync(CLI_BIN)) {
-    throw new Error(`${CLI_BIN} is missing: build first (cd cli && npx tsc -p tsconfig.build.json)`);
+    throw new Error(`${CLI_BIN} is missing: build first (cd cli && npm run build)`);
   }
   const env: Record<string, string> = { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...cliHome(opts.cwd) };
   for (const [k, v] of Object.entries(opts.env ?? {})) {

@@ -17,6 +17,8 @@ export async function runMain(
     tty?: boolean;
     /** stderr claims to be a terminal (progress lines are written only then). */
     stderrTty?: boolean;
+    /** The clock main() gets (cache freshness). */
+    now?: () => number;
   },
 ): Promise<CliRun> {
   const stdin = new PassThrough() as PassThrough & { isTTY?: boolean };
@@ -33,6 +35,7 @@ export async function runMain(
     stdout: out.stream,
     stderr: err.stream,
     version: '0.0.0-test',
+    ...(opts.now ? { now: opts.now } : {}),
   });
   return { code, stdout: out.text(), stderr: err.text() };
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { skillsPaths } from '../config.ts';
 import type { CommandContext, CommandResult } from '../context.ts';
 import { progressFor } from '../output/progress.ts';
+import { DEFAULT_DOCUMENT_MAX_AGE_MS } from '../registry/document-loader.ts';
 import { sanitizeRemoteText } from '../registry/http.ts';
 import { storeDirOf } from '../store/store.ts';
 import { AGENTS_SKILLS_DIR } from './agents.ts';
@@ -12,10 +13,12 @@ import { openInstallSource } from './source.ts';
 
 /**
  * The install dependencies of a command: the user's store, registries chosen per bundle from
- * flags, env, skills.json and config, warnings on stderr, progress on a terminal only.
+ * flags, env, skills.json and config, warnings on stderr, progress on a terminal only. Bundle
+ * documents and look-alike searches kept less than a minute (DEFAULT_DOCUMENT_MAX_AGE_MS) are used
+ * without asking the registry, unless `preferOnline` (`--prefer-online`, `update`).
  * @example const outcome = await runInstall(installDeps(ctx), { projectDir })
  */
-export function installDeps(ctx: CommandContext): InstallDeps {
+export function installDeps(ctx: CommandContext, opts: { preferOnline?: boolean } = {}): InstallDeps {
   const paths = skillsPaths(ctx.env);
   return {
     storeDir: storeDirOf(paths.cacheDir),
@@ -25,7 +28,11 @@ export function installDeps(ctx: CommandContext): InstallDeps {
         ctx,
         paths,
         { registry: project.manifest.registry, scopes: project.manifest.scopes },
-        { prepareSignatures: true },
+        {
+          prepareSignatures: true,
+          maxAgeMs: opts.preferOnline ? 0 : DEFAULT_DOCUMENT_MAX_AGE_MS,
+          ...(ctx.now ? { now: ctx.now } : {}),
+        },
       ),
     warn: (line) => ctx.stderr.write(`${sanitizeRemoteText(line, 1000)}\n`),
     progress: progressFor(ctx),

@@ -1,5 +1,5 @@
 import { readdir } from 'node:fs/promises';
-import type { Lockfile } from '@skills/schemas';
+import { type Lockfile, MAX_DOCUMENTS_PER_REQUEST } from '@skills/schemas';
 import { emptyLockfile, readLockfile, serializeLockfile } from '../project/lockfile.ts';
 import {
   newProjectFile,
@@ -249,7 +249,8 @@ async function resolveLock(
     roots: await sourceRoots(project.manifest.dependencies, ctx.source.local, { previous, unlock }),
     getBundle: (n) => ctx.source.getBundle(n),
     locked,
-    concurrency: deps.concurrency,
+    // What is asked in one turn goes out as one request (the source limits plain GETs itself).
+    concurrency: MAX_DOCUMENTS_PER_REQUEST,
   });
   for (const w of resolution.warnings) {
     ctx.warn(

@@ -8,7 +8,8 @@ import {
 } from '../config.ts';
 import type { CommandContext } from '../context.ts';
 import { createRegistryClient, type RegistryClient } from '../registry/client.ts';
-import { documentsDirOf, getBundleRevalidated } from '../registry/document-disk-cache.ts';
+import { documentsDirOf } from '../registry/document-disk-cache.ts';
+import { createDocumentLoader, type DocumentLoader } from '../registry/document-loader.ts';
 import { describeRetry } from '../registry/http.ts';
 import { configKeyPins, createSignatureVerifier } from '../registry/signature.ts';
 import type { LocalSources } from './local-sources.ts';
@@ -25,8 +26,9 @@ export interface SignedBundle {
 
 /**
  * Where bundles come from, per bundle name: each name goes to its registry (a mapped scope
- * never falls back, docs/security.md row 11), documents are fetched once per run (revalidated with
- * `If-None-Match` against the copy kept in the cache folder from earlier runs).
+ * never falls back, docs/security.md row 11), documents are fetched once per run, many in one
+ * request, and kept in the cache folder between runs (createDocumentLoader: used as they are
+ * within `maxAgeMs`, else revalidated by ETag).
  */
 export interface InstallSource {
   getBundle(name: string): Promise<BundleDocument>;
@@ -53,13 +55,19 @@ export async function openInstallSource(
   ctx: Pick<CommandContext, 'env' | 'global' | 'stderr'>,
   paths: SkillsPaths,
   project: ProjectRegistrySettings | undefined,
-  opts: { prepareSignatures?: boolean } = {},
+  opts: {
+    prepareSignatures?: boolean;
+    /** Kept documents and searches younger than this are used without asking (default 0: always ask). */
+    maxAgeMs?: number;
+    now?: () => number;
+  } = {},
 ): Promise<InstallSource> {
   const config: UserConfig = await readConfig(paths);
   const clients = new Map<string, RegistryClient>();
   const verifiers = new Map<string, ReturnType<typeof createSignatureVerifier>>();
   const prepared = new Set<string>();
   const documents = new Map<string, Promise<BundleDocument>>();
+  const loaders = new Map<string, DocumentLoader>();
   const locate = (name: string) =>
     registryAccess(name, { flag: ctx.global.registry, env: ctx.env, project, config });
   const registryOf = (name: string) => locate(name).url;
@@ -77,6 +85,20 @@ export async function openInstallSource(
       clients.set(url, client);
     }
     return client;
+  };
+  const loaderFor = (name: string): DocumentLoader => {
+    const client = clientFor(name);
+    let loader = loaders.get(client.url);
+    if (!loader) {
+      loader = createDocumentLoader({
+        client,
+        dir: documentsDirOf(paths.cacheDir, client.url),
+        maxAgeMs: opts.maxAgeMs ?? 0,
+        ...(opts.now ? { now: opts.now } : {}),
+      });
+      loaders.set(client.url, loader);
+    }
+    return loader;
   };
   const verifierFor = (name: string, prepare = false) => {
     const url = registryOf(name);
@@ -103,8 +125,7 @@ export async function openInstallSource(
       let doc = documents.get(name);
       if (!doc) {
         if (opts.prepareSignatures) verifierFor(name, true);
-        const client = clientFor(name);
-        doc = getBundleRevalidated(client, documentsDirOf(paths.cacheDir, client.url), name);
+        doc = loaderFor(name).get(name);
         doc.catch(() => {});
         documents.set(name, doc);
       }
@@ -114,6 +135,6 @@ export async function openInstallSource(
     async verifySignature(bundle) {
       await verifierFor(bundle.name).verify(bundle);
     },
-    search: (name, q) => clientFor(name).search({ q, limit: 10 }),
+    search: (name, q) => loaderFor(name).search(q),
   };
 }

@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import {
   BUNDLE_VERSION_HEADER,
   type BundleDocument,
+  type BundleDocumentsEntry,
   bundleDocumentSchema,
+  bundleDocumentsResponseSchema,
   type KeysDocument,
   keysDocumentSchema,
   type PublishResult,
@@ -21,12 +23,13 @@ import {
   type BasicAuth,
   bundlePath,
   createRegistryCaller,
+  jsonBody,
   type RegistryCaller,
   versionPath,
 } from './call.ts';
 import { accountCalls } from './client-account.ts';
 import { maintainerCalls } from './client-maintain.ts';
-import { mismatch, parseDocument } from './documents.ts';
+import { mismatch, parseDocument, validateName } from './documents.ts';
 import { type RetryInfo, safeUrl } from './http.ts';
 import { editDistance } from './typosquat.ts';
 
@@ -65,6 +68,15 @@ export interface RegistryClient {
     name: string,
     opts: { etag?: string | undefined },
   ): Promise<'not-modified' | { document: BundleDocument; etag: string | undefined }>;
+  /**
+   * Many bundle documents in one request (`POST /v1/bundles/-/documents`, at most 100 names),
+   * each entry what `GET /v1/bundles/NAME` would answer (a 304 entry where `etags[NAME]` still
+   * matches). `'unsupported'` when the registry has no such endpoint (404 or 405).
+   */
+  getBundles(
+    names: readonly string[],
+    etags?: Readonly<Record<string, string>>,
+  ): Promise<'unsupported' | Record<string, BundleDocumentsEntry>>;
   getVersion(name: string, version: string): Promise<VersionDocument>;
   /** The exact bytes at a version's `tarball` URL, size-bounded; checks `integrity` when given. */
   fetchTarball(url: string, opts?: { integrity?: string }): Promise<Buffer>;
@@ -138,7 +150,7 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
 
 type BundleCalls = Pick<
   RegistryClient,
-  'getBundle' | 'getBundleCached' | 'getVersion' | 'fetchTarball' | 'publish' | 'search'
+  'getBundle' | 'getBundleCached' | 'getBundles' | 'getVersion' | 'fetchTarball' | 'publish' | 'search'
 >;
 
 /** The calls about bundles and their versions: reading, downloading, publishing, searching. */
@@ -169,6 +181,29 @@ function bundleCalls({ base, call }: RegistryCaller, maxTarballBytes: number): B
       const document = parseDocument(res, 'bundle document', bundleDocumentSchema);
       if (document.name !== name) throw mismatch(`asked for "${name}", got "${document.name}"`);
       return { document, etag: res.headers.get('etag') ?? undefined };
+    },
+    async getBundles(names, etags = {}) {
+      for (const name of names) validateName(name);
+      const ifNoneMatch = Object.keys(etags).length > 0 ? { ifNoneMatch: etags } : {};
+      const res = await call(
+        // A read: safe to repeat after a 5xx or a timeout.
+        {
+          method: 'POST',
+          path: '/v1/bundles/-/documents',
+          ...jsonBody({ names, ...ifNoneMatch }),
+          retrySafe: true,
+        },
+        [200, 404, 405],
+      );
+      if (res.status !== 200) return 'unsupported';
+      const { results } = parseDocument(res, 'bundle documents', bundleDocumentsResponseSchema);
+      for (const name of names) {
+        const entry = results[name];
+        if (!entry) throw mismatch(`asked for "${name}", got no answer for it`);
+        if (entry.status === 200 && entry.document.name !== name)
+          throw mismatch(`asked for "${name}", got "${entry.document.name}"`);
+      }
+      return results;
     },
     async getVersion(name, version) {
       const res = await call({ method: 'GET', path: versionPath(name, version) });
