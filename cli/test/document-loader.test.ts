@@ -163,4 +163,31 @@ describe('bundle documents kept between runs (createDocumentLoader)', () => {
       await srv.close();
     }
   });
+
+  it('never retries a look-alike search: a 429 from the search limit fails at once, without waiting', async () => {
+    const srv = await startScriptedServer(() => ({
+      status: 429,
+      headers: { 'retry-after': '30' },
+      body: envelope('RATE_LIMITED', 'slow down'),
+    }));
+    try {
+      const waits: number[] = [];
+      const client = createRegistryClient({
+        url: srv.url,
+        retries: 3,
+        sleep: async (ms) => {
+          waits.push(ms);
+        },
+      });
+      const loader = createDocumentLoader({ client, dir: documentsDirOf(dir, srv.url), now });
+      await expect(loader.search('b1')).rejects.toMatchObject({ code: 'RATE_LIMITED' });
+      expect(srv.requests).toHaveLength(1);
+      expect(waits).toEqual([]);
+      // Other calls of the same client still retry.
+      await expect(client.search({ q: 'b1' })).rejects.toMatchObject({ code: 'RATE_LIMITED' });
+      expect(srv.requests).toHaveLength(5);
+    } finally {
+      await srv.close();
+    }
+  });
 });

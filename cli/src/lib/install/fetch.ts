@@ -64,6 +64,9 @@ export async function fetchBundles(
   return { entries, previousEntries, lookAlikeHits };
 }
 
+/** Tarballs fetched at once over the client's keep-alive connections. */
+const TARBALL_FETCHES = 16;
+
 /** Fetches the bundles of `lock` (or only `only` of them) into the store, in parallel. */
 async function fetchAll(
   deps: InstallDeps,
@@ -79,7 +82,8 @@ async function fetchAll(
     .filter((n) => !only || only.has(n))
     .sort();
   let done = 0;
-  const entries = await mapLimit(names, deps.concurrency ?? 8, async (name) => {
+  // Each bundle is checked and unpacked as soon as its tarball is in, while the others download.
+  const entries = await mapLimit(names, deps.concurrency ?? TARBALL_FETCHES, async (name) => {
     const b = lock.bundles[name]!;
     let downloaded = false;
     const req = { name, version: b.version, integrity: b.integrity, resolved: b.resolved, skills: b.skills };

@@ -70,6 +70,7 @@ export interface InstallDeps {
   /** Warnings for people, printed as they come (stderr). */
   warn(line: string): void;
   progress?(line: string): void;
+  /** Tarballs fetched and unpacked at once (default 16). */
   concurrency?: number;
   lockTimeoutMs?: number;
 }

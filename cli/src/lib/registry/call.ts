@@ -10,6 +10,8 @@ export type RegistryRequest = Omit<HttpRequest, 'url'> & {
   path?: string;
   url?: string;
   basicAuth?: BasicAuth | undefined;
+  /** Retries for this request instead of the client's (0: an answer that can wait for nobody). */
+  retries?: number;
 };
 
 /** How a client talks to one registry; every call shares its retry settings and secrets. */
@@ -57,7 +59,12 @@ export function createRegistryCaller(options: RegistryClientOptions): RegistryCa
     } else if (token && new URL(url).origin === origin) {
       headers.authorization = `Bearer ${token}`;
     }
-    const res = await sendWithRetries(settings, { ...req, url, headers });
+    const { retries, ...rest } = req;
+    const res = await sendWithRetries(retries === undefined ? settings : { ...settings, retries }, {
+      ...rest,
+      url,
+      headers,
+    });
     if (!ok.includes(res.status))
       throw errorFromResponse(res, { url, registryUrl: base, secrets: settings.secrets });
     return res;

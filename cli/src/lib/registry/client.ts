@@ -90,12 +90,16 @@ export interface RegistryClient {
     tgz: Buffer,
     opts?: { tag?: string | undefined; version?: string | undefined },
   ): Promise<PublishResult>;
-  search(query: {
-    q: string;
-    category?: string | undefined;
-    limit?: number;
-    offset?: number;
-  }): Promise<SearchResponse>;
+  /** `retries` overrides the client's (look-alike checks take 0: advisory, never worth a wait). */
+  search(
+    query: {
+      q: string;
+      category?: string | undefined;
+      limit?: number;
+      offset?: number;
+    },
+    opts?: { retries?: number },
+  ): Promise<SearchResponse>;
   whoami(): Promise<{ username: string }>;
   signup(user: { username: string; password: string; email?: string }): Promise<{ username: string }>;
   createToken(opts: {
@@ -236,12 +240,12 @@ function bundleCalls({ base, call }: RegistryCaller, maxTarballBytes: number): B
       );
       return parseDocument(res, 'publish result', publishResultSchema);
     },
-    async search({ q, category, limit, offset }) {
+    async search({ q, category, limit, offset }, opts = {}) {
       const params = new URLSearchParams({ q });
       if (category) params.set('category', category);
       if (limit !== undefined) params.set('limit', String(limit));
       if (offset !== undefined) params.set('offset', String(offset));
-      const res = await call({ method: 'GET', path: `/v1/search?${params}` });
+      const res = await call({ method: 'GET', path: `/v1/search?${params}`, ...opts });
       return parseDocument(res, 'search result', searchResponseSchema);
     },
   };

@@ -26,7 +26,11 @@ const SINGLE_FETCHES = 16;
 export interface DocumentLoader {
   /** The bundle document; calls made in the same turn of the event loop share one request. */
   get(name: string): Promise<BundleDocument>;
-  /** `search({q, limit: 10})`; kept like a document when `q` is a bundle name. */
+  /**
+   * `search({q, limit: 10})` for the look-alike check: kept like a document when `q` is a bundle
+   * name, and never retried (a 429 from the registry's search limit fails at once, finding nothing,
+   * rather than holding the install for its Retry-After).
+   */
   search(q: string): Promise<SearchResponse>;
 }
 
@@ -156,14 +160,14 @@ export function createDocumentLoader(opts: {
       try {
         file = join(dir, '-search', `${validateName(q)}.json`);
       } catch {
-        return client.search({ q, limit: 10 });
+        return client.search({ q, limit: 10 }, { retries: 0 });
       }
       const k = await readKept(file);
       if (k && isFresh(k.fetchedAt, now(), maxAgeMs)) {
         const parsed = searchResponseSchema.safeParse(k.document);
         if (parsed.success) return parsed.data;
       }
-      const answer = await client.search({ q, limit: 10 });
+      const answer = await client.search({ q, limit: 10 }, { retries: 0 });
       await keep(file, { etag: '', fetchedAt: now(), document: answer }).catch(() => {});
       return answer;
     },
