@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { skillFiles as filesOfSkill } from '@skills/archive';
+// The narrow entry point: the whole archive module (yaml, the tar code) loads only when a tarball is unpacked.
+import { skillFiles as filesOfSkill } from '@skills/archive/skill-files';
 import type { Capabilities, ContentWarning } from '@skills/schemas';
 
 /** One file of a stored bundle: its path inside the bundle, hash, size and mode. */
