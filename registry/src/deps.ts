@@ -1,6 +1,7 @@
 import { type ArchiveLimits, DEFAULT_LIMITS } from '@skills/archive';
 import { DEFAULT_PASSWORD_COST, type PasswordCost } from './auth/password.ts';
 import type { NpmArtifact, Store } from './db/store.ts';
+import { createDocumentCache, type DocumentCache } from './document-cache.ts';
 import type { GitRepo } from './domain/git-repo.ts';
 import { DEFAULT_MARKETPLACE, type MarketplaceConfig } from './domain/marketplace-catalog.ts';
 import type { SkillArtifactInfo } from './domain/skill-artifacts.ts';
@@ -79,6 +80,11 @@ export interface AppDeps {
   uploadBudget?: UploadBudget;
   /** Bytes of tarballs kept in memory (each at most 1/8 of it; bigger ones stream). Default 64 MiB. */
   tarballCacheBytes?: number;
+  /**
+   * Cached bundle documents. Default: one kept current by this store object's own writes only
+   * (right for one process); `startServer` passes one that also polls the store's changes.
+   */
+  documents?: DocumentCache;
   /** True once the process is stopping: `/v1/health` then answers 503. Default: never. */
   draining?: () => boolean;
 }
@@ -97,8 +103,8 @@ export interface Deps
   configuredPublicUrl: string | undefined;
   rateLimits: RateLimitRules | false;
   archiveLimits: ArchiveLimits;
-  /** Serialised bundle documents keyed by name, revision and public URL. */
-  documentCache: Map<string, string>;
+  /** Serialised bundle documents, kept current by the store's changes (`document-cache.ts`). */
+  documents: DocumentCache;
   tarballCache: TarballCache;
   /** npm package builds in flight in this process, by name@version (one build each). */
   npmBuilds: Map<string, Promise<NpmArtifact>>;
@@ -136,7 +142,7 @@ export function resolveDeps(deps: AppDeps): Deps {
     marketplace: { ...DEFAULT_MARKETPLACE, ...deps.marketplace },
     marketplaceRepos: new Map(),
     draining: deps.draining ?? (() => false),
-    documentCache: new Map(),
+    documents: deps.documents ?? createDocumentCache({ store: deps.store }),
     tarballCache: createTarballCache(deps.tarballCacheBytes),
     npmBuilds: new Map(),
     uploadPool: deps.uploadPool ?? createInProcessPool(),

@@ -8,6 +8,7 @@ import { createApp } from './app.ts';
 import { openStore } from './db/open-store.ts';
 import type { Store } from './db/store.ts';
 import { type AppDeps, type LogEntry, type RateLimitRules, resolveDeps } from './deps.ts';
+import { createDocumentCache, DEFAULT_CHANGE_POLL_MS } from './document-cache.ts';
 import { type MarketplaceConfig, marketplaceConfigProblem } from './domain/marketplace-catalog.ts';
 import { createBatchedDownloads } from './downloads.ts';
 import { createRegistryMetrics } from './metrics/registry-metrics.ts';
@@ -108,6 +109,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       budgetMs: limits.uploadTimeoutMs,
       queueLimit: limits.uploadQueue,
     });
+  let stopDocuments = () => {};
   try {
     const blobs = await openBlobStore(options.blobStore, dataDir, process.env);
     await blobs.ready?.();
@@ -123,6 +125,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       store,
       onError: (e) => log({ level: 'error', msg: 'download count flush failed', error: String(e) }),
     });
+    // Other processes on this database change documents too: poll the store's change counter.
+    const documents = createDocumentCache({
+      store,
+      pollMs: DEFAULT_CHANGE_POLL_MS,
+      onError: (e) => log({ level: 'error', msg: 'document change poll failed', error: String(e) }),
+    });
+    stopDocuments = () => documents.stop();
+    await documents.poll();
     // Without --public-url, URLs are built on the address bound, known once listening.
     let listeningUrl = '';
     let draining = false;
@@ -132,6 +142,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       blobs,
       signer,
       downloads,
+      documents,
       log,
       metrics: createRegistryMetrics(),
       uploadPool,
@@ -194,6 +205,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
             http.closeIdleConnections();
           });
           await downloads.stop();
+          documents.stop();
           await uploadPool.close();
           await store.close();
         })();
@@ -201,6 +213,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       },
     };
   } catch (error) {
+    stopDocuments();
     await uploadPool.close();
     await store.close();
     throw error;

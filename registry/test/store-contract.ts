@@ -1,5 +1,6 @@
 import type { MakeStore } from './contract/fixtures.ts';
 import { accountContract } from './contract/store-accounts.ts';
+import { changesContract } from './contract/store-changes.ts';
 import { lifecycleContract } from './contract/store-lifecycle.ts';
 import { npmArtifactContract } from './contract/store-npm.ts';
 import { publishContract } from './contract/store-publish.ts';
@@ -18,4 +19,5 @@ export function runStoreContract(makeStore: MakeStore): void {
   lifecycleContract(makeStore);
   searchContract(makeStore);
   npmArtifactContract(makeStore);
+  changesContract(makeStore);
 }

@@ -24,6 +24,7 @@ export type Tables = Pick<
   | 'rateLimits'
   | 'signingKeys'
   | 'npmArtifacts'
+  | 'changes'
 >;
 
 /**

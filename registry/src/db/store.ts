@@ -72,8 +72,24 @@ export interface Store {
   addScopeOwner(input: { scope: string; username: string }, audit: AuditContext): Promise<OwnerOutcome>;
   removeScopeOwner(input: { scope: string; username: string }, audit: AuditContext): Promise<OwnerOutcome>;
 
-  /** Adds counted downloads; bumps nothing else (ETags include the count). */
+  /**
+   * Adds counted downloads and records the change (`changesSince`); the revision stays (ETags
+   * include the count).
+   */
   addDownloads(counts: ReadonlyMap<string, number>): Promise<void>;
+
+  /**
+   * The store-wide change counter and, when `since` is given, every bundle whose document or
+   * downloads changed after counter value `since` (by any process on this database). Without
+   * `since`, only the counter. Two reads: the counter, and the changed rows only when it moved.
+   */
+  changesSince(since: number | undefined): Promise<ChangeBatch>;
+  /**
+   * Calls `listener` after each write made through this store object that may have changed a
+   * bundle document (`downloads` undefined) or changed only its downloads (`downloads` the new
+   * total). Returns the unsubscribe function. Other processes' writes come through `changesSince`.
+   */
+  onBundleChange(listener: (change: BundleChange) => void): () => void;
   /** One token-bucket take, shared by every process on this store. */
   takeRateLimit(input: RateLimitTake): Promise<RateLimitResult>;
 
@@ -131,6 +147,20 @@ export interface AuditEntry extends AuditContext {
   action: string;
   target: string;
   detail: Record<string, unknown> | null;
+}
+
+/** What `changesSince` answers. */
+export interface ChangeBatch {
+  /** The counter now; pass it as `since` next time. */
+  seq: number;
+  bundles: { name: string; revision: number; downloads: number }[];
+}
+
+/** A write to one bundle made in this process (see `Store.onBundleChange`). */
+export interface BundleChange {
+  name: string;
+  /** Set when only the download count changed: the new total. */
+  downloads?: number;
 }
 
 export interface BundleHead {

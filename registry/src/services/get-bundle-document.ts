@@ -2,21 +2,19 @@ import type { BundleDocument, VersionDocument } from '@skills/schemas';
 import semver from 'semver';
 import type { BundleSnapshot } from '../db/store.ts';
 import type { Deps } from '../deps.ts';
+import { etagOf } from '../document-cache.ts';
 import { renderVersion } from '../domain/version-document.ts';
 import { RegistryError } from '../errors.ts';
 import { matchesEtag } from '../http/etag.ts';
-
-/** Most bundle documents kept serialised in memory (one per bundle and origin). */
-const CACHE_ENTRIES = 2000;
 
 export type BundleDocumentResult =
   | { etag: string; notModified: true }
   | { etag: string; notModified: false; body: string };
 
 /**
- * The bundle document as JSON text. The ETag is the bundle's revision and download count, read
- * from the store on every request (so every process agrees); when it matches `ifNoneMatch`
- * nothing else is read or built. Serialised documents are cached by revision.
+ * The bundle document as JSON text, with its ETag `"REVISION-DOWNLOADS"`. Served from the
+ * process's document cache (`document-cache.ts`) when it holds the bundle: a 304 or a 200 then
+ * reads nothing from the store. Otherwise one consistent read of the bundle, kept for next time.
  * @throws RegistryError NOT_FOUND.
  */
 export async function getBundleDocument({
@@ -26,31 +24,21 @@ export async function getBundleDocument({
   deps: Deps;
   input: { name: string; origin: string; ifNoneMatch?: string };
 }): Promise<BundleDocumentResult> {
-  const head = await deps.store.getBundleHead(input.name);
-  if (!head) throw new RegistryError('NOT_FOUND', `no bundle named ${input.name}`);
-  const etag = etagOf(head.revision, head.downloads);
-  if (matchesEtag(input.ifNoneMatch, etag)) return { etag, notModified: true };
-
-  const key = `${input.origin}\n${input.name}`;
-  const cached = deps.documentCache.get(key);
-  if (cached?.startsWith(`${head.revision}\n`)) {
-    return {
-      etag,
-      notModified: false,
-      body: withDownloads(cached.slice(cached.indexOf('\n') + 1), head.downloads),
-    };
+  const cached = deps.documents.get(input.name);
+  if (cached !== undefined && cached.origin === input.origin) {
+    if (matchesEtag(input.ifNoneMatch, cached.etag)) return { etag: cached.etag, notModified: true };
+    return { etag: cached.etag, notModified: false, body: cached.body };
   }
+  const generation = deps.documents.generation;
   const snapshot = await deps.store.getBundle(input.name);
   if (!snapshot) throw new RegistryError('NOT_FOUND', `no bundle named ${input.name}`);
   const { revision, downloads } = snapshot.bundle;
   const { downloads: _d, ...rest } = buildBundleDocument(snapshot, input.origin);
   const json = JSON.stringify(rest);
-  deps.documentCache.delete(key);
-  deps.documentCache.set(key, `${revision}\n${json}`);
-  if (deps.documentCache.size > CACHE_ENTRIES) {
-    deps.documentCache.delete(deps.documentCache.keys().next().value as string);
-  }
-  return { etag: etagOf(revision, downloads), notModified: false, body: withDownloads(json, downloads) };
+  deps.documents.put(generation, input.name, { origin: input.origin, revision, downloads, json });
+  const etag = etagOf(revision, downloads);
+  if (matchesEtag(input.ifNoneMatch, etag)) return { etag, notModified: true };
+  return { etag, notModified: false, body: `${json.slice(0, -1)},"downloads":${downloads}}` };
 }
 
 /** The full document of `bundleDocumentSchema` for a snapshot. */
@@ -71,13 +59,4 @@ export function buildBundleDocument(s: BundleSnapshot, origin: string): BundleDo
     updatedAt: s.bundle.updatedAt,
     downloads: s.bundle.downloads,
   };
-}
-
-function etagOf(revision: number, downloads: number): string {
-  return `"${revision}-${downloads}"`;
-}
-
-/** Appends `"downloads": n` to a serialised object (the cached text leaves it out). */
-function withDownloads(json: string, downloads: number): string {
-  return `${json.slice(0, -1)},"downloads":${downloads}}`;
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { DEFAULT_CHANGE_POLL_MS } from '../../src/document-cache.ts';
 import { bundleTarball } from './bundles.ts';
 import { sleep } from './cluster.ts';
 
@@ -138,6 +139,9 @@ async function readOnce(base: string, name: string, violations: string[]): Promi
  * lost, nothing half-visible. Returns the problems found.
  */
 export async function auditRegistry(base: string, names: string[], acknowledged: Map<string, string>) {
+  // A process learns of another's writes within one poll of the change counter (docs/operating.md):
+  // let that window pass so each document lists everything acknowledged anywhere.
+  await sleep(2 * DEFAULT_CHANGE_POLL_MS);
   const problems: string[] = [];
   for (const name of names) {
     const res = await retrying(() => fetch(`${base}/v1/bundles/${name}`));

@@ -139,6 +139,21 @@ ALTER TABLE tokens ADD COLUMN parent_id TEXT REFERENCES tokens(id);
 CREATE INDEX tokens_parent ON tokens(parent_id);
 `,
   },
+  {
+    // A store-wide change counter, bumped in the transaction of every write that changes a bundle
+    // document or its downloads; each bundle records the counter of its last change, so a process
+    // learns what changed since it last looked with one indexed read (docs/operating.md).
+    id: '0004_changes',
+    sql: `
+CREATE TABLE changes (
+  id INTEGER PRIMARY KEY DEFAULT 1 CHECK (id = 1),
+  seq BIGINT NOT NULL
+);
+INSERT INTO changes (id, seq) VALUES (1, 0);
+ALTER TABLE bundles ADD COLUMN change_seq BIGINT NOT NULL DEFAULT 0;
+CREATE INDEX bundles_change_seq ON bundles(change_seq);
+`,
+  },
 ];
 
 /** Serialises migrations across processes (an advisory lock, per schema). */

@@ -69,6 +69,17 @@ export const bundles = pgTable('bundles', {
   downloads: bigint('downloads', { mode: 'number' }).notNull().default(0),
   createdAt: text('created_at').notNull(),
   updatedAt: text('updated_at').notNull(),
+  /** The `changes.seq` of the last write to this bundle's document or downloads. */
+  changeSeq: bigint('change_seq', { mode: 'number' }).notNull().default(0),
+});
+
+/**
+ * One row (`id` 1): a store-wide counter bumped, in the same transaction, by every write that
+ * changes a bundle document or its downloads. Processes poll it to drop stale cached documents.
+ */
+export const changes = pgTable('changes', {
+  id: integer('id').primaryKey().default(1),
+  seq: bigint('seq', { mode: 'number' }).notNull(),
 });
 
 export const versions = pgTable(

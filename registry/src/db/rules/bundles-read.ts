@@ -106,7 +106,7 @@ export async function readOwners(q: Q, { owners }: Tables, name: string): Promis
 }
 
 function toBundle(row: Tables['bundles']['$inferSelect']): BundleRecord {
-  const { id: _id, folded: _folded, keywords, ...rest } = row;
+  const { id: _id, folded: _folded, changeSeq: _changeSeq, keywords, ...rest } = row;
   return { ...rest, keywords: JSON.parse(keywords) as string[] };
 }
 

@@ -2,15 +2,20 @@ import { and, eq, sql } from 'drizzle-orm';
 import { pickLatest } from '../../domain/latest.ts';
 import type { StoredVersion } from '../../domain/version-document.ts';
 import type { Dialect, Q } from '../dialect.ts';
+import { bumpChanges } from './changes.ts';
 
 export interface BundleSync {
   /**
    * Inside a write: points `latest` where docs/http-api.md says (unless pinned), copies the
    * latest version's description, category and keywords onto the bundle, rewrites its search
-   * row and bumps its revision. Call after any change to a bundle's versions or tags.
+   * row, bumps its revision and records the change on the store-wide counter (`changesSince`).
+   * Call after any change to a bundle's versions or tags.
    */
   syncBundle(q: Q, name: string, at: string): Promise<void>;
-  /** Bumps only the revision (for changes that leave versions and tags alone, like owners). */
+  /**
+   * Bumps only the revision, and records the change (for changes that leave versions and tags
+   * alone, like owners).
+   */
   touchBundle(q: Q, name: string, at: string): Promise<void>;
   setTag(q: Q, tag: { name: string; tag: string; version: string }): Promise<void>;
 }
@@ -19,6 +24,12 @@ export function bundleSync(d: Dialect): BundleSync {
   const { bundles, distTags, versions } = d.tables;
   const bumpRevision = () => sql`${bundles.revision} + 1`;
   const isLatest = (name: string) => and(eq(distTags.name, name), eq(distTags.tag, 'latest'));
+  // The counter is taken last in the transaction, after the bundle's row: every transaction
+  // that bumps it (downloads too) takes it last, so no two wait on each other in a cycle.
+  async function recordChange(q: Q, name: string) {
+    const changeSeq = await bumpChanges(q, d.tables);
+    await q.update(bundles).set({ changeSeq }).where(eq(bundles.name, name));
+  }
 
   async function setTag(q: Q, { name, tag, version }: { name: string; tag: string; version: string }) {
     await q
@@ -67,9 +78,11 @@ export function bundleSync(d: Dialect): BundleSync {
         .set({ ...described, revision: bumpRevision(), updatedAt: at })
         .where(eq(bundles.id, bundle.id));
       await d.writeSearchRow(q, { id: bundle.id, name, doc });
+      await recordChange(q, name);
     },
     async touchBundle(q, name, at) {
       await q.update(bundles).set({ revision: bumpRevision(), updatedAt: at }).where(eq(bundles.name, name));
+      await recordChange(q, name);
     },
   };
 }
