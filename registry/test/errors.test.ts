@@ -114,7 +114,7 @@ describe('the error envelope', () => {
   });
 
   test('an internal failure is a bare 500 with a request id, logged with its stack', async () => {
-    r.store.getBundleHead = async () => {
+    r.store.getBundle = async () => {
       throw new Error('secret detail from the database');
     };
     const res = await r.call('GET', '/v1/bundles/tool');

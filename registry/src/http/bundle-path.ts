@@ -33,10 +33,10 @@ export const VERSION_PARAM = '/:version{[0-9][^/]*}';
  * @throws RegistryError BAD_REQUEST for a malformed name.
  */
 export function bundleName(c: Context<AppEnv>): string {
-  const params = c.req.param() as Record<string, string | undefined>;
-  const scope = params.scope;
-  const name = params.name ?? '';
+  const scope = c.req.param('scope');
+  const name = c.req.param('name') ?? '';
   const full = scope ? `${scope}/${name}` : name;
+  if (validNames.has(full)) return full;
   const parsed = bundleNameSchema.safeParse(full);
   if (!parsed.success) {
     throw new RegistryError(
@@ -44,8 +44,17 @@ export function bundleName(c: Context<AppEnv>): string {
       `invalid bundle name "${full.slice(0, 140)}": ${parsed.error.issues[0]?.message}`,
     );
   }
+  if (validNames.size >= VALID_NAMES_KEPT) validNames.clear();
+  validNames.add(parsed.data);
   return parsed.data;
 }
+
+/**
+ * Names that passed the name rule, so a hot GET skips the schema (zod) on each request. Bounded:
+ * cleared when full (a name is a pure function of its text, so forgetting costs one re-check).
+ */
+const validNames = new Set<string>();
+const VALID_NAMES_KEPT = 4096;
 
 /** A scoped name percent-encoded after `/v1/bundles/` or `/npm/` (npm sends `@acme%2fdeploy`). */
 const ENCODED_SCOPED = /^\/(v1\/bundles|npm)\/(?:%40|@)([^/%]*)%2F/i;

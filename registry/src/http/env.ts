@@ -3,7 +3,8 @@ import type { Deps } from '../deps.ts';
 
 /** The hono environment of the registry app. */
 export interface AppEnv {
-  Variables: { requestId: string; deps: Deps };
+  /** `plainHeaders`: the answer carries every header itself (`plain-answer.ts`). */
+  Variables: { requestId: string; deps: Deps; plainHeaders?: boolean };
   /** Set by @hono/node-server; absent under `app.request()` in tests. */
   Bindings: { incoming?: IncomingMessage; outgoing?: ServerResponse };
 }

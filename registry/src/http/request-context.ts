@@ -33,10 +33,14 @@ export function requestContext(deps: Deps): MiddlewareHandler<AppEnv> {
     const res = c.res;
     // A handler that returns a Response of its own (the marketplace pages) bypasses the headers
     // set above: add them to that response's headers in place, which keeps its body as it is.
-    const headers = res.headers;
-    if (!headers.has('x-request-id')) {
-      headers.set('X-Request-Id', requestId);
-      headers.set('X-Content-Type-Options', 'nosniff');
+    // (An answer from `plainAnswer` has them already; reading its headers here would turn its
+    // plain header object into a Headers, the cost it avoids.)
+    if (c.get('plainHeaders') !== true) {
+      const headers = res.headers;
+      if (!headers.has('x-request-id')) {
+        headers.set('X-Request-Id', requestId);
+        headers.set('X-Content-Type-Options', 'nosniff');
+      }
     }
     const route = routeOf(c);
     const status = res.status;

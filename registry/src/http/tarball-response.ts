@@ -1,6 +1,9 @@
 import type { Context } from 'hono';
 import type { TarballResult } from '../services/get-tarball.ts';
 import type { AppEnv } from './env.ts';
+import { plainAnswer } from './plain-answer.ts';
+
+const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 /**
  * The answer for a tarball (a bundle's, or an npm package): immutable for a year, the integrity
@@ -8,19 +11,21 @@ import type { AppEnv } from './env.ts';
  * length; or a 302 to a presigned URL, which expires, so the redirect itself is `no-store`.
  */
 export function tarballResponse(c: Context<AppEnv>, result: TarballResult, contentType: string): Response {
-  c.header('ETag', result.etag);
   if (!result.notModified && 'redirect' in result) {
-    c.header('Cache-Control', 'no-store');
-    return c.redirect(result.redirect, 302);
+    return plainAnswer(c, 302, null, {
+      ETag: result.etag,
+      'Cache-Control': 'no-store',
+      Location: result.redirect,
+    });
   }
-  c.header('Cache-Control', 'public, max-age=31536000, immutable');
-  if (result.notModified) return c.body(null, 304);
-  c.header('Content-Type', contentType);
+  const headers: Record<string, string> = { ETag: result.etag, 'Cache-Control': IMMUTABLE };
+  if (result.notModified) return plainAnswer(c, 304, null, headers);
+  headers['Content-Type'] = contentType;
   if ('stream' in result) {
-    c.header('Content-Length', String(result.size));
-    return c.body(result.stream, 200);
+    headers['Content-Length'] = String(result.size);
+    return plainAnswer(c, 200, result.stream, headers);
   }
-  c.header('Content-Length', String(result.bytes.length));
+  headers['Content-Length'] = String(result.bytes.length);
   // A Buffer is a Uint8Array over a plain ArrayBuffer here (never a SharedArrayBuffer).
-  return c.body(result.bytes as Uint8Array<ArrayBuffer>, 200);
+  return plainAnswer(c, 200, result.bytes as Uint8Array<ArrayBuffer>, headers);
 }

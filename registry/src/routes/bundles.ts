@@ -10,6 +10,7 @@ import { requestInfo, requireActor } from '../http/auth.ts';
 import { readJson } from '../http/body.ts';
 import { bundleName, bundlePaths, publicOrigin, VERSION_PARAM } from '../http/bundle-path.ts';
 import type { AppEnv } from '../http/env.ts';
+import { plainAnswer } from '../http/plain-answer.ts';
 import { tarballResponse } from '../http/tarball-response.ts';
 import { uploadBody } from '../http/upload-body.ts';
 import { getBundleDocument } from '../services/get-bundle-document.ts';
@@ -40,11 +41,14 @@ export function bundleRoutes(app: Hono<AppEnv>): void {
       deps: c.get('deps'),
       input: { name: bundleName(c), origin: publicOrigin(c), ifNoneMatch: c.req.header('if-none-match') },
     });
-    c.header('ETag', result.etag);
-    c.header('Cache-Control', 'no-cache');
-    if (result.notModified) return c.body(null, 304);
-    c.header('Content-Type', 'application/json; charset=utf-8');
-    return c.body(result.body, 200);
+    if (result.notModified) {
+      return plainAnswer(c, 304, null, { ETag: result.etag, 'Cache-Control': 'no-cache' });
+    }
+    return plainAnswer(c, 200, result.body, {
+      ETag: result.etag,
+      'Cache-Control': 'no-cache',
+      'Content-Type': 'application/json; charset=utf-8',
+    });
   });
 
   app.on('GET', bundlePaths(VERSION_PARAM), async (c) => {
