@@ -40,6 +40,8 @@ export interface CachedDocument {
   etag: string;
   /** The document as sent: `json` with `"downloads"` appended. */
   body: string;
+  /** `body`'s length in bytes (a 304's `Content-Length`). */
+  length: number;
   /** The serialised document without `downloads`. */
   json: string;
 }
@@ -74,6 +76,7 @@ export function createDocumentCache(options: {
     entry.downloads = downloads;
     entry.etag = etagOf(entry.revision, downloads);
     entry.body = withDownloads(entry.json, downloads);
+    entry.length = Buffer.byteLength(entry.body);
   };
   const unsubscribe = store.onBundleChange((change: BundleChange) => {
     generation++;
@@ -121,10 +124,12 @@ export function createDocumentCache(options: {
     put(taken, name, doc) {
       if (taken !== generation) return;
       entries.delete(name);
+      const body = withDownloads(doc.json, doc.downloads);
       entries.set(name, {
         ...doc,
         etag: etagOf(doc.revision, doc.downloads),
-        body: withDownloads(doc.json, doc.downloads),
+        body,
+        length: Buffer.byteLength(body),
       });
       if (entries.size > max) entries.delete(entries.keys().next().value as string);
     },
@@ -141,6 +146,6 @@ export function etagOf(revision: number, downloads: number): string {
 }
 
 /** Appends `"downloads": n` to a serialised object (the cached text leaves it out). */
-function withDownloads(json: string, downloads: number): string {
+export function withDownloads(json: string, downloads: number): string {
   return `${json.slice(0, -1)},"downloads":${downloads}}`;
 }

@@ -2,14 +2,14 @@ import type { BundleDocument, VersionDocument } from '@skills/schemas';
 import semver from 'semver';
 import type { BundleSnapshot } from '../db/store.ts';
 import type { Deps } from '../deps.ts';
-import { etagOf } from '../document-cache.ts';
+import { etagOf, withDownloads } from '../document-cache.ts';
 import { renderVersion } from '../domain/version-document.ts';
 import { RegistryError } from '../errors.ts';
 import { matchesEtag } from '../http/etag.ts';
 
 export type BundleDocumentResult =
-  | { etag: string; notModified: true }
-  | { etag: string; notModified: false; body: string };
+  /** `length`: the bytes a 200 would carry. */
+  { etag: string; notModified: true; length: number } | { etag: string; notModified: false; body: string };
 
 /**
  * The bundle document as JSON text, with its ETag `"REVISION-DOWNLOADS"`. Served from the
@@ -26,7 +26,9 @@ export async function getBundleDocument({
 }): Promise<BundleDocumentResult> {
   const cached = deps.documents.get(input.name);
   if (cached !== undefined && cached.origin === input.origin) {
-    if (matchesEtag(input.ifNoneMatch, cached.etag)) return { etag: cached.etag, notModified: true };
+    if (matchesEtag(input.ifNoneMatch, cached.etag)) {
+      return { etag: cached.etag, notModified: true, length: cached.length };
+    }
     return { etag: cached.etag, notModified: false, body: cached.body };
   }
   const generation = deps.documents.generation;
@@ -37,8 +39,10 @@ export async function getBundleDocument({
   const json = JSON.stringify(rest);
   deps.documents.put(generation, input.name, { origin: input.origin, revision, downloads, json });
   const etag = etagOf(revision, downloads);
-  if (matchesEtag(input.ifNoneMatch, etag)) return { etag, notModified: true };
-  return { etag, notModified: false, body: `${json.slice(0, -1)},"downloads":${downloads}}` };
+  const body = withDownloads(json, downloads);
+  if (matchesEtag(input.ifNoneMatch, etag))
+    return { etag, notModified: true, length: Buffer.byteLength(body) };
+  return { etag, notModified: false, body };
 }
 
 /** The full document of `bundleDocumentSchema` for a snapshot. */
