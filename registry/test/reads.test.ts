@@ -37,7 +37,7 @@ describe('bundle documents', () => {
     expect(doc.versions['1.2.0']!.tarball).toBe('http://localhost/v1/bundles/tool/-/tool-1.2.0.tgz');
   });
 
-  test('ETag and 304: the 304 path reads only the revision', async () => {
+  test('ETag and 304: a 304 builds and reads no document', async () => {
     await r.publish(token, 'tool', bundleTarball('tool', '1.0.0'));
     const first = await r.call('GET', '/v1/bundles/tool');
     const etag = first.headers.get('etag')!;

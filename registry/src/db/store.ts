@@ -36,6 +36,8 @@ export interface Store {
   /** The cheap read behind ETags: no document is built. */
   getBundleHead(name: string): Promise<BundleHead | undefined>;
   getBundle(name: string): Promise<BundleSnapshot | undefined>;
+  /** The owners of bundle `name`, by username; empty when there is no such bundle (one always keeps one). */
+  listOwners(name: string): Promise<string[]>;
   getVersion(name: string, version: string): Promise<VersionRecord | undefined>;
   /** Bundles whose folded name equals `folded` (at most one, by the UNIQUE constraint). */
   findFolded(folded: string): Promise<string | undefined>;

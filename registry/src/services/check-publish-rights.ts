@@ -25,9 +25,9 @@ export async function checkPublishRights({
   const scope = parseBundleName(name)?.scope;
   const scopeOwners = scope === undefined ? [] : await deps.store.getScopeOwners(scope);
   const inScope = actor.admin || scopeOwners.includes(actor.username);
-  const existing = await deps.store.getBundle(name);
-  if (existing) {
-    if (!inScope && !existing.owners.includes(actor.username))
+  const owners = await deps.store.listOwners(name);
+  if (owners.length > 0) {
+    if (!inScope && !owners.includes(actor.username))
       throw publishRefusalError({ refused: 'NOT_OWNER' }, name, version ?? '');
   } else {
     const twin = await deps.store.findFolded(foldName(name));

@@ -12,7 +12,7 @@ export async function listOwners({
   deps: Deps;
   input: { name: string };
 }): Promise<string[]> {
-  const snapshot = await deps.store.getBundle(input.name);
-  if (!snapshot) throw new RegistryError('NOT_FOUND', `no bundle named ${input.name}`);
-  return snapshot.owners;
+  const owners = await deps.store.listOwners(input.name);
+  if (owners.length === 0) throw new RegistryError('NOT_FOUND', `no bundle named ${input.name}`);
+  return owners;
 }

@@ -133,6 +133,8 @@ export function lifecycleContract(makeStore: MakeStore): void {
   describe('owners', () => {
     test('are added and removed, never down to none, only existing users', async () => {
       const store = await setup(['1.0.0']);
+      expect(await store.listOwners('tool')).toEqual(['alice']);
+      expect(await store.listOwners('missing')).toEqual([]);
       expect(await store.addOwner({ name: 'tool', username: 'ghost' }, audit())).toEqual({
         refused: 'NO_USER',
       });

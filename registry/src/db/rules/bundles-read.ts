@@ -7,6 +7,7 @@ type ReadMethods = Pick<
   Store,
   | 'getBundleHead'
   | 'getBundle'
+  | 'listOwners'
   | 'getVersion'
   | 'findFolded'
   | 'wasPublished'
@@ -50,6 +51,9 @@ export function bundleReads(d: Dialect): ReadMethods {
           owners: await readOwners(q, t, name),
         };
       });
+    },
+    listOwners(name) {
+      return d.run((q) => readOwners(q, t, name));
     },
     async getVersion(name, version) {
       const row = await readVersion({ name, version });
