@@ -40,8 +40,6 @@ export interface CachedDocument {
   etag: string;
   /** The document as sent: `json` with `"downloads"` appended. */
   body: string;
-  /** `body`'s length in bytes (a 304's `Content-Length`). */
-  length: number;
   /** The serialised document without `downloads`. */
   json: string;
 }
@@ -76,7 +74,6 @@ export function createDocumentCache(options: {
     entry.downloads = downloads;
     entry.etag = etagOf(entry.revision, downloads);
     entry.body = withDownloads(entry.json, downloads);
-    entry.length = Buffer.byteLength(entry.body);
   };
   const unsubscribe = store.onBundleChange((change: BundleChange) => {
     generation++;
@@ -124,12 +121,10 @@ export function createDocumentCache(options: {
     put(taken, name, doc) {
       if (taken !== generation) return;
       entries.delete(name);
-      const body = withDownloads(doc.json, doc.downloads);
       entries.set(name, {
         ...doc,
         etag: etagOf(doc.revision, doc.downloads),
-        body,
-        length: Buffer.byteLength(body),
+        body: withDownloads(doc.json, doc.downloads),
       });
       if (entries.size > max) entries.delete(entries.keys().next().value as string);
     },

@@ -19,8 +19,9 @@ export function plainAnswer(
   headers['X-Content-Type-Options'] = 'nosniff';
   // @hono/node-server writes an answer from its parts only when the body is a string or bytes; a
   // null body takes its slow path (a WHATWG Response built and read). So under it a bodiless
-  // answer gets '' (Node sends no body with a 304; callers give the 200's Content-Length, as RFC
-  // 9110 allows). Elsewhere (app.request in tests) a 304 must have a null body.
+  // answer gets '' (sent as `Content-Length: 0`; Node sends no body with a 304). Not the 200's
+  // length, which RFC 9110 would prefer: wrk's parser then waits for that many bytes. Caches
+  // ignore a 304's Content-Length (RFC 9111 3.2). Elsewhere (app.request) a 304 needs a null body.
   const sent = body === null && c.env?.outgoing !== undefined ? '' : body;
   return new Response(sent, { status, headers });
 }

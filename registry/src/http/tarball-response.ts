@@ -19,10 +19,7 @@ export function tarballResponse(c: Context<AppEnv>, result: TarballResult, conte
     });
   }
   const headers: Record<string, string> = { ETag: result.etag, 'Cache-Control': IMMUTABLE };
-  if (result.notModified) {
-    headers['Content-Length'] = String(result.size);
-    return plainAnswer(c, 304, null, headers);
-  }
+  if (result.notModified) return plainAnswer(c, 304, null, headers);
   headers['Content-Type'] = contentType;
   if ('stream' in result) {
     headers['Content-Length'] = String(result.size);

@@ -42,11 +42,7 @@ export function bundleRoutes(app: Hono<AppEnv>): void {
       input: { name: bundleName(c), origin: publicOrigin(c), ifNoneMatch: c.req.header('if-none-match') },
     });
     if (result.notModified) {
-      return plainAnswer(c, 304, null, {
-        ETag: result.etag,
-        'Cache-Control': 'no-cache',
-        'Content-Length': String(result.length),
-      });
+      return plainAnswer(c, 304, null, { ETag: result.etag, 'Cache-Control': 'no-cache' });
     }
     return plainAnswer(c, 200, result.body, {
       ETag: result.etag,

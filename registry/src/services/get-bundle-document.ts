@@ -8,8 +8,8 @@ import { RegistryError } from '../errors.ts';
 import { matchesEtag } from '../http/etag.ts';
 
 export type BundleDocumentResult =
-  /** `length`: the bytes a 200 would carry. */
-  { etag: string; notModified: true; length: number } | { etag: string; notModified: false; body: string };
+  | { etag: string; notModified: true }
+  | { etag: string; notModified: false; body: string };
 
 /**
  * The bundle document as JSON text, with its ETag `"REVISION-DOWNLOADS"`. Served from the
@@ -26,9 +26,7 @@ export async function getBundleDocument({
 }): Promise<BundleDocumentResult> {
   const cached = deps.documents.get(input.name);
   if (cached !== undefined && cached.origin === input.origin) {
-    if (matchesEtag(input.ifNoneMatch, cached.etag)) {
-      return { etag: cached.etag, notModified: true, length: cached.length };
-    }
+    if (matchesEtag(input.ifNoneMatch, cached.etag)) return { etag: cached.etag, notModified: true };
     return { etag: cached.etag, notModified: false, body: cached.body };
   }
   const generation = deps.documents.generation;
@@ -39,10 +37,8 @@ export async function getBundleDocument({
   const json = JSON.stringify(rest);
   deps.documents.put(generation, input.name, { origin: input.origin, revision, downloads, json });
   const etag = etagOf(revision, downloads);
-  const body = withDownloads(json, downloads);
-  if (matchesEtag(input.ifNoneMatch, etag))
-    return { etag, notModified: true, length: Buffer.byteLength(body) };
-  return { etag, notModified: false, body };
+  if (matchesEtag(input.ifNoneMatch, etag)) return { etag, notModified: true };
+  return { etag, notModified: false, body: withDownloads(json, downloads) };
 }
 
 /** The full document of `bundleDocumentSchema` for a snapshot. */

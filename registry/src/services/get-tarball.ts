@@ -13,8 +13,8 @@ export type TarballBody =
   | { redirect: string };
 
 export type TarballResult =
-  /** `size`: the bytes a 200 would carry. */
-  { etag: string; notModified: true; size: number } | ({ etag: string; notModified: false } & TarballBody);
+  | { etag: string; notModified: true }
+  | ({ etag: string; notModified: false } & TarballBody);
 
 /**
  * The exact published bytes of a version's tarball, by its file name (`deploy-1.0.0.tgz`). The
@@ -63,13 +63,12 @@ export async function serveTarball(
   if (!version) throw new RegistryError('NOT_FOUND', `${input.file} is not a tarball of ${input.name}`);
   const key = `${input.cachePrefix}${input.name}@${version}`;
   const cached = deps.blobs.presignedUrl ? undefined : deps.tarballCache.get(key);
-  if (cached)
-    return answer(deps, input, `"${cached.integrity}"`, { bytes: cached.bytes }, cached.bytes.length);
+  if (cached) return answer(deps, input, `"${cached.integrity}"`, { bytes: cached.bytes });
   const v = await input.find(version);
   if (!v) throw new RegistryError('NOT_FOUND', `no version ${version} of ${input.name}`);
   const etag = `"${v.integrity}"`;
-  if (matchesEtag(input.ifNoneMatch, etag)) return { etag, notModified: true, size: v.size };
-  return answer(deps, input, etag, await readBody(deps, key, v), v.size);
+  if (matchesEtag(input.ifNoneMatch, etag)) return { etag, notModified: true };
+  return answer(deps, input, etag, await readBody(deps, key, v));
 }
 
 async function readBody(deps: Deps, key: string, v: StoredTarball): Promise<TarballBody> {
@@ -89,14 +88,8 @@ async function readBody(deps: Deps, key: string, v: StoredTarball): Promise<Tarb
   return { bytes };
 }
 
-function answer(
-  deps: Deps,
-  input: { name: string; ifNoneMatch?: string },
-  etag: string,
-  body: TarballBody,
-  size: number,
-) {
-  if (matchesEtag(input.ifNoneMatch, etag)) return { etag, notModified: true as const, size };
+function answer(deps: Deps, input: { name: string; ifNoneMatch?: string }, etag: string, body: TarballBody) {
+  if (matchesEtag(input.ifNoneMatch, etag)) return { etag, notModified: true as const };
   deps.downloads.count(input.name);
   deps.metrics.download();
   return { etag, notModified: false as const, ...body };
