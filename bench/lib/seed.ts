@@ -15,7 +15,6 @@ export async function seedSearchCorpus(
   onProgress?: (done: number) => void,
 ) {
   const store = await openStore(databaseUrl, '.');
-  const rand = prng(7);
   const at = new Date().toISOString();
   const audit = { actor: 'bench', at, ip: null, requestId: null };
   const actor = { username: 'bench', admin: false };
@@ -25,29 +24,10 @@ export async function seedSearchCorpus(
       audit,
     );
     const downloads = new Map<string, number>();
-    for (let i = 0; i < count; i++) {
-      const meta = describeBundle(i, rand);
-      const integrity = `sha512-${createHash('sha512').update(meta.name).digest('base64')}`;
-      const document: PublishCommit['document'] = {
-        name: meta.name,
-        version: '1.0.0',
-        description: meta.description,
-        license: 'MIT',
-        category: meta.category,
-        keywords: meta.keywords,
-        integrity,
-        size: 2048,
-        fileCount: 4,
-        dependencies: {},
-        skills: [{ name: meta.name.slice(0, 64), description: meta.description, path: '.' }],
-        pipelines: [],
-        capabilities: {},
-        publishedAt: at,
-        publishedBy: 'bench',
-        warnings: [],
-      };
+    let i = 0;
+    for (const b of searchCorpus(count, at)) {
       const claim = {
-        name: meta.name,
+        name: b.name,
         version: '1.0.0',
         actor,
         nonce: `seed-${i}`,
@@ -55,30 +35,79 @@ export async function seedSearchCorpus(
         staleBefore: '1970-01-01T00:00:00.000Z',
       };
       const reserved = await store.reservePublish(claim);
-      if (!('ok' in reserved)) throw new Error(`seeding ${meta.name}: ${JSON.stringify(reserved)}`);
+      if (!('ok' in reserved)) throw new Error(`seeding ${b.name}: ${JSON.stringify(reserved)}`);
       const outcome = await store.commitPublish(
         {
           ...claim,
-          integrity,
-          sha256: createHash('sha256').update(meta.name).digest('hex'),
+          integrity: b.integrity,
+          sha256: b.sha256,
           size: 2048,
-          document,
+          document: b.document,
           tag: 'latest',
           popularDownloads: Number.MAX_SAFE_INTEGER,
         },
         audit,
       );
-      if (!('ok' in outcome)) throw new Error(`seeding ${meta.name}: ${JSON.stringify(outcome)}`);
-      // Downloads follow a long tail: most bundles have a few, some have many.
-      downloads.set(meta.name, Math.floor(10 ** (rand() * rand() * 6)));
-      if (downloads.size >= 5000 || i === count - 1) {
+      if (!('ok' in outcome)) throw new Error(`seeding ${b.name}: ${JSON.stringify(outcome)}`);
+      downloads.set(b.name, b.downloads);
+      i++;
+      if (downloads.size >= 5000 || i === count) {
         await store.addDownloads(downloads);
         downloads.clear();
       }
-      if (onProgress && (i + 1) % 10_000 === 0) onProgress(i + 1);
+      if (onProgress && i % 10_000 === 0) onProgress(i);
     }
   } finally {
     await store.close();
+  }
+}
+
+/** One bundle of the corpus: its version document and the downloads it ends up with. */
+export interface CorpusBundle {
+  name: string;
+  category: string;
+  keywords: string[];
+  integrity: string;
+  sha256: string;
+  document: PublishCommit['document'];
+  downloads: number;
+}
+
+/** The corpus, bundle by bundle, the same on every run (seeded random numbers). */
+export function* searchCorpus(count: number, at: string): Generator<CorpusBundle> {
+  const rand = prng(7);
+  for (let i = 0; i < count; i++) {
+    const meta = describeBundle(i, rand);
+    const integrity = `sha512-${createHash('sha512').update(meta.name).digest('base64')}`;
+    const document: PublishCommit['document'] = {
+      name: meta.name,
+      version: '1.0.0',
+      description: meta.description,
+      license: 'MIT',
+      category: meta.category,
+      keywords: meta.keywords,
+      integrity,
+      size: 2048,
+      fileCount: 4,
+      dependencies: {},
+      skills: [{ name: meta.name.slice(0, 64), description: meta.description, path: '.' }],
+      pipelines: [],
+      capabilities: {},
+      publishedAt: at,
+      publishedBy: 'bench',
+      warnings: [],
+    };
+    // Downloads follow a long tail: most bundles have a few, some have many.
+    const downloads = Math.floor(10 ** (rand() * rand() * 6));
+    yield {
+      name: meta.name,
+      category: meta.category,
+      keywords: meta.keywords,
+      integrity,
+      sha256: createHash('sha256').update(meta.name).digest('hex'),
+      document,
+      downloads,
+    };
   }
 }
 

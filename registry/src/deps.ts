@@ -18,6 +18,24 @@ import { createInProcessPool, type UploadPool } from './uploads/upload-pool.ts';
 export interface RateLimitRule {
   capacity: number;
   refillMs: number;
+  /**
+   * Tokens a process takes from the shared bucket at once and spends from memory (default 1:
+   * every take asks the store). A lease is spent within `lease × refillMs` or dropped, so a
+   * client gets at most `capacity + (lease - 1)` per process in any burst, and over time never
+   * more than the bucket refills. With a lease, a refusal is also remembered until its
+   * `Retry-After` (whole seconds, so up to a second longer than the bucket needs).
+   */
+  lease?: number;
+}
+
+/**
+ * Tokens leased from a shared bucket: `tokens` left to spend until `untilMs`; or, `refused`, a
+ * refusal to repeat without asking the store until `untilMs` (its `Retry-After`).
+ */
+export interface RateLease {
+  tokens: number;
+  untilMs: number;
+  refused: boolean;
 }
 
 /** Which actions are limited, per caller (user for publish, client address otherwise). */
@@ -35,7 +53,8 @@ export const DEFAULT_RATE_LIMITS: RateLimitRules = {
   login: { capacity: 30, refillMs: 2_000 },
   signup: { capacity: 20, refillMs: 60_000 },
   // A burst of 120, then 2 a second: a person typing or a CI job never meets it; a scraper does.
-  search: { capacity: 120, refillMs: 500 },
+  // Leased 10 at a time: one database write per 10 searches from an address, not per search.
+  search: { capacity: 120, refillMs: 500, lease: 10 },
 };
 
 /** One JSON log line. */
@@ -110,6 +129,8 @@ export interface Deps
   npmBuilds: Map<string, Promise<NpmArtifact>>;
   /** The discovery artifacts of a version's skills, by the version's integrity (they never change). */
   skillArtifacts: Lru<SkillArtifactInfo[]>;
+  /** Rate-limit tokens this process leased from the store's buckets, by bucket key. */
+  rateLeases: Lru<RateLease>;
   now(): string;
 }
 
@@ -149,6 +170,7 @@ export function resolveDeps(deps: AppDeps): Deps {
     bodyIdleMs: deps.bodyIdleMs ?? DEFAULT_BODY_IDLE_MS,
     uploadBudget: deps.uploadBudget ?? createUploadBudget(DEFAULT_MAX_UPLOAD_BYTES_IN_FLIGHT),
     skillArtifacts: createLru(4096),
+    rateLeases: createLru(10_000),
   };
 }
 

@@ -3,7 +3,9 @@
  * (tests use it on port 0 with a temp data dir); `createApp` builds the HTTP app from deps.
  */
 export { createApp } from './app.ts';
+export type { StoreOptions } from './db/create-store.ts';
 export { openStore } from './db/open-store.ts';
+export type { SearchCacheOptions } from './db/search-cache.ts';
 export { createSqliteStore } from './db/sqlite/sqlite-store.ts';
 export type * from './db/store.ts';
 export {

@@ -2,6 +2,7 @@
 export interface Lru<V> {
   get(key: string): V | undefined;
   set(key: string, value: V): void;
+  delete(key: string): void;
   readonly size: number;
 }
 
@@ -24,6 +25,9 @@ export function createLru<V>(maxEntries: number): Lru<V> {
         if (oldest.done) break;
         entries.delete(oldest.value);
       }
+    },
+    delete(key) {
+      entries.delete(key);
     },
     get size() {
       return entries.size;

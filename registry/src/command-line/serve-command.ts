@@ -104,5 +104,6 @@ function searchLimit(text: string | undefined): RateLimitRule | undefined {
       `--search-limit must be a whole number of searches a minute (1 or more), not "${text}"`,
     );
   }
-  return { capacity: n, refillMs: 60_000 / n };
+  // Leased a twelfth at a time (as the default, 10 of 120): one write per lease, not per search.
+  return { capacity: n, refillMs: 60_000 / n, lease: Math.max(1, Math.floor(n / 12)) };
 }

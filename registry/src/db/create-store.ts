@@ -6,13 +6,43 @@ import { changeReads } from './rules/changes.ts';
 import { npmArtifactRecords } from './rules/npm-artifacts.ts';
 import { ownership } from './rules/owners.ts';
 import { publishing } from './rules/publish.ts';
+import { searchRevision } from './rules/search-revision.ts';
 import { signingKeyRecords } from './rules/signing-keys.ts';
 import { usageCounters } from './rules/usage.ts';
 import { versionChanges } from './rules/versions.ts';
+import { createSearchCache, type SearchCacheOptions } from './search-cache.ts';
 import type { BundleChange, Store } from './store.ts';
 
-/** The store over one dialect: every rule and query is in `rules/`, written once. */
-export function createStore(d: Dialect): Store {
+export interface StoreOptions {
+  /** The search result cache (`search-cache.ts`); `false` sends every search to the database. */
+  searchCache?: SearchCacheOptions | false;
+}
+
+/**
+ * The store over one dialect: every rule and query is in `rules/`, written once. Search answers
+ * come from a per-process cache keyed by the store's search revision; every bundle write and
+ * download flush made through this store drops it once committed.
+ */
+export function createStore(dialect: Dialect, options: StoreOptions = {}): Store {
+  const cache =
+    options.searchCache === false
+      ? undefined
+      : createSearchCache(
+          { search: (query) => dialect.search(query), revision: searchRevision(dialect) },
+          options.searchCache,
+        );
+  const d: Dialect = cache
+    ? {
+        ...dialect,
+        async write(work) {
+          try {
+            return await dialect.write(work);
+          } finally {
+            cache.invalidate();
+          }
+        },
+      }
+    : dialect;
   const listeners = new Set<(change: BundleChange) => void>();
   const notify = (change: BundleChange) => {
     for (const listener of listeners) listener(change);
@@ -41,11 +71,15 @@ export function createStore(d: Dialect): Store {
     ...owners,
     addOwner: announcing(owners.addOwner),
     removeOwner: announcing(owners.removeOwner),
-    search: (query) => d.search(query),
+    search: cache ? (query) => cache.search(query) : (query) => d.search(query),
     ...usage,
     async addDownloads(counts) {
-      const totals = await usage.addDownloads(counts);
-      for (const [name, downloads] of totals) notify({ name, downloads });
+      try {
+        const totals = await usage.addDownloads(counts);
+        for (const [name, downloads] of totals) notify({ name, downloads });
+      } finally {
+        cache?.invalidate();
+      }
     },
     onBundleChange(listener) {
       listeners.add(listener);

@@ -25,6 +25,7 @@ export type Tables = Pick<
   | 'signingKeys'
   | 'npmArtifacts'
   | 'changes'
+  | 'searchState'
 >;
 
 /**

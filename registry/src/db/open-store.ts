@@ -1,4 +1,5 @@
 import { join, resolve } from 'node:path';
+import type { StoreOptions } from './create-store.ts';
 import { createSqliteStore } from './sqlite/sqlite-store.ts';
 import type { Store } from './store.ts';
 
@@ -8,21 +9,25 @@ import type { Store } from './store.ts';
  * `postgresql://…`) → PostgreSQL, migrated on open.
  * @throws Error for any other scheme, or when PostgreSQL cannot be reached.
  */
-export async function openStore(url: string | undefined, dataDir: string): Promise<Store> {
-  if (!url) return createSqliteStore({ path: join(dataDir, 'registry.db') });
-  if (url === ':memory:') return createSqliteStore({ path: ':memory:' });
+export async function openStore(
+  url: string | undefined,
+  dataDir: string,
+  options: StoreOptions = {},
+): Promise<Store> {
+  if (!url) return createSqliteStore({ path: join(dataDir, 'registry.db'), ...options });
+  if (url === ':memory:') return createSqliteStore({ path: ':memory:', ...options });
   if (/^postgres(ql)?:\/\//.test(url)) {
     // Loaded only here: `pg` and its drizzle dialect cost seconds to import, and SQLite users
     // (admin commands included) never need them.
     const { createPgStore } = await import('./pg/pg-store.ts');
     try {
-      return await createPgStore({ url });
+      return await createPgStore({ url, ...options });
     } catch (e) {
       throw new Error(`cannot open PostgreSQL at ${redact(url)}: ${(e as Error).message}`);
     }
   }
   const m = /^(?:sqlite|file):(?:\/\/)?(.+)$/.exec(url);
-  if (m) return createSqliteStore({ path: resolve(m[1]!) });
+  if (m) return createSqliteStore({ path: resolve(m[1]!), ...options });
   throw new Error(`unsupported database URL (use sqlite:PATH or postgres://…): ${redact(url)}`);
 }
 

@@ -92,7 +92,7 @@ export interface Store {
    * total). Returns the unsubscribe function. Other processes' writes come through `changesSince`.
    */
   onBundleChange(listener: (change: BundleChange) => void): () => void;
-  /** One token-bucket take, shared by every process on this store. */
+  /** One token-bucket take (or a lease of several), shared by every process on this store. */
   takeRateLimit(input: RateLimitTake): Promise<RateLimitResult>;
 
   /** Public keys of every registry process that signed with this store. */
@@ -280,9 +280,16 @@ export interface RateLimitTake {
   /** Milliseconds for one token to come back. */
   refillMs: number;
   nowMs: number;
+  /**
+   * Up to this many whole tokens at once (default 1), for a process to spend without asking
+   * again: as many as the bucket holds, at least one, or a refusal.
+   */
+  take?: number;
 }
 
-export type RateLimitResult = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+export type RateLimitResult =
+  | { allowed: true; granted: number }
+  | { allowed: false; retryAfterSeconds: number };
 
 /** The npm package built from one version: what its packument entry and its download need. */
 export interface NpmArtifact {

@@ -3,6 +3,9 @@ import { RegistryError } from '../errors.ts';
 
 /**
  * Takes one token from the `kind` bucket of `who`, held in the store so every process shares it.
+ * A rule with a `lease` takes that many at once and spends them from this process's memory until
+ * they run out or expire, and remembers a refusal until its `Retry-After`: most takes, and every
+ * take of a flood already refused, write nothing.
  * @throws RegistryError RATE_LIMITED with `retryAfter` seconds when the bucket is empty.
  */
 export async function takeRateLimit({
@@ -14,19 +17,54 @@ export async function takeRateLimit({
 }): Promise<void> {
   if (deps.rateLimits === false) return;
   const rule = deps.rateLimits[input.kind];
+  const key = `${input.kind}:${input.who}`;
+  const nowMs = deps.clock().getTime();
+  const lease = Math.max(1, Math.floor(rule.lease ?? 1));
+  const held = lease > 1 ? deps.rateLeases.get(key) : undefined;
+  if (held && nowMs < held.untilMs) {
+    if (held.tokens >= 1) {
+      held.tokens -= 1;
+      return;
+    }
+    if (held.refused) throw limited(input.kind, Math.ceil((held.untilMs - nowMs) / 1000));
+  }
   const result = await deps.store.takeRateLimit({
-    key: `${input.kind}:${input.who}`,
+    key,
     capacity: rule.capacity,
     refillMs: rule.refillMs,
-    nowMs: deps.clock().getTime(),
+    nowMs,
+    ...(lease > 1 ? { take: lease } : {}),
   });
   if (!result.allowed) {
-    throw new RegistryError(
-      'RATE_LIMITED',
-      `too many ${input.kind} requests; retry in ${result.retryAfterSeconds}s`,
-      {
-        retryAfter: result.retryAfterSeconds,
-      },
-    );
+    if (lease > 1) {
+      // Concurrent takes may have leased the bucket's last tokens into this process meanwhile.
+      const leased = deps.rateLeases.get(key);
+      if (leased && !leased.refused && nowMs < leased.untilMs && leased.tokens >= 1) {
+        leased.tokens -= 1;
+        return;
+      }
+      deps.rateLeases.set(key, {
+        tokens: 0,
+        untilMs: nowMs + result.retryAfterSeconds * 1000,
+        refused: true,
+      });
+    }
+    throw limited(input.kind, result.retryAfterSeconds);
   }
+  if (lease > 1) {
+    const again = deps.rateLeases.get(key);
+    const spare = again && !again.refused && nowMs < again.untilMs ? again.tokens : 0;
+    deps.rateLeases.set(key, {
+      tokens: spare + result.granted - 1,
+      untilMs: nowMs + lease * rule.refillMs,
+      refused: false,
+    });
+  }
+}
+
+function limited(kind: string, retryAfterSeconds: number): RegistryError {
+  const retryAfter = Math.max(1, retryAfterSeconds);
+  return new RegistryError('RATE_LIMITED', `too many ${kind} requests; retry in ${retryAfter}s`, {
+    retryAfter,
+  });
 }

@@ -133,14 +133,28 @@ export function accountContract(makeStore: MakeStore): void {
     test('a bucket empties, refuses with a retry time, and refills with time', async () => {
       const store = await makeStore();
       const take = (nowMs: number) => store.takeRateLimit({ key: 'k', capacity: 2, refillMs: 10_000, nowMs });
-      expect(await take(0)).toEqual({ allowed: true });
-      expect(await take(0)).toEqual({ allowed: true });
+      expect(await take(0)).toEqual({ allowed: true, granted: 1 });
+      expect(await take(0)).toEqual({ allowed: true, granted: 1 });
       expect(await take(1000)).toEqual({ allowed: false, retryAfterSeconds: 9 });
-      expect(await take(10_000)).toEqual({ allowed: true });
+      expect(await take(10_000)).toEqual({ allowed: true, granted: 1 });
       expect(await take(10_000)).toMatchObject({ allowed: false });
       expect(await store.takeRateLimit({ key: 'other', capacity: 1, refillMs: 1000, nowMs: 10_000 })).toEqual(
-        { allowed: true },
+        { allowed: true, granted: 1 },
       );
+      await store.close();
+    });
+
+    test('a lease takes up to `take` whole tokens at once, never more than the bucket holds', async () => {
+      const store = await makeStore();
+      const lease = (nowMs: number) =>
+        store.takeRateLimit({ key: 'k', capacity: 25, refillMs: 1000, nowMs, take: 10 });
+      expect(await lease(0)).toEqual({ allowed: true, granted: 10 });
+      expect(await lease(0)).toEqual({ allowed: true, granted: 10 });
+      expect(await lease(0)).toEqual({ allowed: true, granted: 5 });
+      expect(await lease(0)).toEqual({ allowed: false, retryAfterSeconds: 1 });
+      // 2.5 tokens back: two whole ones are leased, half a token stays in the bucket.
+      expect(await lease(2500)).toEqual({ allowed: true, granted: 2 });
+      expect(await lease(3000)).toEqual({ allowed: true, granted: 1 });
       await store.close();
     });
   });

@@ -154,6 +154,37 @@ ALTER TABLE bundles ADD COLUMN change_seq BIGINT NOT NULL DEFAULT 0;
 CREATE INDEX bundles_change_seq ON bundles(change_seq);
 `,
   },
+  {
+    // One counter bumped by every write that changes what search returns (sync-bundle.ts): the
+    // key of each process's search cache (db/search-cache.ts). And search ranked without joins
+    // (the twin of SQLite's search_rank): each search row carries its bundle's name, category and
+    // downloads (kept by writePgSearchRow and, for downloads, by a trigger), so counting, ranking
+    // and the empty query read only this table and its indexes; bundles and the latest tag are
+    // joined for the rows shown. Plans: docs/operating.md "Search on PostgreSQL".
+    id: '0005_search_revision',
+    sql: `
+CREATE TABLE search_state (
+  id INTEGER PRIMARY KEY DEFAULT 1 CHECK (id = 1),
+  revision BIGINT NOT NULL
+);
+INSERT INTO search_state (id, revision) VALUES (1, 1);
+ALTER TABLE search ADD COLUMN name TEXT NOT NULL DEFAULT '';
+ALTER TABLE search ADD COLUMN category TEXT;
+ALTER TABLE search ADD COLUMN downloads BIGINT NOT NULL DEFAULT 0;
+UPDATE search s SET name = b.name, category = b.category, downloads = b.downloads
+  FROM bundles b WHERE b.id = s.bundle_id;
+CREATE INDEX search_downloads ON search (downloads DESC, name);
+CREATE INDEX search_category ON search (category, downloads DESC, name);
+CREATE FUNCTION search_downloads_follow() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE search SET downloads = NEW.downloads WHERE bundle_id = NEW.id;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER bundles_downloads_to_search AFTER UPDATE OF downloads ON bundles
+  FOR EACH ROW WHEN (OLD.downloads IS DISTINCT FROM NEW.downloads)
+  EXECUTE FUNCTION search_downloads_follow();
+`,
+  },
 ];
 
 /** Serialises migrations across processes (an advisory lock, per schema). */

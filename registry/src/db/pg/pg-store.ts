@@ -1,4 +1,4 @@
-import { createStore } from '../create-store.ts';
+import { createStore, type StoreOptions } from '../create-store.ts';
 import type { Store } from '../store.ts';
 import { openPg } from './connection.ts';
 
@@ -9,16 +9,19 @@ import { openPg } from './connection.ts';
  * `schema` puts the tables in their own schema (created if missing): tests use it.
  * @example const store = await createPgStore({ url: 'postgres://postgres@127.0.0.1:5432/registry' })
  */
-export async function createPgStore(options: {
-  url: string;
-  schema?: string;
-  maxConnections?: number;
-}): Promise<Store> {
+export async function createPgStore(
+  options: {
+    url: string;
+    schema?: string;
+    maxConnections?: number;
+  } & StoreOptions,
+): Promise<Store> {
   return createStore(
     await openPg({
       url: options.url,
       ...(options.schema ? { schema: options.schema } : {}),
       ...(options.maxConnections ? { max: options.maxConnections } : {}),
     }),
+    options,
   );
 }

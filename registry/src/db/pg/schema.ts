@@ -168,6 +168,15 @@ export const signingKeys = pgTable('signing_keys', {
 export const search = pgTable('search', {
   bundleId: integer('bundle_id').primaryKey(),
   document: tsvector('document').notNull(),
+  name: text('name').notNull().default(''),
+  category: text('category'),
+  downloads: bigint('downloads', { mode: 'number' }).notNull().default(0),
+});
+
+/** One row (id 1): bumped with every change to what search returns. */
+export const searchState = pgTable('search_state', {
+  id: integer('id').primaryKey().default(1),
+  revision: bigint('revision', { mode: 'number' }).notNull(),
 });
 
 /** The npm package built from each version (immutable, like the version's own tarball). */

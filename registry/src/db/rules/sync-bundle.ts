@@ -4,12 +4,15 @@ import type { StoredVersion } from '../../domain/version-document.ts';
 import type { Dialect, Q } from '../dialect.ts';
 import { bumpChanges } from './changes.ts';
 
+/** The one row of `search_state`. */
+export const SEARCH_STATE_ROW = 1;
+
 export interface BundleSync {
   /**
    * Inside a write: points `latest` where docs/http-api.md says (unless pinned), copies the
    * latest version's description, category and keywords onto the bundle, rewrites its search
-   * row, bumps its revision and records the change on the store-wide counter (`changesSince`).
-   * Call after any change to a bundle's versions or tags.
+   * row, bumps its revision and the search revision, and records the change on the store-wide
+   * counter (`changesSince`). Call after any change to a bundle's versions or tags.
    */
   syncBundle(q: Q, name: string, at: string): Promise<void>;
   /**
@@ -21,7 +24,7 @@ export interface BundleSync {
 }
 
 export function bundleSync(d: Dialect): BundleSync {
-  const { bundles, distTags, versions } = d.tables;
+  const { bundles, distTags, versions, searchState } = d.tables;
   const bumpRevision = () => sql`${bundles.revision} + 1`;
   const isLatest = (name: string) => and(eq(distTags.name, name), eq(distTags.tag, 'latest'));
   // The counter is taken last in the transaction, after the bundle's row: every transaction
@@ -78,6 +81,11 @@ export function bundleSync(d: Dialect): BundleSync {
         .set({ ...described, revision: bumpRevision(), updatedAt: at })
         .where(eq(bundles.id, bundle.id));
       await d.writeSearchRow(q, { id: bundle.id, name, doc });
+      // In the same transaction as the row: a cache keyed by this revision never outlives it.
+      await q
+        .update(searchState)
+        .set({ revision: sql`${searchState.revision} + 1` })
+        .where(eq(searchState.id, SEARCH_STATE_ROW));
       await recordChange(q, name);
     },
     async touchBundle(q, name, at) {

@@ -41,7 +41,7 @@ export function usageCounters(d: Dialect): Pick<Store, 'takeRateLimit'> & {
       return totals;
     },
 
-    takeRateLimit({ key, capacity, refillMs, nowMs }) {
+    takeRateLimit({ key, capacity, refillMs, nowMs, take = 1 }) {
       const sweep = ++takes % 1000 === 0;
       return d.transaction(async (q) => {
         if (sweep) await q.delete(rateLimits).where(lt(rateLimits.updatedMs, nowMs - RATE_LIMIT_ROW_TTL_MS));
@@ -51,10 +51,11 @@ export function usageCounters(d: Dialect): Pick<Store, 'takeRateLimit'> & {
         const refilled = row
           ? Math.min(capacity, row.tokens + Math.max(0, nowMs - row.updatedMs) / refillMs)
           : capacity;
-        const allowed = refilled >= 1;
-        const tokens = allowed ? refilled - 1 : refilled;
+        const granted = Math.min(Math.max(1, Math.floor(take)), Math.floor(refilled));
+        const allowed = granted >= 1;
+        const tokens = allowed ? refilled - granted : refilled;
         await q.update(rateLimits).set({ tokens, updatedMs: nowMs }).where(eq(rateLimits.key, key));
-        if (allowed) return { allowed: true as const };
+        if (allowed) return { allowed: true as const, granted };
         return {
           allowed: false as const,
           retryAfterSeconds: Math.max(1, Math.ceil(((1 - tokens) * refillMs) / 1000)),

@@ -180,6 +180,18 @@ ALTER TABLE bundles ADD COLUMN change_seq INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX bundles_change_seq ON bundles(change_seq);
 `,
   },
+  {
+    // One counter bumped by every write that changes what search returns (sync-bundle.ts): the
+    // key of each process's search cache (db/search-cache.ts).
+    id: '0006_search_revision',
+    sql: `
+CREATE TABLE search_state (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  revision INTEGER NOT NULL
+);
+INSERT INTO search_state (id, revision) VALUES (1, 1);
+`,
+  },
 ];
 
 /**

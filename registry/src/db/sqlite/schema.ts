@@ -153,6 +153,12 @@ export const signingKeys = sqliteTable('signing_keys', {
   createdAt: text('created_at').notNull(),
 });
 
+/** One row (id 1): bumped with every change to what search returns. */
+export const searchState = sqliteTable('search_state', {
+  id: integer('id').primaryKey(),
+  revision: integer('revision').notNull(),
+});
+
 /** The npm package built from each version (immutable, like the version's own tarball). */
 export const npmArtifacts = sqliteTable(
   'npm_artifacts',

@@ -1,4 +1,4 @@
-import { createStore } from '../create-store.ts';
+import { createStore, type StoreOptions } from '../create-store.ts';
 import type { Store } from '../store.ts';
 import { openSqlite } from './connection.ts';
 
@@ -8,6 +8,6 @@ import { openSqlite } from './connection.ts';
  * `:memory:` for tests.
  * @example const store = createSqliteStore({ path: join(dataDir, 'registry.db') })
  */
-export function createSqliteStore(options: { path: string }): Store {
-  return createStore(openSqlite(options.path));
+export function createSqliteStore(options: { path: string } & StoreOptions): Store {
+  return createStore(openSqlite(options.path), options);
 }
