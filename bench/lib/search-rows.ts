@@ -16,8 +16,9 @@ import { failureText, fmtUs, runWrk, type WrkResult } from './wrk.ts';
  * - `connections` clients over the mix of every kind: ≥ 2,000 req/s with p99 ≤ 50 ms;
  * - document GETs (wrk `-t1 -c16`) alone, then with searches (a second wrk, `-t1 -c16`) running at
  *   once: the document p99 must stay within the document GET goal (≤ 5 ms).
- * The registry is the real `serve`, with `--search-limit` high (each search still pays the rate
- * limiter's write, as in production) or `--no-rate-limit` with `noLimit`.
+ * The registry is the real `serve`, with `--search-limit` high (each search still goes through the
+ * rate limiter, which leases tokens from the database, as in production) or `--no-rate-limit` with
+ * `noLimit`.
  * This module is the seam for search: the entry points call `searchRows` and print its rows.
  */
 
