@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { type AppDeps, resolveDeps } from './deps.ts';
+import { type AppDeps, type Deps, resolveDeps } from './deps.ts';
 import { RegistryError } from './errors.ts';
 import { normalizedPath } from './http/bundle-path.ts';
 import type { AppEnv } from './http/env.ts';
@@ -28,7 +28,11 @@ import { createWebRoutes } from './web/index.ts';
  * @example const app = createApp({ store: createSqliteStore({ path: ':memory:' }), blobs: createMemoryBlobStore(), signer: createEphemeralSigner() })
  */
 export function createApp(appDeps: AppDeps): Hono<AppEnv> {
-  const deps = resolveDeps(appDeps);
+  return buildApp(resolveDeps(appDeps));
+}
+
+/** `createApp` over deps already resolved, for a server that shares them with its fast lane. */
+export function buildApp(deps: Deps): Hono<AppEnv> {
   const app = new Hono<AppEnv>({ getPath: normalizedPath });
   app.use(requestContext(deps));
   app.onError((err, c) => renderError(c, err));

@@ -1,16 +1,16 @@
 import { mkdir } from 'node:fs/promises';
-import type { Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createAdaptorServer } from '@hono/node-server';
-import { createApp } from './app.ts';
+import { buildApp } from './app.ts';
 import { openStore } from './db/open-store.ts';
 import type { Store } from './db/store.ts';
 import { type AppDeps, type LogEntry, type RateLimitRules, resolveDeps } from './deps.ts';
 import { createDocumentCache, DEFAULT_CHANGE_POLL_MS } from './document-cache.ts';
 import { type MarketplaceConfig, marketplaceConfigProblem } from './domain/marketplace-catalog.ts';
 import { createBatchedDownloads } from './downloads.ts';
+import { withFastLane } from './http/fast-lane.ts';
 import { createRegistryMetrics } from './metrics/registry-metrics.ts';
 import {
   type ConnectionCaps,
@@ -154,12 +154,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       ...(options.marketplace ? { marketplace: options.marketplace } : {}),
       ...options.deps,
     };
-    const app = createApp(appDeps);
     const deps = resolveDeps(appDeps);
+    const app = buildApp(deps);
     const tokens = await seedUsers({ deps, input: { users: options.users ?? [] } });
     if (options.seedDir) await seedBundles({ deps, input: { dir: resolve(options.seedDir) } });
 
-    const server = createAdaptorServer({ fetch: app.fetch, serverOptions: timeoutOptions(limits) }) as Server;
+    // The hot GETs this process can answer from memory take the fast lane; the app answers the rest.
+    const server = createServer(timeoutOptions(limits), withFastLane(deps, app.fetch));
     // Expect: 100-continue goes to the app like any request; readBody sends "100 Continue" only
     // when a handler reads the body, so a refusal decided first is never invited to upload.
     server.on('checkContinue', (req, res) => server.emit('request', req, res));

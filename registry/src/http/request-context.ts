@@ -21,8 +21,7 @@ export function requestContext(deps: Deps): MiddlewareHandler<AppEnv> {
   const routeOf = createRouteLabeler();
   const nextId = requestIds();
   return async (c, next) => {
-    const incoming = c.req.header('x-request-id');
-    const requestId = incoming && INCOMING_ID.test(incoming) ? incoming : nextId();
+    const requestId = requestIdOf(c.req.header('x-request-id'), nextId);
     c.set('requestId', requestId);
     c.set('deps', deps);
     c.header('X-Request-Id', requestId);
@@ -44,25 +43,38 @@ export function requestContext(deps: Deps): MiddlewareHandler<AppEnv> {
     }
     const route = routeOf(c);
     const status = res.status;
-    deps.metrics.request(c.req.method, route, status, ms / 1000);
-    deps.log({
-      level: 'info',
-      msg: 'request',
-      requestId,
-      method: c.req.method,
-      route,
-      path: c.req.path.slice(0, 512),
-      status,
-      ms: Math.round(ms * 10) / 10,
-    });
+    recordRequest(deps, { requestId, method: c.req.method, route, path: c.req.path, status, ms });
   };
+}
+
+/** A sane incoming `X-Request-Id` is kept; anything else gets a fresh id from `nextId`. */
+export function requestIdOf(incoming: string | undefined, nextId: () => string): string {
+  return incoming && INCOMING_ID.test(incoming) ? incoming : nextId();
+}
+
+/** Counts an answered request in the metrics and writes its log line. */
+export function recordRequest(
+  deps: Pick<Deps, 'metrics' | 'log'>,
+  r: { requestId: string; method: string; route: string; path: string; status: number; ms: number },
+): void {
+  deps.metrics.request(r.method, r.route, r.status, r.ms / 1000);
+  deps.log({
+    level: 'info',
+    msg: 'request',
+    requestId: r.requestId,
+    method: r.method,
+    route: r.route,
+    path: r.path.slice(0, 512),
+    status: r.status,
+    ms: Math.round(r.ms * 10) / 10,
+  });
 }
 
 /**
  * Request ids without a random draw per request: a random per-process prefix and a counter,
  * `3f9a1c0e-1`, `3f9a1c0e-2`, … (unique across processes with overwhelming odds, and short).
  */
-function requestIds(): () => string {
+export function requestIds(): () => string {
   const boot = randomBytes(6).toString('hex');
   let n = 0;
   return () => `${boot}-${(++n).toString(36)}`;

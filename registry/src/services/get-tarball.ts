@@ -88,9 +88,30 @@ async function readBody(deps: Deps, key: string, v: StoredTarball): Promise<Tarb
   return { bytes };
 }
 
-function answer(deps: Deps, input: { name: string; ifNoneMatch?: string }, etag: string, body: TarballBody) {
+function answer(
+  deps: Pick<Deps, 'downloads' | 'metrics'>,
+  input: { name: string; ifNoneMatch?: string },
+  etag: string,
+  body: TarballBody,
+) {
   if (matchesEtag(input.ifNoneMatch, etag)) return { etag, notModified: true as const };
   deps.downloads.count(input.name);
   deps.metrics.download();
   return { etag, notModified: false as const, ...body };
+}
+
+/**
+ * The answer for a bundle tarball this process holds in memory (a 304, or a 200 that counts a
+ * download, as `getTarball` would give), else undefined: nothing is read from the store or from
+ * blob storage, so the caller can pass the request on untouched. For the server's fast lane.
+ */
+export function getCachedTarball(
+  deps: Pick<Deps, 'blobs' | 'tarballCache' | 'downloads' | 'metrics'>,
+  input: { name: string; file: string; ifNoneMatch?: string },
+): TarballResult | undefined {
+  if (deps.blobs.presignedUrl) return undefined;
+  const version = versionFromTarballName(input.name, input.file);
+  if (!version) return undefined;
+  const cached = deps.tarballCache.get(`${input.name}@${version}`);
+  return cached ? answer(deps, input, `"${cached.integrity}"`, { bytes: cached.bytes }) : undefined;
 }

@@ -2,11 +2,11 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TokenScope } from '@skills/schemas';
-import { createApp } from '../../src/app.ts';
+import { buildApp, type createApp } from '../../src/app.ts';
 import { generateToken } from '../../src/auth/tokens.ts';
 import { createSqliteStore } from '../../src/db/sqlite/sqlite-store.ts';
 import type { Store } from '../../src/db/store.ts';
-import type { AppDeps, LogEntry } from '../../src/deps.ts';
+import type { AppDeps, Deps, LogEntry } from '../../src/deps.ts';
 import { resolveDeps } from '../../src/deps.ts';
 import { createUser } from '../../src/services/create-user.ts';
 import { createEphemeralSigner } from '../../src/signing/signer.ts';
@@ -18,6 +18,8 @@ export const TEST_PASSWORD_COST = { N: 2 ** 10, r: 8, p: 1 };
 
 export interface TestRegistry {
   app: ReturnType<typeof createApp>;
+  /** What the app was built from (its caches, metrics and counters). */
+  deps: Deps;
   store: Store;
   blobs: BlobStore;
   /** The blob directory: tests look in it to prove nothing was left behind. */
@@ -66,8 +68,9 @@ export async function makeTestRegistry(
     log: (e) => logs.push(e),
     ...overrides,
   };
-  const app = createApp(appDeps);
+  // One resolution shared by the app and the test (caches, metrics), as the server shares it.
   const deps = resolveDeps(appDeps);
+  const app = buildApp(deps);
 
   const call: TestRegistry['call'] = (method, path, o = {}) => {
     const headers: Record<string, string> = { ...o.headers };
@@ -82,6 +85,7 @@ export async function makeTestRegistry(
 
   return {
     app,
+    deps,
     store,
     blobs,
     blobDir,
