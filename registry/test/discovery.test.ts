@@ -3,6 +3,8 @@ import { gunzipSync } from 'node:zlib';
 import { DISCOVERY_SCHEMA_URL, type DiscoveryIndex, discoveryIndexSchema } from '@skills/schemas';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { createApp } from '../src/app.ts';
+import { SEARCH_CACHE_DEFAULTS } from '../src/db/search-cache.ts';
+import { createSqliteStore } from '../src/db/sqlite/sqlite-store.ts';
 import { GLOBAL_INDEX_SKILLS } from '../src/services/build-discovery-index.ts';
 import { createEphemeralSigner } from '../src/signing/signer.ts';
 import { bundleTarball, skillMd, tarballOf } from './helpers/bundles.ts';
@@ -145,6 +147,13 @@ describe('the discovery indexes (v0.2.0)', () => {
   });
 
   test('a skill name in two bundles: the more downloaded bundle is listed, whichever it is', async () => {
+    // Download counts reach search (which orders the index) within the search cache's ttl.
+    let now = 0;
+    await r.close();
+    r = await makeTestRegistry({
+      store: createSqliteStore({ path: ':memory:', searchCache: { now: () => now } }),
+    });
+    token = await r.user('alice');
     await r.publish(token, 'first', multiBundle('first', '1.0.0', ['lint', 'fmt']));
     await r.publish(token, 'second', multiBundle('second', '1.0.0', ['lint']));
     const owner = async () => {
@@ -155,6 +164,8 @@ describe('the discovery indexes (v0.2.0)', () => {
     await r.store.addDownloads(new Map([['second', 5]]));
     expect(await owner()).toBe('lint from second');
     await r.store.addDownloads(new Map([['first', 10]]));
+    expect(await owner()).toBe('lint from second');
+    now += SEARCH_CACHE_DEFAULTS.ttlMs;
     expect(await owner()).toBe('lint from first');
     // The other one is still installable from its bundle's own index.
     expect((await index('/bundles/second/.well-known/agent-skills/index.json')).skills[0]!.description).toBe(

@@ -20,8 +20,8 @@ export interface StoreOptions {
 
 /**
  * The store over one dialect: every rule and query is in `rules/`, written once. Search answers
- * come from a per-process cache keyed by the store's search revision; every bundle write and
- * download flush made through this store drops it once committed.
+ * come from a per-process cache keyed by the store's search revision; every bundle write made
+ * through this store drops it once committed (download counts only age out with its ttl).
  */
 export function createStore(dialect: Dialect, options: StoreOptions = {}): Store {
   const cache =
@@ -73,13 +73,11 @@ export function createStore(dialect: Dialect, options: StoreOptions = {}): Store
     removeOwner: announcing(owners.removeOwner),
     search: cache ? (query) => cache.search(query) : (query) => d.search(query),
     ...usage,
+    // Download counts bump no search revision and drop no search page: they show in search
+    // within the cache's ttl, in this process as in every other.
     async addDownloads(counts) {
-      try {
-        const totals = await usage.addDownloads(counts);
-        for (const [name, downloads] of totals) notify({ name, downloads });
-      } finally {
-        cache?.invalidate();
-      }
+      const totals = await usage.addDownloads(counts);
+      for (const [name, downloads] of totals) notify({ name, downloads });
     },
     onBundleChange(listener) {
       listeners.add(listener);
