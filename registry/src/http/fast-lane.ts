@@ -4,6 +4,7 @@ import type { Deps } from '../deps.ts';
 import { getCachedTarball } from '../services/get-tarball.ts';
 import { matchesEtag } from './etag.ts';
 import { recordRequest, requestIdOf, requestIds } from './request-context.ts';
+import { IMMUTABLE } from './tarball-response.ts';
 
 /**
  * `GET /v1/bundles/NAME` and `GET /v1/bundles/NAME/-/FILE`, as plain as the URL can be (no query,
@@ -13,7 +14,6 @@ const HOT_PATH = /^\/v1\/bundles\/((?:@[^/?%#]+\/)?[^/?%#@][^/?%#]*)(?:\/-\/([^/
 
 const DOCUMENT_ROUTE = '/v1/bundles/:name';
 const TARBALL_ROUTE = '/v1/bundles/:name/-/:file';
-const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 /**
  * The server's fast lane: answers the hot GETs that this process can answer from memory alone

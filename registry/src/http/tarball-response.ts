@@ -3,7 +3,8 @@ import type { TarballResult } from '../services/get-tarball.ts';
 import type { AppEnv } from './env.ts';
 import { plainAnswer } from './plain-answer.ts';
 
-const IMMUTABLE = 'public, max-age=31536000, immutable';
+/** Tarballs never change: caches may keep them for a year without asking. */
+export const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 /**
  * The answer for a tarball (a bundle's, or an npm package): immutable for a year, the integrity
