@@ -21,7 +21,7 @@ describe('source specs', () => {
 
   it('writes paths as file: relative to skills.json, with forward slashes, as npm does', () => {
     expect(sourceSpecFromArg('./vendor/a', { cwd: '/p', baseDir: '/p' })).toBe('file:vendor/a');
-    expect(sourceSpecFromArg('../shared/b.tgz', { cwd: '/p/sub', baseDir: '/p' })).toBe('file:shared/b.tgz');
+    expect(sourceSpecFromArg('../common/b.tgz', { cwd: '/p/sub', baseDir: '/p' })).toBe('file:common/b.tgz');
     expect(sourceSpecFromArg('/elsewhere/c', { cwd: '/p', baseDir: '/p' })).toBe('file:../elsewhere/c');
     expect(sourceSpecFromArg('.', { cwd: '/p', baseDir: '/p' })).toBe('file:.');
     expect(sourceSpecFromArg('file:../d', { cwd: '/p/sub', baseDir: '/p' })).toBe('file:../d');

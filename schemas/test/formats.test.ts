@@ -162,7 +162,7 @@ describe('skills.json and skills-lock.json', () => {
       'https://r.example/x.tgz',
       'http://127.0.0.1:4873/x.tgz',
       'file:my-skill',
-      'file:../shared/x-1.0.0.tgz',
+      'file:../common/x-1.0.0.tgz',
       `git+https://host.example/repo.git#${sha}`,
       `git+file:///srv/repo#${sha}`,
     ]) {
