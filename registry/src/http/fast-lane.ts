@@ -3,8 +3,8 @@ import { getRequestListener } from '@hono/node-server';
 import type { Deps } from '../deps.ts';
 import { getCachedTarball } from '../services/get-tarball.ts';
 import { matchesEtag } from './etag.ts';
+import { documentHeaders, tarballHeaders } from './hot-headers.ts';
 import { recordRequest, requestIdOf, requestIds } from './request-context.ts';
-import { IMMUTABLE } from './tarball-response.ts';
 
 /**
  * `GET /v1/bundles/NAME` and `GET /v1/bundles/NAME/-/FILE`, as plain as the URL can be (no query,
@@ -39,35 +39,33 @@ export function createFastLane(
     const file = match[2];
     const ifNoneMatch = req.headers['if-none-match'];
     let status: number;
-    const headers: Record<string, string> = {};
+    let headers: Record<string, string>;
     let body: string | Buffer | undefined;
     if (file === undefined) {
       const doc = deps.documents.get(name);
       if (doc === undefined || doc.origin !== deps.publicUrl()) return false;
-      headers.ETag = doc.etag;
-      headers['Cache-Control'] = 'no-cache';
-      if (matchesEtag(ifNoneMatch, doc.etag)) status = 304;
-      else {
-        status = 200;
-        headers['Content-Type'] = 'application/json; charset=utf-8';
+      const fresh = matchesEtag(ifNoneMatch, doc.etag);
+      status = fresh ? 304 : 200;
+      headers = documentHeaders(doc.etag, !fresh);
+      if (!fresh) {
         body = doc.body;
+        headers['Content-Length'] = String(Buffer.byteLength(body));
       }
     } else {
       const tarball = getCachedTarball(deps, { name, file, ifNoneMatch });
       if (tarball === undefined) return false;
-      headers.ETag = tarball.etag;
-      headers['Cache-Control'] = IMMUTABLE;
-      if (tarball.notModified) status = 304;
-      else if ('bytes' in tarball) {
+      if (tarball.notModified) {
+        status = 304;
+        headers = tarballHeaders(tarball.etag);
+      } else if ('bytes' in tarball) {
         status = 200;
-        headers['Content-Type'] = 'application/gzip';
         body = tarball.bytes;
+        headers = tarballHeaders(tarball.etag, { contentType: 'application/gzip', length: body.length });
       } else return false; // never: a cached tarball is bytes
     }
     const requestId = requestIdOf(req.headers['x-request-id'] as string | undefined, nextId);
     headers['X-Request-Id'] = requestId;
     headers['X-Content-Type-Options'] = 'nosniff';
-    if (body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(body));
     res.writeHead(status, headers);
     res.end(body);
     recordRequest(deps, {

@@ -1,10 +1,8 @@
 import type { Context } from 'hono';
 import type { TarballResult } from '../services/get-tarball.ts';
 import type { AppEnv } from './env.ts';
+import { tarballHeaders } from './hot-headers.ts';
 import { plainAnswer } from './plain-answer.ts';
-
-/** Tarballs never change: caches may keep them for a year without asking. */
-export const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 /**
  * The answer for a tarball (a bundle's, or an npm package): immutable for a year, the integrity
@@ -19,14 +17,16 @@ export function tarballResponse(c: Context<AppEnv>, result: TarballResult, conte
       Location: result.redirect,
     });
   }
-  const headers: Record<string, string> = { ETag: result.etag, 'Cache-Control': IMMUTABLE };
-  if (result.notModified) return plainAnswer(c, 304, null, headers);
-  headers['Content-Type'] = contentType;
+  if (result.notModified) return plainAnswer(c, 304, null, tarballHeaders(result.etag));
   if ('stream' in result) {
-    headers['Content-Length'] = String(result.size);
-    return plainAnswer(c, 200, result.stream, headers);
+    return plainAnswer(
+      c,
+      200,
+      result.stream,
+      tarballHeaders(result.etag, { contentType, length: result.size }),
+    );
   }
-  headers['Content-Length'] = String(result.bytes.length);
+  const headers = tarballHeaders(result.etag, { contentType, length: result.bytes.length });
   // A Buffer is a Uint8Array over a plain ArrayBuffer here (never a SharedArrayBuffer).
   return plainAnswer(c, 200, result.bytes as Uint8Array<ArrayBuffer>, headers);
 }

@@ -10,6 +10,7 @@ import { requestInfo, requireActor } from '../http/auth.ts';
 import { readJson } from '../http/body.ts';
 import { bundleName, bundlePaths, publicOrigin, VERSION_PARAM } from '../http/bundle-path.ts';
 import type { AppEnv } from '../http/env.ts';
+import { documentHeaders } from '../http/hot-headers.ts';
 import { plainAnswer } from '../http/plain-answer.ts';
 import { tarballResponse } from '../http/tarball-response.ts';
 import { uploadBody } from '../http/upload-body.ts';
@@ -41,14 +42,8 @@ export function bundleRoutes(app: Hono<AppEnv>): void {
       deps: c.get('deps'),
       input: { name: bundleName(c), origin: publicOrigin(c), ifNoneMatch: c.req.header('if-none-match') },
     });
-    if (result.notModified) {
-      return plainAnswer(c, 304, null, { ETag: result.etag, 'Cache-Control': 'no-cache' });
-    }
-    return plainAnswer(c, 200, result.body, {
-      ETag: result.etag,
-      'Cache-Control': 'no-cache',
-      'Content-Type': 'application/json; charset=utf-8',
-    });
+    if (result.notModified) return plainAnswer(c, 304, null, documentHeaders(result.etag, false));
+    return plainAnswer(c, 200, result.body, documentHeaders(result.etag, true));
   });
 
   app.on('GET', bundlePaths(VERSION_PARAM), async (c) => {

@@ -62,8 +62,8 @@ export async function serveTarball(
   const version = versionFromTarballName(input.name, input.file);
   if (!version) throw new RegistryError('NOT_FOUND', `${input.file} is not a tarball of ${input.name}`);
   const key = `${input.cachePrefix}${input.name}@${version}`;
-  const cached = deps.blobs.presignedUrl ? undefined : deps.tarballCache.get(key);
-  if (cached) return answer(deps, input, `"${cached.integrity}"`, { bytes: cached.bytes });
+  const cached = fromCache(deps, input, key);
+  if (cached) return cached;
   const v = await input.find(version);
   if (!v) throw new RegistryError('NOT_FOUND', `no version ${version} of ${input.name}`);
   const etag = `"${v.integrity}"`;
@@ -109,9 +109,16 @@ export function getCachedTarball(
   deps: Pick<Deps, 'blobs' | 'tarballCache' | 'downloads' | 'metrics'>,
   input: { name: string; file: string; ifNoneMatch?: string },
 ): TarballResult | undefined {
-  if (deps.blobs.presignedUrl) return undefined;
   const version = versionFromTarballName(input.name, input.file);
-  if (!version) return undefined;
-  const cached = deps.tarballCache.get(`${input.name}@${version}`);
+  return version ? fromCache(deps, input, `${input.name}@${version}`) : undefined;
+}
+
+/** The answer from the process's tarball cache for `key`, if it holds it (never when presigning). */
+function fromCache(
+  deps: Pick<Deps, 'blobs' | 'tarballCache' | 'downloads' | 'metrics'>,
+  input: { name: string; ifNoneMatch?: string },
+  key: string,
+): TarballResult | undefined {
+  const cached = deps.blobs.presignedUrl ? undefined : deps.tarballCache.get(key);
   return cached ? answer(deps, input, `"${cached.integrity}"`, { bytes: cached.bytes }) : undefined;
 }
