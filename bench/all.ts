@@ -12,45 +12,33 @@ import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { INSTALL_FLAGS, REGISTRY_FLAGS } from './lib/flags.ts';
 import { load1, machineLine, QUIET_LOAD } from './lib/machine.ts';
 import { makeRunDir, REPO_ROOT } from './lib/paths.ts';
 import { printRows, type Row, type RowsFile, runInfo } from './lib/rows.ts';
 
-/** Which script takes which flag (a flag both take goes to both). */
-const REGISTRY_FLAGS = [
-  'duration',
-  'rounds',
-  'warmup',
-  'connections',
-  'layouts',
-  'repeat',
-  'only',
-  'publishes',
-  'search-bundles',
-  'search-kind-duration',
-];
-const REGISTRY_BOOLEANS = ['no-pg', 'search-no-limit', 'reseed'];
-const INSTALL_FLAGS = ['runs', 'version-runs', 'sizes'];
-const INSTALL_BOOLEANS = ['no-peer'];
+/** Which script takes which flag (a flag both take goes to both): each script's own list. */
+const [REG_S, REG_B] = [REGISTRY_FLAGS.strings, REGISTRY_FLAGS.booleans];
+const [INS_S, INS_B] = [INSTALL_FLAGS.strings, INSTALL_FLAGS.booleans];
 
 const options: Record<string, { type: 'string' | 'boolean' }> = {
   help: { type: 'boolean' },
   'skip-install': { type: 'boolean' },
   'skip-registry': { type: 'boolean' },
 };
-for (const f of [...REGISTRY_FLAGS, ...INSTALL_FLAGS]) options[f] = { type: 'string' };
-for (const f of [...REGISTRY_BOOLEANS, ...INSTALL_BOOLEANS]) options[f] = { type: 'boolean' };
+for (const f of [...REG_S, ...INS_S]) options[f] = { type: 'string' };
+for (const f of [...REG_B, ...INS_B]) options[f] = { type: 'boolean' };
 const { values } = parseArgs({ options, strict: true, allowPositionals: false });
 if (values.help) {
   console.log(`usage: npx tsx bench/all.ts [--skip-registry] [--skip-install]
-         registry.ts: ${REGISTRY_FLAGS.map((f) => `--${f} X`).join(' ')} ${REGISTRY_BOOLEANS.map((f) => `--${f}`).join(' ')}
-         install.ts:  ${INSTALL_FLAGS.map((f) => `--${f} X`).join(' ')} ${INSTALL_BOOLEANS.map((f) => `--${f}`).join(' ')}
+         registry.ts: ${REG_S.map((f) => `--${f} X`).join(' ')} ${REG_B.map((f) => `--${f}`).join(' ')}
+         install.ts:  ${INS_S.map((f) => `--${f} X`).join(' ')} ${INS_B.map((f) => `--${f}`).join(' ')}
   Smoke run (minutes, figures meaningless): --duration 2 --rounds 1 --repeat 1 --warmup 1 --publishes 50
     --search-bundles 2000 --search-kind-duration 1 --runs 1 --version-runs 3 --sizes 20 --no-peer`);
   process.exit(0);
 }
 
-function forward(strings: string[], booleans: string[]): string[] {
+function forward(strings: readonly string[], booleans: readonly string[]): string[] {
   const out: string[] = [];
   for (const f of strings) if (typeof values[f] === 'string') out.push(`--${f}`, values[f] as string);
   for (const f of booleans) if (values[f] === true) out.push(`--${f}`);
@@ -84,22 +72,14 @@ const failures: string[] = [];
 try {
   if (!values['skip-registry']) {
     try {
-      files.push(
-        await runScript(
-          'registry',
-          forward(REGISTRY_FLAGS, REGISTRY_BOOLEANS),
-          join(dir.dir, 'registry.json'),
-        ),
-      );
+      files.push(await runScript('registry', forward(REG_S, REG_B), join(dir.dir, 'registry.json')));
     } catch (e) {
       failures.push((e as Error).message);
     }
   }
   if (!values['skip-install']) {
     try {
-      files.push(
-        await runScript('install', forward(INSTALL_FLAGS, INSTALL_BOOLEANS), join(dir.dir, 'install.json')),
-      );
+      files.push(await runScript('install', forward(INS_S, INS_B), join(dir.dir, 'install.json')));
     } catch (e) {
       failures.push((e as Error).message);
     }

@@ -11,6 +11,7 @@ import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { numberFlag, parseBenchArgs } from './lib/args.ts';
 import { type GeneratedBundle, generateBundles, skillTarball, writeSkillFolders } from './lib/bundles.ts';
+import { INSTALL_FLAGS, OWN_BOOLEANS, OWN_STRINGS } from './lib/flags.ts';
 import { machineLine, warnIfBusy } from './lib/machine.ts';
 import { createPublisher, publishAllToOurs, startOurRegistry } from './lib/our-registry.ts';
 import { CLI_BIN, makeRunDir, REGISTRY_BIN } from './lib/paths.ts';
@@ -20,7 +21,10 @@ import { fmtMs, fmtRatio, fmtSec, median, printTable } from './lib/stats.ts';
 import { ensureTool, SKILLS_CLI } from './lib/tools.ts';
 import { createVerdaccioUser, publishToVerdaccio, startVerdaccio } from './lib/verdaccio.ts';
 
-const flags = parseBenchArgs(['runs', 'version-runs', 'sizes', 'json'], ['keep', 'no-peer', 'help']);
+const flags = parseBenchArgs(
+  [...INSTALL_FLAGS.strings, ...OWN_STRINGS],
+  [...INSTALL_FLAGS.booleans, ...OWN_BOOLEANS],
+);
 if (flags.help) {
   console.log(`usage: npx tsx bench/install.ts [--runs N] [--version-runs N] [--sizes 20,100] [--no-peer] [--json FILE] [--keep]
   --runs N           repetitions of each install measurement, interleaved; the median is reported (default 5)

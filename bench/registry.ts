@@ -12,6 +12,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { numberFlag, parseBenchArgs } from './lib/args.ts';
 import { generateBundles, skillTarball } from './lib/bundles.ts';
+import { OWN_BOOLEANS, OWN_STRINGS, REGISTRY_FLAGS } from './lib/flags.ts';
 import { machineLine, warnIfBusy } from './lib/machine.ts';
 import { createPublisher, publishAllToOurs, startBareHono, startOurRegistry } from './lib/our-registry.ts';
 import { makeRunDir, REGISTRY_BIN } from './lib/paths.ts';
@@ -35,20 +36,8 @@ import { bytesPerResponse, fmtUs, WRK_BIN, type WrkRequest } from './lib/wrk.ts'
 
 const PARTS = ['http', 'publish', 'search'] as const;
 const flags = parseBenchArgs(
-  [
-    'duration',
-    'rounds',
-    'warmup',
-    'connections',
-    'layouts',
-    'repeat',
-    'only',
-    'publishes',
-    'search-bundles',
-    'search-kind-duration',
-    'json',
-  ],
-  ['keep', 'reseed', 'no-pg', 'search-no-limit', 'help'],
+  [...REGISTRY_FLAGS.strings, ...OWN_STRINGS],
+  [...REGISTRY_FLAGS.booleans, ...OWN_BOOLEANS],
 );
 if (flags.help) {
   console.log(`usage: npx tsx bench/registry.ts [--duration S] [--rounds N] [--warmup S] [--connections N]
