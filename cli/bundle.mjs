@@ -1,6 +1,8 @@
-// Bundles everything `dist/bin.js` loads after `--version` into `dist/main.js`, one file (over
-// tsc's main.js): Node then reads and compiles one module for a command instead of ~150, the
-// start-up cost every command paid. bin.js stays tsc's few lines, so `skills --version` parses
+// Bundles everything `dist/bin.js` loads after `--version` into `dist/main.cjs`, one file: Node
+// then reads and compiles one module for a command instead of ~150, the start-up cost every
+// command paid. CommonJS, so that bin.js can compile it through V8's code cache
+// (src/compile-cache.ts); dynamic imports become require() for the same reason (a vm.Script
+// cannot import()). bin.js stays tsc's few lines, so `skills --version` parses
 // nothing more. Workspace packages come from their sources (the `source` export condition);
 // modules loaded with import() stay lazy inside the bundle (esbuild wraps them), so a command
 // evaluates only what it uses. `openai` stays external: only `skills run` loads it.
@@ -30,18 +32,15 @@ const here = (p) => new URL(p, import.meta.url).pathname;
 
 const result = await build({
   entryPoints: [here('./src/main.ts')],
-  outfile: here('./dist/main.js'),
+  outfile: here('./dist/main.cjs'),
   bundle: true,
   platform: 'node',
-  format: 'esm',
+  format: 'cjs',
+  supported: { 'dynamic-import': false },
   target: 'node20.19',
   conditions: ['source'],
   external: ['openai'],
   plugins: [englishOnlyZod],
-  // Bundled CommonJS (semver) calls require() for node builtins.
-  banner: {
-    js: "import { createRequire as __skillsRequire } from 'node:module';\nconst require = __skillsRequire(import.meta.url);",
-  },
   minifyWhitespace: true,
   minifySyntax: true,
   keepNames: true,

@@ -1,4 +1,3 @@
-import { createInterface } from 'node:readline/promises';
 import type { Readable, Writable } from 'node:stream';
 import { ALIASES, COMMANDS, SUMMARIES } from './commands/index.ts';
 import { findCommandName, GLOBAL_OPTIONS, parseCommandLine } from './lib/args.ts';
@@ -59,6 +58,7 @@ export async function main(opts: MainOptions): Promise<number> {
       interactive,
       confirm: async (question) => {
         if (!interactive) return false;
+        const { createInterface } = await import('node:readline/promises');
         const rl = createInterface({ input: opts.stdin, output: stderr });
         try {
           return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());

@@ -4,12 +4,10 @@ import { basename, join } from 'node:path';
 import type { BundleFile, BundleInspection } from '@skills/archive';
 import { type BundleManifest, bundleManifestSchema, type VersionDocument } from '@skills/schemas';
 import { bareSkill } from '../authoring/bare-skill.ts';
-import { loadBundle } from '../authoring/bundle-source.ts';
 import { SkillsError } from '../errors.ts';
 import type { SourceSpec } from '../resolve/source-spec.ts';
 import { findInStore, loadArchive } from '../store/store.ts';
 import { sha512Integrity } from '../store/store-index.ts';
-import { gitCheckout } from './git-checkout.ts';
 
 /** The version a skill folder without one (no skill.json, no `metadata.version`) installs as. */
 export const UNVERSIONED = '0.0.0';
@@ -98,6 +96,8 @@ export async function materialize(
   }
   const into = await mkdtemp(join(tmpdir(), 'skills-git-'));
   try {
+    // Loaded here: child_process (and the archive, below) only for a source that needs them.
+    const { gitCheckout } = await import('./git-checkout.ts');
     const { dir, commit } = await gitCheckout({ url: spec.url, ref: spec.ref, into, env });
     return await packFolder(`git+${spec.url}#${commit}`, dir);
   } finally {
@@ -109,6 +109,7 @@ export async function materialize(
 async function packFolder(resolved: string, dir: string): Promise<Materialized> {
   const { validateDirectory } = await loadArchive();
   const bare = bareSkill(await validateDirectory(dir)) !== undefined;
+  const { loadBundle } = await import('../authoring/bundle-source.ts');
   const packed = await loadBundle(dir, dir, bare ? { version: UNVERSIONED } : {});
   return sourced(resolved, packed.tarball, packed);
 }

@@ -1,4 +1,3 @@
-import { createInterface } from 'node:readline/promises';
 import { type Readable, Writable } from 'node:stream';
 import { SkillsError } from '../errors.ts';
 
@@ -16,6 +15,7 @@ export async function askQuestion(
   const muted = new Writable({
     write: (_chunk, _enc, cb) => cb(),
   });
+  const { createInterface } = await import('node:readline/promises');
   const rl = createInterface({ input, output: opts.hidden ? muted : output, terminal: true });
   try {
     if (opts.hidden) output.write(question);

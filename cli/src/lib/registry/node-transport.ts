@@ -1,5 +1,4 @@
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { Agent, request as HttpRequest, IncomingMessage } from 'node:http';
 
 /** The response headers the client reads: `Headers` (fetch) and the node transport both fit. */
 export interface ResponseHeaders {
@@ -21,11 +20,29 @@ export class BodyTooLarge extends Error {
   }
 }
 
-// Keep-alive pools, one per protocol; idle sockets never keep the process alive.
-const agents = {
-  http: new HttpAgent({ keepAlive: true }),
-  https: new HttpsAgent({ keepAlive: true }),
-};
+/** How one protocol sends: its `request` and its keep-alive pool (idle sockets never keep the process alive). */
+interface Protocol {
+  request: typeof HttpRequest;
+  agent: Agent;
+}
+const protocols = new Map<'http:' | 'https:', Promise<Protocol>>();
+
+/**
+ * node:http, and node:https with tls, are loaded by the first request of their protocol: a warm
+ * install that asks nothing never pays for them.
+ */
+function protocolOf(url: URL): Promise<Protocol> {
+  const key = url.protocol === 'https:' ? 'https:' : 'http:';
+  let p = protocols.get(key);
+  if (!p) {
+    p = (key === 'https:' ? import('node:https') : import('node:http')).then((m) => ({
+      request: m.request,
+      agent: new m.Agent({ keepAlive: true }),
+    }));
+    protocols.set(key, p);
+  }
+  return p;
+}
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const MAX_REDIRECTS = 5;
@@ -50,7 +67,7 @@ export async function nodeRequest(req: {
   let url = new URL(req.url);
   let headers = { ...req.headers };
   for (let hop = 0; ; hop++) {
-    const res = await exchange({ ...req, url, headers });
+    const res = await exchange(await protocolOf(url), { ...req, url, headers });
     const location = res.headers.get('location');
     if (!REDIRECTS.has(res.status) || !location || req.method !== 'GET' || hop >= MAX_REDIRECTS) return res;
     const next = new URL(location, url);
@@ -63,23 +80,24 @@ export async function nodeRequest(req: {
   }
 }
 
-function exchange(req: {
-  method: string;
-  url: URL;
-  headers: Record<string, string>;
-  body?: Buffer | string | undefined;
-  maxBytes: number;
-  signal: AbortSignal;
-}): Promise<NodeResponse> {
+function exchange(
+  protocol: Protocol,
+  req: {
+    method: string;
+    url: URL;
+    headers: Record<string, string>;
+    body?: Buffer | string | undefined;
+    maxBytes: number;
+    signal: AbortSignal;
+  },
+): Promise<NodeResponse> {
   return new Promise<NodeResponse>((resolve, reject) => {
     if (req.signal.aborted) {
       reject(req.signal.reason);
       return;
     }
-    const https = req.url.protocol === 'https:';
     const headers: Record<string, string> = { ...req.headers };
     if (req.body !== undefined) headers['content-length'] = String(Buffer.byteLength(req.body));
-    const send = https ? httpsRequest : httpRequest;
     let settled = false;
     const fail = (err: unknown, res?: IncomingMessage) => {
       if (settled) return;
@@ -90,9 +108,9 @@ function exchange(req: {
       request.destroy();
     };
     const onAbort = () => fail(req.signal.reason);
-    const request = send(
+    const request = protocol.request(
       req.url,
-      { method: req.method, headers, agent: https ? agents.https : agents.http },
+      { method: req.method, headers, agent: protocol.agent },
       (res: IncomingMessage) => {
         const declared = Number(res.headers['content-length']);
         if (Number.isFinite(declared) && declared > req.maxBytes) {
