@@ -16,7 +16,8 @@ describe('the compile cache of the built binary', () => {
   });
   afterEach(() => cleanup());
   const help = () => runCli(['--help'], { cwd: dir, env: { SKILLS_COMPILE_CACHE: cache } });
-  const files = async () => (await readdir(cache).catch(() => [] as string[])).filter((f) => f.endsWith('.v8'));
+  const files = async () =>
+    (await readdir(cache).catch(() => [] as string[])).filter((f) => f.endsWith('.v8'));
 
   it('is written once a command succeeds, 0600 in a 0700 folder, then used as it is', async () => {
     const first = await help();
@@ -38,7 +39,9 @@ describe('the compile cache of the built binary', () => {
   it('keeps one file per command, and writes none for a command that failed', async () => {
     expect((await runCli(['publsh'], { cwd: dir, env: { SKILLS_COMPILE_CACHE: cache } })).code).toBe(2);
     expect(await files()).toEqual([]);
-    expect((await runCli(['list', '--json'], { cwd: dir, env: { SKILLS_COMPILE_CACHE: cache } })).code).toBe(0);
+    expect((await runCli(['list', '--json'], { cwd: dir, env: { SKILLS_COMPILE_CACHE: cache } })).code).toBe(
+      0,
+    );
     expect((await help()).code).toBe(0);
     expect((await files()).map((f) => f.split('.')[0]).sort()).toEqual(['list', 'other']);
   });
