@@ -1,12 +1,16 @@
-// Bundles everything `dist/bin.js` loads after `--version` into `dist/main.cjs`, one file: Node
-// then reads and compiles one module for a command instead of ~150, the start-up cost every
-// command paid. CommonJS, so that bin.js can compile it through V8's code cache
-// (src/compile-cache.ts); dynamic imports become require() for the same reason (a vm.Script
-// cannot import()). bin.js stays tsc's few lines, so `skills --version` parses
-// nothing more. Workspace packages come from their sources (the `source` export condition);
-// modules loaded with import() stay lazy inside the bundle (esbuild wraps them), so a command
-// evaluates only what it uses. `openai` stays external: only `skills run` loads it.
-import { writeFileSync } from 'node:fs';
+// Two CommonJS files, so that Node never starts its ES module loader for a command (~25 ms of
+// a short command's CPU):
+// - `dist/bin.cjs` (the package's bin, from src/bin.ts and src/compile-cache.ts): answers
+//   `--version` alone; anything else loads
+// - `dist/main.cjs`: everything a command runs, one file, so Node reads and compiles one module
+//   instead of ~150, and compiles it through V8's code cache (src/compile-cache.ts). Dynamic
+//   imports become require() (a vm.Script cannot import()); modules loaded with import() stay
+//   lazy inside the bundle (esbuild wraps them), so a command evaluates only what it uses.
+//   Workspace packages come from their sources (the `source` export condition); `openai` stays
+//   external: only `skills run` loads it.
+// tsc's ESM output of the same sources (dist/bin.js, dist/main.js, …) is left for the type
+// declarations; nothing runs it.
+import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
 /**
@@ -48,5 +52,21 @@ const result = await build({
   logLevel: 'warning',
   metafile: true,
 });
+await build({
+  entryPoints: [here('./src/bin.ts')],
+  outfile: here('./dist/bin.cjs'),
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20.19',
+  supported: { 'dynamic-import': false },
+  // bin.ts finds package.json and main.cjs from its own URL.
+  define: { 'import.meta.url': '__skillsBinUrl' },
+  banner: { js: "const __skillsBinUrl = require('node:url').pathToFileURL(__filename).href;" },
+  logLevel: 'warning',
+});
+chmodSync(here('./dist/bin.cjs'), 0o755);
+// tsc's ESM entry would run too, slower: one bin only.
+for (const f of ['bin.js', 'bin.js.map', 'bin.d.ts']) rmSync(here(`./dist/${f}`), { force: true });
 // What went in and what stays outside, for test/bin.test.ts and for anyone sizing the bundle.
 writeFileSync(here('./dist/main.meta.json'), JSON.stringify(result.metafile));

@@ -11,7 +11,7 @@ export const TOOLS_DIR = join(REPO_ROOT, '.bench', 'tools');
 
 /** The built executables under test. */
 export const REGISTRY_BIN = join(REPO_ROOT, 'registry', 'dist', 'bin.js');
-export const CLI_BIN = join(REPO_ROOT, 'cli', 'dist', 'bin.js');
+export const CLI_BIN = join(REPO_ROOT, 'cli', 'dist', 'bin.cjs');
 
 /**
  * A fresh directory under the OS temp dir for one run's state (data dirs, projects, caches).

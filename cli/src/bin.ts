@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-// Only this file touches process: the exit status, the streams, the environment.
+// Only this file touches process: the exit status, the streams, the environment. The build
+// bundles it as CommonJS (dist/bin.cjs), so Node never starts its ES module loader for a command.
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
   version: string;
 };
@@ -10,11 +11,17 @@ const argv = process.argv.slice(2);
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
   process.stdout.write(`${version}\n`);
 } else {
-  // The build's one-file bundle through the code cache; from sources (no bundle), the modules.
-  const bundle = fileURLToPath(new URL('./main.cjs', import.meta.url));
-  const loaded = existsSync(bundle)
-    ? (await import('./compile-cache.ts')).loadMain(bundle, { version, command: argv[0], env: process.env })
-    : { main: (await import('./main.ts')).main, save() {} };
+  void run();
+}
+
+/** Every other command: the one-file bundle (dist/main.cjs), compiled through the code cache. */
+async function run(): Promise<void> {
+  const { loadMain } = await import('./compile-cache.ts');
+  const loaded = loadMain(fileURLToPath(new URL('./main.cjs', import.meta.url)), {
+    version,
+    command: argv[0],
+    env: process.env,
+  });
   const code = await loaded.main({
     argv,
     cwd: process.cwd(),

@@ -22,7 +22,7 @@ describe('the built binary', () => {
     }
   });
 
-  it('loads one bundled module after bin.js: main.js imports only node builtins and the lazy openai', () => {
+  it('loads one bundled module after bin.cjs: main.cjs imports only node builtins and the lazy openai', () => {
     const meta = JSON.parse(
       readFileSync(fileURLToPath(new URL('../dist/main.meta.json', import.meta.url)), 'utf8'),
     ) as {
@@ -41,6 +41,14 @@ describe('the built binary', () => {
       .map((i) => i.path)
       .filter((p) => !p.startsWith('node:') && !builtinModules.includes(p));
     expect([...new Set(outside)]).toEqual(['openai']);
+    // Both files are CommonJS, and the package's bin is the bundled one.
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+      bin: Record<string, string>;
+    };
+    expect(pkg.bin).toEqual({ skills: './dist/bin.cjs' });
+    expect(readFileSync(new URL('../dist/bin.cjs', import.meta.url), 'utf8')).toMatch(
+      /^#!\/usr\/bin\/env node\n/,
+    );
   });
 
   it('lists every command in --help, trust included, and rejects unknown ones with exit 2', async () => {

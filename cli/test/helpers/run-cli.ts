@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The built binary the end-to-end tests drive (`npm run build` makes it: tsc, then the bundle). */
-export const CLI_BIN = fileURLToPath(new URL('../../dist/bin.js', import.meta.url));
+export const CLI_BIN = fileURLToPath(new URL('../../dist/bin.cjs', import.meta.url));
 
 export interface CliRun {
   code: number;
@@ -31,7 +31,7 @@ export function cliHome(cwd: string): { HOME: string; XDG_CONFIG_HOME: string; X
 }
 
 /**
- * Runs `node cli/dist/bin.js ...args` in `cwd` with stdin piped (so never a TTY), an isolated
+ * Runs `node cli/dist/bin.cjs ...args` in `cwd` with stdin piped (so never a TTY), an isolated
  * home (see cliHome) and only PATH inherited; `env` adds or overrides (e.g. SKILLS_REGISTRY).
  * @example const { code, stdout } = await runCli(['whoami', '--json'], { cwd, env: { SKILLS_REGISTRY: url } })
  */
