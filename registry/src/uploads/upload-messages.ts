@@ -1,18 +1,7 @@
 import type { ArchiveLimits } from '@skills/archive';
-import type { UploadOutcome } from './process-upload.ts';
 
-/** A message to an upload worker: one job. `bytes` is transferred, not copied. */
+/** One upload for a worker thread: `bytes` is transferred, not copied (it spans its whole buffer). */
 export interface UploadJob {
-  id: number;
-  bytes: Uint8Array;
+  bytes: Uint8Array<ArrayBuffer>;
   limits: ArchiveLimits;
 }
-
-/** The answer to `UploadJob` `id`; a re-packed tarball is transferred back. */
-export interface UploadAnswer {
-  id: number;
-  outcome: UploadOutcome;
-}
-
-/** The first message of a thread, once its modules are loaded. */
-export const WORKER_READY = 'ready';
