@@ -46,8 +46,8 @@ export interface TestRegistry {
 }
 
 /**
- * A registry app on a fresh SQLite file and blob dir in a temp folder, rate limits off unless
- * given, and a fixed clock when `now` is given. Each test builds its own.
+ * A registry app on a fresh SQLite file (searches in thread) and blob dir in a temp folder, rate
+ * limits off unless given, and a fixed clock when `now` is given. Each test builds its own.
  */
 export async function makeTestRegistry(
   overrides: Partial<AppDeps> = {},
@@ -56,7 +56,9 @@ export async function makeTestRegistry(
   const dir = await mkdtemp(join(tmpdir(), 'registry-test-'));
   const dbPath = join(dir, 'registry.db');
   const blobDir = join(dir, 'blobs');
-  const store = overrides.store ?? createSqliteStore({ path: dbPath });
+  // Searches stay on the main connection: a search thread starts through tsx under tests, which
+  // costs a fraction of a second each; test/search-threads.test.ts tests the threads.
+  const store = overrides.store ?? createSqliteStore({ path: dbPath, searchThreads: 0 });
   const blobs = overrides.blobs ?? createFsBlobStore({ dir: blobDir });
   const logs: LogEntry[] = [];
   const appDeps: AppDeps = {

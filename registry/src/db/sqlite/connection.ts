@@ -1,10 +1,35 @@
 import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import type { Dialect, PreparedRead, Q, Work } from '../dialect.ts';
+import type { SearchPage, SearchQuery } from '../store.ts';
 import { createGate } from './gate.ts';
 import { applySqliteMigrations } from './migrations.ts';
 import { sqliteSearch, sqliteSearchRows } from './search.ts';
+import { createSearchThreads, type SearchThreads } from './search-threads.ts';
 import { sqliteTables } from './tables.ts';
+
+export interface SqliteOptions {
+  /**
+   * Worker threads that run searches on a database file (`search-threads.ts`), each with its own
+   * read-only connection; 0 runs them on the main connection, as `:memory:` always does.
+   * Default `DEFAULT_SEARCH_THREADS`.
+   */
+  searchThreads?: number;
+  /** The search thread's entry module; tests pass others. */
+  searchEntry?: URL;
+}
+
+/**
+ * One search thread: a search is one core's work for a few milliseconds, and the point is to
+ * keep it off the event loop's core, not to search faster than one core can (on the 2-core
+ * machines it is sized for, a second thread would compete with the event loop).
+ */
+export const DEFAULT_SEARCH_THREADS = 1;
+
+/** A SQLite `Dialect`, and where its searches ran (for tests). */
+export interface SqliteDialect extends Dialect {
+  searchStats(): { inThread: number; threads: ReturnType<SearchThreads['stats']> | undefined };
+}
 
 /**
  * Opens (creating if needed) a SQLite database file, or `:memory:`, in WAL mode with a busy
@@ -14,8 +39,11 @@ import { sqliteTables } from './tables.ts';
  * transaction is BEGIN / the awaited body / COMMIT (ROLLBACK on any error) issued as statements,
  * with the connection held exclusively meanwhile (`gate.ts`). Writes BEGIN IMMEDIATE: the write
  * lock is taken up front, so two processes never both read, then both try to write.
+ *
+ * Searches on a file run on worker threads (`searchThreads`), started on the first search; the
+ * main connection then never runs one.
  */
-export function openSqlite(path: string): Dialect {
+export function openSqlite(path: string, options: SqliteOptions = {}): SqliteDialect {
   const sqlite = new Database(path);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
@@ -57,7 +85,25 @@ export function openSqlite(path: string): Dialect {
         ? gate.shared(async () => statement.get(values))
         : new Promise((resolve) => resolve(statement.get(values)));
   }
-  const search = sqliteSearch(sqlite);
+  const threadCount = options.searchThreads ?? DEFAULT_SEARCH_THREADS;
+  const threads =
+    path !== ':memory:' && threadCount > 0
+      ? createSearchThreads({
+          path,
+          size: threadCount,
+          ...(options.searchEntry ? { entry: options.searchEntry } : {}),
+        })
+      : undefined;
+  let inThread = 0;
+  let searchHere: ((query: SearchQuery) => SearchPage) | undefined;
+  const search = threads
+    ? (query: SearchQuery) => threads.search(query)
+    : (query: SearchQuery) =>
+        gate.shared(async () => {
+          searchHere ??= sqliteSearch(sqlite);
+          inThread++;
+          return searchHere(query);
+        });
   const writeSearchRow = sqliteSearchRows(sqlite);
   return {
     kind: 'sqlite',
@@ -68,12 +114,15 @@ export function openSqlite(path: string): Dialect {
     transaction: write,
     write,
     prepareGet,
-    search: (query) => gate.shared(async () => search(query)),
+    search,
     writeSearchRow: async (_q, row) => writeSearchRow(row),
-    close: () =>
-      gate.exclusive(async () => {
+    async close() {
+      await threads?.close();
+      await gate.exclusive(async () => {
         if (sqlite.open) sqlite.close();
-      }),
+      });
+    },
+    searchStats: () => ({ inThread, threads: threads?.stats() }),
   };
 }
 

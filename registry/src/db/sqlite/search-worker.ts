@@ -1,0 +1,28 @@
+import { workerData } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+import { serveJobs } from '../../threads/serve-jobs.ts';
+import type { SearchQuery } from '../store.ts';
+import { sqliteSearch } from './search.ts';
+import type { SearchAnswer, SearchWorkerData } from './search-messages.ts';
+
+// The entry of a search thread (see search-threads.ts): its own read-only connection to the
+// database file, answering one search at a time with the same `sqliteSearch` as the main thread.
+// Each statement reads in its own short read transaction (better-sqlite3 resets a statement once
+// it has answered), so a search sees every write committed before it started and holds no
+// snapshot between searches that would keep WAL checkpoints from finishing.
+const { path } = workerData as SearchWorkerData;
+const sqlite = new Database(path, { readonly: true, fileMustExist: true });
+sqlite.pragma('busy_timeout = 5000');
+sqlite.pragma('query_only = ON');
+const search = sqliteSearch(sqlite);
+
+serveJobs<SearchQuery, SearchAnswer>((query) => {
+  try {
+    return { answer: { ok: true, page: search(query) } };
+  } catch (e) {
+    const message = String((e as Error)?.message ?? e);
+    if (e instanceof Database.SqliteError)
+      return { answer: { ok: false, error: { sqlite: true, code: e.code, message } } };
+    return { answer: { ok: false, error: { sqlite: false, message } } };
+  }
+});
