@@ -30,6 +30,8 @@ export interface ThreadPoolOptions<Job, Answer> {
 /** What the pool did, for tests and metrics. */
 export interface ThreadPoolStats {
   threadsStarted: number;
+  /** Threads started that have not exited yet (0 once `close()` has resolved). */
+  threadsAlive: number;
   jobsDone: number;
   jobsOverBudget: number;
   refusedQueueFull: number;
@@ -79,7 +81,7 @@ export function createThreadPool<Job, Answer>(
     () => undefined,
   );
   const queue: Pending<Job, Answer>[] = [];
-  const stats = { threadsStarted: 0, jobsDone: 0, jobsOverBudget: 0, refusedQueueFull: 0 };
+  const stats = { threadsStarted: 0, threadsAlive: 0, jobsDone: 0, jobsOverBudget: 0, refusedQueueFull: 0 };
   const queueLimit = options.queueLimit ?? Number.POSITIVE_INFINITY;
   let nextId = 1;
   let closed = false;
@@ -88,6 +90,7 @@ export function createThreadPool<Job, Answer>(
     const worker = newWorker();
     worker.unref();
     stats.threadsStarted++;
+    stats.threadsAlive++;
     const slot: Slot<Job, Answer> = { worker, ready: false };
     worker.on('message', (message: JobAnswer<Answer> | typeof WORKER_READY) => {
       if (message === WORKER_READY) {
@@ -99,7 +102,10 @@ export function createThreadPool<Job, Answer>(
       finish(index, slot, (p) => p.resolve(message.answer));
     });
     worker.on('error', (error) => retire(index, slot, error));
-    worker.on('exit', (code) => retire(index, slot, new Error(`${options.name} exited with code ${code}`)));
+    worker.on('exit', (code) => {
+      stats.threadsAlive--;
+      retire(index, slot, new Error(`${options.name} exited with code ${code}`));
+    });
     return slot;
   }
 
