@@ -10,14 +10,25 @@ export interface SearchCacheOptions {
    */
   pollMs?: number;
   /**
-   * The oldest a cached page may be: download counts (which never bump the revision) added by
-   * other processes show in rankings and figures at most this long after their flush. Default 10 s.
+   * How long a page is fresh: past it the page is still answered at once, while one search in
+   * the background replaces it (stale-while-revalidate). Each page's ttl is shortened by up to
+   * `jitter` of it, so pages filled together are not all refreshed together. Default 10 s.
    */
   ttlMs?: number;
+  /** The fraction of `ttlMs` a page's ttl is shortened by, at most (drawn per page). Default 0.1. */
+  jitter?: number;
+  /**
+   * The oldest a page is ever answered: past it a search waits for a fresh page. Download counts
+   * (which never bump the revision) added by other processes show in rankings and figures at most
+   * this long after their flush, usually within `ttlMs`. Default 2 × `ttlMs`.
+   */
+  maxAgeMs?: number;
   /** Pages kept (least recently used dropped first). Default 256: at most 25,600 results (limit ≤ 100). */
   maxEntries?: number;
   /** Milliseconds from any fixed origin; tests inject one. Default `performance.now`. */
   now?: () => number;
+  /** A number in [0, 1) for the jitter; tests inject one. Default `Math.random`. */
+  random?: () => number;
 }
 
 export interface SearchCache {
@@ -26,21 +37,38 @@ export interface SearchCache {
   invalidate(): void;
 }
 
-export const SEARCH_CACHE_DEFAULTS = { pollMs: 1000, ttlMs: 10_000, maxEntries: 256 } as const;
+export const SEARCH_CACHE_DEFAULTS = { pollMs: 1000, ttlMs: 10_000, jitter: 0.1, maxEntries: 256 } as const;
+
+interface Entry {
+  /** When the search that filled it started. */
+  at: number;
+  /** Fresh until `at + ttl`. */
+  ttl: number;
+  page: Promise<SearchPage>;
+  /** Set once `page` has answered: only an answered page is served stale. */
+  answered: boolean;
+  /** The background search replacing this page, while it runs. */
+  refresh?: Promise<SearchPage>;
+}
 
 /**
  * Search pages cached by query under the store's search revision. The revision is read at most
  * once per `pollMs` (one primary-key row, shared by every search waiting for it); when it moved,
  * every page is dropped. Identical searches in flight share one query. Writes made through this
  * process's store call `invalidate` after they commit, so a process always sees its own writes.
+ * A page past its ttl is answered at once while one background search (shared by every request
+ * for it) replaces it; past `maxAgeMs` it is not answered at all. So only download figures are
+ * ever served stale: anything that changes the revision drops every page.
  */
 export function createSearchCache(
   source: { search(query: SearchQuery): Promise<SearchPage>; revision(): Promise<number> },
   options: SearchCacheOptions = {},
 ): SearchCache {
-  const { pollMs, ttlMs, maxEntries } = { ...SEARCH_CACHE_DEFAULTS, ...options };
+  const { pollMs, ttlMs, jitter, maxEntries } = { ...SEARCH_CACHE_DEFAULTS, ...options };
+  const maxAgeMs = options.maxAgeMs ?? 2 * ttlMs;
   const now = options.now ?? (() => performance.now());
-  let pages: Lru<{ at: number; page: Promise<SearchPage> }> = createLru(maxEntries);
+  const random = options.random ?? Math.random;
+  let pages: Lru<Entry> = createLru(maxEntries);
   let revision: number | undefined;
   let readAt = Number.NEGATIVE_INFINITY;
   let reading: Promise<void> | undefined;
@@ -64,6 +92,38 @@ export function createSearchCache(
     return reading;
   };
 
+  /** An entry for `page`, whose search started at `at`, put in `into` under `key`. */
+  function put(into: Lru<Entry>, key: string, at: number, page: Promise<SearchPage>): Entry {
+    const entry: Entry = { at, ttl: ttlMs * (1 - jitter * random()), page, answered: false };
+    into.set(key, entry);
+    page.then(
+      () => {
+        entry.answered = true;
+      },
+      () => {
+        if (into.get(key) === entry) into.delete(key);
+      },
+    );
+    return entry;
+  }
+
+  /** Starts the one background search that replaces `entry`, unless it runs already. */
+  function revalidate(into: Lru<Entry>, key: string, entry: Entry, query: SearchQuery): void {
+    if (entry.refresh) return;
+    const at = now();
+    const refresh = source.search(query);
+    entry.refresh = refresh;
+    refresh.then(
+      () => {
+        // A drop (revision moved, a write here) or a newer page since: this answer is not wanted.
+        if (into === pages && into.get(key) === entry) put(into, key, at, refresh);
+      },
+      () => {
+        entry.refresh = undefined;
+      },
+    );
+  }
+
   return {
     async search(query) {
       const waiting = fresh();
@@ -76,14 +136,16 @@ export function createSearchCache(
         query.offset,
       ]);
       const cached = pages.get(key);
-      if (cached && now() - cached.at < ttlMs) return cached.page;
-      const into = pages;
-      const entry = { at: now(), page: source.search(query) };
-      into.set(key, entry);
-      entry.page.catch(() => {
-        if (into.get(key) === entry) into.delete(key);
-      });
-      return entry.page;
+      if (cached) {
+        const age = now() - cached.at;
+        if (age < cached.ttl || !cached.answered) return cached.page;
+        if (age < maxAgeMs) {
+          revalidate(pages, key, cached, query);
+          return cached.page;
+        }
+        if (cached.refresh) return cached.refresh;
+      }
+      return put(pages, key, now(), source.search(query)).page;
     },
     invalidate() {
       drop();
