@@ -6,6 +6,7 @@ export { createApp } from './app.ts';
 export type { StoreOptions } from './db/create-store.ts';
 export { openStore } from './db/open-store.ts';
 export type { SearchCacheOptions } from './db/search-cache.ts';
+export type { SqliteOptions } from './db/sqlite/connection.ts';
 export { createSqliteStore } from './db/sqlite/sqlite-store.ts';
 export type * from './db/store.ts';
 export {

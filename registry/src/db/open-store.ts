@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import type { StoreOptions } from './create-store.ts';
+import type { SqliteOptions } from './sqlite/connection.ts';
 import { createSqliteStore } from './sqlite/sqlite-store.ts';
 import type { Store } from './store.ts';
 
@@ -12,7 +13,7 @@ import type { Store } from './store.ts';
 export async function openStore(
   url: string | undefined,
   dataDir: string,
-  options: StoreOptions = {},
+  options: StoreOptions & SqliteOptions = {},
 ): Promise<Store> {
   if (!url) return createSqliteStore({ path: join(dataDir, 'registry.db'), ...options });
   if (url === ':memory:') return createSqliteStore({ path: ':memory:', ...options });

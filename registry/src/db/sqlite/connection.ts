@@ -11,7 +11,8 @@ import { sqliteTables } from './tables.ts';
 export interface SqliteOptions {
   /**
    * Worker threads that run searches on a database file (`search-threads.ts`), each with its own
-   * read-only connection; 0 runs them on the main connection, as `:memory:` always does.
+   * read-only connection; 0 runs them on the main connection, as `:memory:` (and `""`, a private
+   * temporary database) always does.
    * Default `DEFAULT_SEARCH_THREADS`.
    */
   searchThreads?: number;
@@ -87,7 +88,7 @@ export function openSqlite(path: string, options: SqliteOptions = {}): SqliteDia
   }
   const threadCount = options.searchThreads ?? DEFAULT_SEARCH_THREADS;
   const threads =
-    path !== ':memory:' && threadCount > 0
+    path !== ':memory:' && path !== '' && threadCount > 0
       ? createSearchThreads({
           path,
           size: threadCount,
