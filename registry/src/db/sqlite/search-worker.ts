@@ -7,14 +7,15 @@ import type { SearchAnswer, SearchWorkerData } from './search-messages.ts';
 
 // The entry of a search thread (see search-threads.ts): its own read-only connection to the
 // database file, answering one search at a time with the same `sqliteSearch` as the main thread.
-// Each statement reads in its own short read transaction (better-sqlite3 resets a statement once
-// it has answered), so a search sees every write committed before it started and holds no
-// snapshot between searches that would keep WAL checkpoints from finishing.
+// Each search is one short read transaction (its count and its page read one snapshot, which a
+// write committed on the main connection meanwhile cannot split), so a search sees every write
+// committed before it started and holds no snapshot between searches that would keep WAL
+// checkpoints from finishing.
 const { path } = workerData as SearchWorkerData;
 const sqlite = new Database(path, { readonly: true, fileMustExist: true });
 sqlite.pragma('busy_timeout = 5000');
 sqlite.pragma('query_only = ON');
-const search = sqliteSearch(sqlite);
+const search = sqlite.transaction(sqliteSearch(sqlite));
 
 serveJobs<SearchQuery, SearchAnswer>((query) => {
   try {
