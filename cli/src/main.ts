@@ -1,3 +1,5 @@
+// First: zod's settings must be in place before any schema is built.
+import './zod-config.ts';
 import type { Readable, Writable } from 'node:stream';
 import { ALIASES, COMMANDS, SUMMARIES } from './commands/index.ts';
 import { findCommandName, GLOBAL_OPTIONS, parseCommandLine } from './lib/args.ts';

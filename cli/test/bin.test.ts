@@ -1,13 +1,16 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { makeTempDir } from './helpers/fs.ts';
+import { makeTempDir, skillMd, writeTree } from './helpers/fs.ts';
 import { runCli } from './helpers/run-cli.ts';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
   version: string;
 };
+
+const MAIN_CJS = fileURLToPath(new URL('../dist/main.cjs', import.meta.url));
 
 describe('the built binary', () => {
   // Its speed is measured by bench/install.ts, not here: a timed test fails on a busy machine.
@@ -49,6 +52,29 @@ describe('the built binary', () => {
     expect(readFileSync(new URL('../dist/bin.cjs', import.meta.url), 'utf8')).toMatch(
       /^#!\/usr\/bin\/env node\n/,
     );
+  });
+
+  it('parses with zod jitless: no command compiles generated code (src/zod-config.ts runs first)', async () => {
+    const { dir, cleanup } = await makeTempDir();
+    try {
+      await writeTree(dir, {
+        'sk/SKILL.md': skillMd({ name: 'sk', description: 'Checks that nothing is compiled.' }),
+      });
+      // Counts new Function(...) calls made while the bundle loads and `validate` parses: zod's JIT
+      // would make one per object schema (and one to probe for eval).
+      const script = `
+        let calls = 0;
+        globalThis.Function = new Proxy(Function, { construct(t, a) { calls++; return Reflect.construct(t, a); } });
+        const { main } = require(${JSON.stringify(MAIN_CJS)});
+        const { PassThrough } = require('node:stream');
+        const sink = new PassThrough(); sink.resume();
+        main({ argv: ['validate', 'sk', '--json'], cwd: ${JSON.stringify(dir)}, env: {}, stdin: new PassThrough(),
+               stdout: sink, stderr: sink, version: '0' }).then((code) => console.log(JSON.stringify({ code, calls })));`;
+      const out = execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+      expect(JSON.parse(out)).toEqual({ code: 0, calls: 0 });
+    } finally {
+      await cleanup();
+    }
   });
 
   it('lists every command in --help, trust included, and rejects unknown ones with exit 2', async () => {
