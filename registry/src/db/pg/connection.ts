@@ -1,7 +1,6 @@
-import { sql } from 'drizzle-orm';
-import { drizzle } from 'drizzle-orm/node-postgres';
+import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
-import type { Dialect } from '../dialect.ts';
+import type { Dialect, Work } from '../dialect.ts';
 import { applyPgMigrations } from './migrations.ts';
 import * as tables from './schema.ts';
 import { pgSearch, writePgSearchRow } from './search.ts';
@@ -54,13 +53,7 @@ export async function openPg(options: { url: string; schema?: string; max?: numb
     run: (work) => work(db),
     snapshot: (work) => db.transaction(work, { isolationLevel: 'repeatable read', accessMode: 'read only' }),
     transaction: (work) => db.transaction(work),
-    write: (work) =>
-      db.transaction(async (tx) => {
-        await tx.execute(
-          sql`SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':skills-registry-writes'))`,
-        );
-        return work(tx);
-      }),
+    write: (work) => writeOn(pool, work),
     prepareGet: (build) => {
       const statement = build(db);
       return async (values) => (await statement.execute(values))[0];
@@ -72,4 +65,46 @@ export async function openPg(options: { url: string; schema?: string; max?: numb
       return closed;
     },
   };
+}
+
+/**
+ * BEGIN and the registry's advisory write lock, sent as one simple-protocol query (it has no
+ * parameters, so PostgreSQL takes both statements in one round trip): bundle writes from every
+ * process on this schema run one at a time, as SQLite's BEGIN IMMEDIATE makes them.
+ */
+const BEGIN_WRITE =
+  "BEGIN; SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':skills-registry-writes'))";
+
+/** One drizzle instance per pooled connection, made on its first write and reused after. */
+const onConnection = new WeakMap<pg.PoolClient, NodePgDatabase>();
+
+/**
+ * `Dialect.write`: `work` in a transaction on one pooled connection holding the write lock;
+ * COMMIT when it answers, ROLLBACK when it throws (or COMMIT fails), as drizzle's `transaction`
+ * does. A connection whose ROLLBACK failed is dropped from the pool (pg-pool also drops one that
+ * is no longer queryable, e.g. after BEGIN failed on a closed socket).
+ */
+async function writeOn<T>(pool: pg.Pool, work: Work<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query(BEGIN_WRITE);
+    try {
+      let db = onConnection.get(client);
+      if (!db) {
+        db = drizzle(client);
+        onConnection.set(client, db);
+      }
+      const out = await work(db);
+      await client.query('COMMIT');
+      return out;
+    } catch (e) {
+      await client.query('ROLLBACK').catch((r: Error) => {
+        broken = r;
+      });
+      throw e;
+    }
+  } finally {
+    client.release(broken);
+  }
 }

@@ -59,26 +59,39 @@ const words = (text: string) => text.replace(/[^\p{L}\p{N}]+/gu, ' ');
 /**
  * Rewrites bundle `id`'s weighted search row (name A, keywords B, description C, skills D, with
  * its name, category and downloads for ranking); a bundle without a latest version has none.
- * Runs inside the caller's write.
+ * One statement either way (an upsert, or a delete). Runs inside the caller's write.
  */
 export async function writePgSearchRow(
   q: Q,
   row: { id: number; name: string; doc: StoredVersion | undefined },
 ): Promise<void> {
   const { id, name, doc } = row;
-  await q.delete(search).where(eq(search.bundleId, id));
-  if (!doc) return;
+  if (!doc) {
+    await q.delete(search).where(eq(search.bundleId, id));
+    return;
+  }
   const skills = doc.skills.map((s) => `${s.name} ${s.description}`).join('\n');
-  await q.insert(search).values({
-    bundleId: id,
-    name,
-    category: doc.category ?? null,
-    downloads: sql`(SELECT b.downloads FROM bundles b WHERE b.id = ${id})`,
-    document: sql`setweight(to_tsvector('simple', ${words(name)}), 'A')
+  await q
+    .insert(search)
+    .values({
+      bundleId: id,
+      name,
+      category: doc.category ?? null,
+      downloads: sql`(SELECT b.downloads FROM bundles b WHERE b.id = ${id})`,
+      document: sql`setweight(to_tsvector('simple', ${words(name)}), 'A')
       || setweight(to_tsvector('simple', ${words(doc.keywords.join(' '))}), 'B')
       || setweight(to_tsvector('simple', ${words(doc.description)}), 'C')
       || setweight(to_tsvector('simple', ${words(skills)}), 'D')`,
-  });
+    })
+    .onConflictDoUpdate({
+      target: search.bundleId,
+      set: {
+        name: sql`excluded.name`,
+        category: sql`excluded.category`,
+        downloads: sql`excluded.downloads`,
+        document: sql`excluded.document`,
+      },
+    });
 }
 
 /**

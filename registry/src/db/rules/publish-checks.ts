@@ -8,45 +8,62 @@ import type { PublishClaim, PublishRefusal } from '../store.ts';
 /** How many popular bundles a new name is compared with for the close-name flag. */
 const CLOSE_NAME_CANDIDATES = 1000;
 
+/** What the checks found when they pass: the bundle's id, undefined for a new bundle. */
+export interface PublishAllowed {
+  bundleId: number | undefined;
+}
+
 /**
  * Every rule a publish must pass, read inside the caller's write: the version was never
  * published; an existing bundle is the actor's (directly, through its scope, or as admin); a new
  * name is not confusable with an existing one, not in a scope someone else owns, and not in a
- * new scope that looks like a claimed one (`scopeClaimRefusal`).
+ * new scope that looks like a claimed one (`scopeClaimRefusal`). For an existing bundle (the
+ * common case) the bundle, the actor's owner row and the version's publish record are read in
+ * one query (plus the scope's owners for a scoped name).
  */
 export async function checkPublish(
   q: Q,
   t: Tables,
   claim: PublishClaim,
-): Promise<PublishRefusal | undefined> {
+): Promise<PublishRefusal | PublishAllowed> {
   const { name, version, actor } = claim;
   const { bundles, owners, publishedVersions } = t;
+  const scope = parseBundleName(name)?.scope;
+  const inScope = scope !== undefined && (await scopeOwners(q, t, scope)).includes(actor.username);
+  const [bundle] = await q
+    .select({ id: bundles.id, owner: owners.username, published: publishedVersions.version })
+    .from(bundles)
+    .leftJoin(owners, and(eq(owners.name, bundles.name), eq(owners.username, actor.username)))
+    .leftJoin(
+      publishedVersions,
+      and(eq(publishedVersions.name, bundles.name), eq(publishedVersions.version, version)),
+    )
+    .where(eq(bundles.name, name));
+  if (bundle) {
+    if (bundle.published !== null) return { refused: 'VERSION_EXISTS' };
+    if (bundle.owner === null && !inScope && !actor.admin) return { refused: 'NOT_OWNER' };
+    return { bundleId: bundle.id };
+  }
+  // Publish records outlive their versions (and need no bundle row): asked apart for a new name.
   const ever = await q
     .select({ version: publishedVersions.version })
     .from(publishedVersions)
     .where(and(eq(publishedVersions.name, name), eq(publishedVersions.version, version)));
   if (ever.length > 0) return { refused: 'VERSION_EXISTS' };
-  const scope = parseBundleName(name)?.scope;
-  const inScope = scope !== undefined && (await scopeOwners(q, t, scope)).includes(actor.username);
-  if (await bundleExists(q, t, name)) {
-    const isOwner = await q
-      .select({ username: owners.username })
-      .from(owners)
-      .where(and(eq(owners.name, name), eq(owners.username, actor.username)));
-    if (isOwner.length === 0 && !inScope && !actor.admin) return { refused: 'NOT_OWNER' };
-    return undefined;
-  }
   const [existing] = await q
     .select({ name: bundles.name })
     .from(bundles)
     .where(eq(bundles.folded, foldName(name)));
   if (existing) return { refused: 'NAME_CONFUSABLE', existing: existing.name };
-  if (scope === undefined || inScope || actor.admin) return undefined;
+  const created = { bundleId: undefined };
+  if (scope === undefined || inScope || actor.admin) return created;
   if ((await scopeOwners(q, t, scope)).length > 0) return { refused: 'SCOPE_OWNED', scope };
   const claimed = await q.selectDistinct({ scope: t.scopes.scope }).from(t.scopes);
-  return scopeClaimRefusal(
-    scope,
-    claimed.map((r) => r.scope),
+  return (
+    scopeClaimRefusal(
+      scope,
+      claimed.map((r) => r.scope),
+    ) ?? created
   );
 }
 

@@ -1,41 +1,46 @@
 import { foldName, parseBundleName } from '@skills/schemas';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, lt, or } from 'drizzle-orm';
 import type { Dialect, Q } from '../dialect.ts';
 import type { PublishCommit, PublishOutcome, Store } from '../store.ts';
 import { auditRecorder } from './audit.ts';
-import { bundleExists, checkPublish, findCloseName, scopeOwners } from './publish-checks.ts';
+import { checkPublish, findCloseName, scopeOwners } from './publish-checks.ts';
 import { bundleSync } from './sync-bundle.ts';
 
 type PublishMethods = Pick<Store, 'reservePublish' | 'commitPublish' | 'releasePublish'>;
 
-/** Claim, commit and release of a publish, each one write (see `Store`). */
+/**
+ * Claim, commit and release of a publish, each one write (see `Store`). Each reads as little as
+ * it can: on PostgreSQL every statement is a network round trip, and the claim and the commit
+ * are most of a publish's time (`test/publish-round-trips.test.ts` counts them).
+ */
 export function publishing(d: Dialect): PublishMethods {
   const t = d.tables;
   const { pendingPublishes } = t;
   const { syncBundle, setTag } = bundleSync(d);
   const recordAudit = auditRecorder(t);
-  const readClaim = async (q: Q, claim: { name: string; version: string }) =>
-    (
-      await q
-        .select()
-        .from(pendingPublishes)
-        .where(and(eq(pendingPublishes.name, claim.name), eq(pendingPublishes.version, claim.version)))
-    )[0];
+  const claimOf = (claim: { name: string; version: string }) =>
+    and(eq(pendingPublishes.name, claim.name), eq(pendingPublishes.version, claim.version));
 
-  /** Inserts the new version's rows (and the bundle's, if it is new); the claim is dropped. */
+  /**
+   * Inserts the new version's rows, and the bundle's when `bundleId` is undefined (a new
+   * bundle); answers the bundle's id.
+   */
   async function insertVersion(
     q: Q,
     input: PublishCommit,
-  ): Promise<{ created: boolean; closeTo: string | null }> {
+    bundleId: number | undefined,
+  ): Promise<{ id: number; closeTo: string | null }> {
     const { name, version, actor, at } = input;
-    const created = !(await bundleExists(q, t, name));
+    let id = bundleId;
     let closeTo: string | null = null;
-    if (created) {
+    if (id === undefined) {
       const scope = parseBundleName(name)?.scope ?? null;
       closeTo = await findCloseName(q, t, input);
-      await q
+      const [row] = await q
         .insert(t.bundles)
-        .values({ name, folded: foldName(name), scope, closeTo, createdAt: at, updatedAt: at });
+        .values({ name, folded: foldName(name), scope, closeTo, createdAt: at, updatedAt: at })
+        .returning({ id: t.bundles.id });
+      id = row!.id;
       await q.insert(t.owners).values({ name, username: actor.username, addedAt: at });
       if (scope && (await scopeOwners(q, t, scope)).length === 0) {
         await q.insert(t.scopes).values({ scope, username: actor.username, addedAt: at });
@@ -54,41 +59,48 @@ export function publishing(d: Dialect): PublishMethods {
     await q
       .insert(t.publishedVersions)
       .values({ name, version, integrity: input.integrity, publishedAt: at });
-    await q
-      .delete(pendingPublishes)
-      .where(and(eq(pendingPublishes.name, name), eq(pendingPublishes.version, version)));
-    return { created, closeTo };
+    return { id, closeTo };
   }
 
   return {
     reservePublish(claim) {
       return d.write(async (q): Promise<PublishOutcome> => {
-        const refusal = await checkPublish(q, t, claim);
-        if (refusal) return refusal;
-        const pending = await readClaim(q, claim);
-        if (pending && pending.nonce !== claim.nonce && pending.startedAt >= claim.staleBefore) {
-          return { refused: 'PUBLISH_IN_PROGRESS' };
-        }
-        await q
+        const check = await checkPublish(q, t, claim);
+        if ('refused' in check) return check;
+        // Taken, or renewed by this attempt, unless another attempt holds a fresh claim: then
+        // the conflicting row stays and nothing is returned.
+        const taken = await q
           .insert(pendingPublishes)
           .values({ name: claim.name, version: claim.version, nonce: claim.nonce, startedAt: claim.at })
           .onConflictDoUpdate({
             target: [pendingPublishes.name, pendingPublishes.version],
             set: { nonce: claim.nonce, startedAt: claim.at },
-          });
-        return { ok: true, created: !(await bundleExists(q, t, claim.name)), closeTo: null };
+            setWhere: or(
+              eq(pendingPublishes.nonce, claim.nonce),
+              lt(pendingPublishes.startedAt, claim.staleBefore),
+            ),
+          })
+          .returning({ nonce: pendingPublishes.nonce });
+        if (taken.length === 0) return { refused: 'PUBLISH_IN_PROGRESS' };
+        return { ok: true, created: check.bundleId === undefined, closeTo: null };
       });
     },
 
     commitPublish(input, audit) {
       return d.write(async (q): Promise<PublishOutcome> => {
-        if ((await readClaim(q, input))?.nonce !== input.nonce) return { refused: 'CLAIM_LOST' };
-        const refusal = await checkPublish(q, t, input);
-        if (refusal) return refusal;
-        const { name, version, tag } = input;
-        const { created, closeTo } = await insertVersion(q, input);
+        // The claim is dropped here; a refusal below leaves it dropped, as releasePublish would.
+        const dropped = await q
+          .delete(pendingPublishes)
+          .where(and(claimOf(input), eq(pendingPublishes.nonce, input.nonce)))
+          .returning({ nonce: pendingPublishes.nonce });
+        if (dropped.length === 0) return { refused: 'CLAIM_LOST' };
+        const check = await checkPublish(q, t, input);
+        if ('refused' in check) return check;
+        const { name, version, tag, document } = input;
+        const created = check.bundleId === undefined;
+        const { closeTo } = await insertVersion(q, input, check.bundleId);
         if (tag !== 'latest') await setTag(q, { name, tag, version });
-        await syncBundle(q, name, input.at);
+        await syncBundle(q, name, input.at, { version, document });
         await recordAudit(q, audit, 'version.publish', name, {
           version,
           integrity: input.integrity,
@@ -104,13 +116,7 @@ export function publishing(d: Dialect): PublishMethods {
       return d.run(async (q) => {
         await q
           .delete(pendingPublishes)
-          .where(
-            and(
-              eq(pendingPublishes.name, name),
-              eq(pendingPublishes.version, version),
-              eq(pendingPublishes.nonce, nonce),
-            ),
-          );
+          .where(and(claimOf({ name, version }), eq(pendingPublishes.nonce, nonce)));
       });
     },
   };

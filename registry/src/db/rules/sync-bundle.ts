@@ -12,9 +12,15 @@ export interface BundleSync {
    * Inside a write: points `latest` where docs/http-api.md says (unless pinned), copies the
    * latest version's description, category and keywords onto the bundle, rewrites its search
    * row, bumps its revision and the search revision, and records the change on the store-wide
-   * counter (`changesSince`). Call after any change to a bundle's versions or tags.
+   * counter (`changesSince`). Call after any change to a bundle's versions or tags. `fresh` is
+   * a version this write just inserted, with its document: not read back if it becomes latest.
    */
-  syncBundle(q: Q, name: string, at: string): Promise<void>;
+  syncBundle(
+    q: Q,
+    name: string,
+    at: string,
+    fresh?: { version: string; document: StoredVersion },
+  ): Promise<void>;
   /**
    * Bumps only the revision, and records the change (for changes that leave versions and tags
    * alone, like owners).
@@ -51,24 +57,32 @@ export function bundleSync(d: Dialect): BundleSync {
 
   return {
     setTag,
-    async syncBundle(q, name, at) {
+    async syncBundle(q, name, at, fresh) {
       const [bundle] = await q
-        .select({ id: bundles.id, pinned: bundles.latestPinned })
+        .select({ id: bundles.id, pinned: bundles.latestPinned, latest: distTags.version })
         .from(bundles)
+        .leftJoin(distTags, and(eq(distTags.name, bundles.name), eq(distTags.tag, 'latest')))
         .where(eq(bundles.name, name));
       if (!bundle) return;
-      const [current] = await q.select({ version: distTags.version }).from(distTags).where(isLatest(name));
-      let latest = current?.version;
+      let latest = bundle.latest ?? undefined;
       if (!bundle.pinned || latest === undefined) {
         const all = await q
           .select({ version: versions.version, yanked: versions.yanked })
           .from(versions)
           .where(eq(versions.name, name));
-        latest = pickLatest(all);
-        if (latest === undefined) await q.delete(distTags).where(isLatest(name));
-        else await setTag(q, { name, tag: 'latest', version: latest });
+        const picked = pickLatest(all);
+        // Written only when it moves: the same version again would change nothing.
+        if (picked === undefined) {
+          if (latest !== undefined) await q.delete(distTags).where(isLatest(name));
+        } else if (picked !== latest) await setTag(q, { name, tag: 'latest', version: picked });
+        latest = picked;
       }
-      const doc = latest === undefined ? undefined : await readDocument(q, name, latest);
+      const doc =
+        latest === undefined
+          ? undefined
+          : latest === fresh?.version
+            ? fresh.document
+            : await readDocument(q, name, latest);
       const described = doc
         ? {
             description: doc.description,

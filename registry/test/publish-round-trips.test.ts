@@ -1,0 +1,62 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, describe, expect, test } from 'vitest';
+import { createPgStore } from '../src/db/pg/pg-store.ts';
+import { bundleTarball } from './helpers/bundles.ts';
+import { makeTestRegistry } from './helpers/test-registry.ts';
+
+/**
+ * How many queries (each one a network round trip) one publish sends to PostgreSQL, counted on
+ * the pg client: the figure issue #11's publish rate depends on. A change that adds a query to
+ * the publish path fails here; lower the bound when a change removes one. Runs when
+ * DATABASE_URL is a postgres:// URL; skipped, visibly, otherwise.
+ */
+const url = /^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? '')
+  ? process.env.DATABASE_URL!
+  : undefined;
+
+/** Queries per publish through the whole request: token, early checks, claim, commit. */
+const MAX_NEW_VERSION = 21;
+const MAX_NEW_BUNDLE = 30;
+
+describe.skipIf(!url)('PostgreSQL round trips per publish (needs DATABASE_URL=postgres://…)', () => {
+  const schema = `registry_test_${randomBytes(6).toString('hex')}`;
+  afterAll(async () => {
+    const admin = new pg.Pool({ connectionString: url, max: 1 });
+    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await admin.end();
+  });
+
+  test('a new bundle and a new version stay within their query budgets', async () => {
+    const store = await createPgStore({ url: url!, schema, maxConnections: 4 });
+    const r = await makeTestRegistry({ store });
+    try {
+      const token = await r.user('alice');
+      const sent: string[] = [];
+      const query = pg.Client.prototype.query;
+      pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+        const config = args[0] as string | { text: string };
+        sent.push(typeof config === 'string' ? config : config.text);
+        return (query as (...a: unknown[]) => unknown).apply(this, args);
+      } as typeof query;
+      const counted = async (tarball: Buffer) => {
+        sent.length = 0;
+        const res = await r.publish(token, 'tool', tarball);
+        expect(res.status).toBe(201);
+        return [...sent];
+      };
+      try {
+        const created = await counted(bundleTarball('tool', '1.0.0'));
+        const added = await counted(bundleTarball('tool', '1.1.0'));
+        expect(created.length, created.join('\n')).toBeLessThanOrEqual(MAX_NEW_BUNDLE);
+        expect(added.length, added.join('\n')).toBeLessThanOrEqual(MAX_NEW_VERSION);
+        // The counting itself works: every publish reads and writes the store.
+        expect(added.length).toBeGreaterThan(0);
+      } finally {
+        pg.Client.prototype.query = query;
+      }
+    } finally {
+      await r.close();
+    }
+  });
+});
