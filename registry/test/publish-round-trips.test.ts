@@ -52,6 +52,12 @@ describe.skipIf(!url)('PostgreSQL round trips per publish (needs DATABASE_URL=po
         expect(added.length, added.join('\n')).toBeLessThanOrEqual(MAX_NEW_VERSION);
         // The counting itself works: every publish reads and writes the store.
         expect(added.length).toBeGreaterThan(0);
+        // Two writes, the claim and the commit; only the claim skips the WAL flush (the commit
+        // is what a publish's 201 promises).
+        const begun = added.filter((text) => text.startsWith('BEGIN'));
+        expect(begun).toHaveLength(2);
+        expect(begun[0]).toContain('synchronous_commit = off');
+        expect(begun[1]).not.toContain('synchronous_commit');
       } finally {
         pg.Client.prototype.query = query;
       }

@@ -34,9 +34,9 @@ export function createStore(dialect: Dialect, options: StoreOptions = {}): Store
   const d: Dialect = cache
     ? {
         ...dialect,
-        async write(work) {
+        async write(work, options) {
           try {
-            return await dialect.write(work);
+            return await dialect.write(work, options);
           } finally {
             cache.invalidate();
           }

@@ -9,6 +9,13 @@ import { bundleSync } from './sync-bundle.ts';
 type PublishMethods = Pick<Store, 'reservePublish' | 'commitPublish' | 'releasePublish'>;
 
 /**
+ * The claim's write need not survive a crash of the database server: its commit re-reads it,
+ * so a claim lost with the server turns that commit into CLAIM_LOST (nothing is stored; the
+ * client publishes again), and the claim saves a PostgreSQL WAL flush per publish.
+ */
+const NOT_DURABLE = { durable: false } as const;
+
+/**
  * Claim, commit and release of a publish, each one write (see `Store`). Each reads as little as
  * it can: on PostgreSQL every statement is a network round trip, and the claim and the commit
  * are most of a publish's time (`test/publish-round-trips.test.ts` counts them).
@@ -83,7 +90,7 @@ export function publishing(d: Dialect): PublishMethods {
           .returning({ nonce: pendingPublishes.nonce });
         if (taken.length === 0) return { refused: 'PUBLISH_IN_PROGRESS' };
         return { ok: true, created: check.bundleId === undefined, closeTo: null };
-      });
+      }, NOT_DURABLE);
     },
 
     commitPublish(input, audit) {
