@@ -4,13 +4,14 @@ import { withinOneEdit } from '../../domain/levenshtein.ts';
 import { scopeClaimRefusal } from '../../domain/look-alike.ts';
 import type { Q, Tables } from '../dialect.ts';
 import type { PublishClaim, PublishRefusal } from '../store.ts';
+import type { BundleState } from './sync-bundle.ts';
 
 /** How many popular bundles a new name is compared with for the close-name flag. */
 const CLOSE_NAME_CANDIDATES = 1000;
 
-/** What the checks found when they pass: the bundle's id, undefined for a new bundle. */
+/** What the checks found when they pass: the bundle as `syncBundle` needs it, undefined for a new one. */
 export interface PublishAllowed {
-  bundleId: number | undefined;
+  bundle: BundleState | undefined;
 }
 
 /**
@@ -18,8 +19,8 @@ export interface PublishAllowed {
  * published; an existing bundle is the actor's (directly, through its scope, or as admin); a new
  * name is not confusable with an existing one, not in a scope someone else owns, and not in a
  * new scope that looks like a claimed one (`scopeClaimRefusal`). For an existing bundle (the
- * common case) the bundle, the actor's owner row and the version's publish record are read in
- * one query (plus the scope's owners for a scoped name).
+ * common case) the bundle with its `latest` tag, the actor's owner row and the version's
+ * publish record are read in one query (plus the scope's owners for a scoped name).
  */
 export async function checkPublish(
   q: Q,
@@ -27,22 +28,29 @@ export async function checkPublish(
   claim: PublishClaim,
 ): Promise<PublishRefusal | PublishAllowed> {
   const { name, version, actor } = claim;
-  const { bundles, owners, publishedVersions } = t;
+  const { bundles, owners, publishedVersions, distTags } = t;
   const scope = parseBundleName(name)?.scope;
   const inScope = scope !== undefined && (await scopeOwners(q, t, scope)).includes(actor.username);
   const [bundle] = await q
-    .select({ id: bundles.id, owner: owners.username, published: publishedVersions.version })
+    .select({
+      id: bundles.id,
+      pinned: bundles.latestPinned,
+      latest: distTags.version,
+      owner: owners.username,
+      published: publishedVersions.version,
+    })
     .from(bundles)
     .leftJoin(owners, and(eq(owners.name, bundles.name), eq(owners.username, actor.username)))
     .leftJoin(
       publishedVersions,
       and(eq(publishedVersions.name, bundles.name), eq(publishedVersions.version, version)),
     )
+    .leftJoin(distTags, and(eq(distTags.name, bundles.name), eq(distTags.tag, 'latest')))
     .where(eq(bundles.name, name));
   if (bundle) {
     if (bundle.published !== null) return { refused: 'VERSION_EXISTS' };
     if (bundle.owner === null && !inScope && !actor.admin) return { refused: 'NOT_OWNER' };
-    return { bundleId: bundle.id };
+    return { bundle: { id: bundle.id, pinned: bundle.pinned, latest: bundle.latest } };
   }
   // Publish records outlive their versions (and need no bundle row): asked apart for a new name.
   const ever = await q
@@ -55,7 +63,7 @@ export async function checkPublish(
     .from(bundles)
     .where(eq(bundles.folded, foldName(name)));
   if (existing) return { refused: 'NAME_CONFUSABLE', existing: existing.name };
-  const created = { bundleId: undefined };
+  const created = { bundle: undefined };
   if (scope === undefined || inScope || actor.admin) return created;
   if ((await scopeOwners(q, t, scope)).length > 0) return { refused: 'SCOPE_OWNED', scope };
   const claimed = await q.selectDistinct({ scope: t.scopes.scope }).from(t.scopes);

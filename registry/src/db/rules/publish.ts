@@ -4,7 +4,7 @@ import type { Dialect, Q } from '../dialect.ts';
 import type { PublishCommit, PublishOutcome, Store } from '../store.ts';
 import { auditRecorder } from './audit.ts';
 import { checkPublish, findCloseName, scopeOwners } from './publish-checks.ts';
-import { bundleSync } from './sync-bundle.ts';
+import { type BundleState, bundleSync } from './sync-bundle.ts';
 
 type PublishMethods = Pick<Store, 'reservePublish' | 'commitPublish' | 'releasePublish'>;
 
@@ -29,25 +29,25 @@ export function publishing(d: Dialect): PublishMethods {
     and(eq(pendingPublishes.name, claim.name), eq(pendingPublishes.version, claim.version));
 
   /**
-   * Inserts the new version's rows, and the bundle's when `bundleId` is undefined (a new
-   * bundle); answers the bundle's id.
+   * Inserts the new version's rows, and the bundle's when `bundle` is undefined (a new one);
+   * answers the bundle as it is now (its `latest` still to be set by `syncBundle`).
    */
   async function insertVersion(
     q: Q,
     input: PublishCommit,
-    bundleId: number | undefined,
-  ): Promise<{ id: number; closeTo: string | null }> {
+    bundle: BundleState | undefined,
+  ): Promise<{ bundle: BundleState; closeTo: string | null }> {
     const { name, version, actor, at } = input;
-    let id = bundleId;
+    let state = bundle;
     let closeTo: string | null = null;
-    if (id === undefined) {
+    if (state === undefined) {
       const scope = parseBundleName(name)?.scope ?? null;
       closeTo = await findCloseName(q, t, input);
       const [row] = await q
         .insert(t.bundles)
         .values({ name, folded: foldName(name), scope, closeTo, createdAt: at, updatedAt: at })
-        .returning({ id: t.bundles.id });
-      id = row!.id;
+        .returning({ id: t.bundles.id, pinned: t.bundles.latestPinned });
+      state = { ...row!, latest: null };
       await q.insert(t.owners).values({ name, username: actor.username, addedAt: at });
       if (scope && (await scopeOwners(q, t, scope)).length === 0) {
         await q.insert(t.scopes).values({ scope, username: actor.username, addedAt: at });
@@ -66,7 +66,7 @@ export function publishing(d: Dialect): PublishMethods {
     await q
       .insert(t.publishedVersions)
       .values({ name, version, integrity: input.integrity, publishedAt: at });
-    return { id, closeTo };
+    return { bundle: state, closeTo };
   }
 
   return {
@@ -89,7 +89,7 @@ export function publishing(d: Dialect): PublishMethods {
           })
           .returning({ nonce: pendingPublishes.nonce });
         if (taken.length === 0) return { refused: 'PUBLISH_IN_PROGRESS' };
-        return { ok: true, created: check.bundleId === undefined, closeTo: null };
+        return { ok: true, created: check.bundle === undefined, closeTo: null };
       }, NOT_DURABLE);
     },
 
@@ -104,10 +104,11 @@ export function publishing(d: Dialect): PublishMethods {
         const check = await checkPublish(q, t, input);
         if ('refused' in check) return check;
         const { name, version, tag, document } = input;
-        const created = check.bundleId === undefined;
-        const { closeTo } = await insertVersion(q, input, check.bundleId);
+        const created = check.bundle === undefined;
+        const { bundle, closeTo } = await insertVersion(q, input, check.bundle);
+        // Another tag than `latest` leaves the state syncBundle starts from as it is.
         if (tag !== 'latest') await setTag(q, { name, tag, version });
-        await syncBundle(q, name, input.at, { version, document });
+        await syncBundle(q, name, input.at, { bundle, fresh: { version, document } });
         await recordAudit(q, audit, 'version.publish', name, {
           version,
           integrity: input.integrity,

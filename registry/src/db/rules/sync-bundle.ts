@@ -7,20 +7,29 @@ import { bumpChanges } from './changes.ts';
 /** The one row of `search_state`. */
 export const SEARCH_STATE_ROW = 1;
 
+/** What `syncBundle` starts from: the bundle's id, whether `latest` is pinned, and where it points. */
+export interface BundleState {
+  id: number;
+  pinned: boolean;
+  latest: string | null;
+}
+
+/** What a write that already knows it tells `syncBundle`, so it is not read again. */
+export interface KnownToSync {
+  /** The bundle as it is inside this write (read in it, or just inserted). */
+  bundle?: BundleState;
+  /** A version this write just inserted, with its document: not read back if it becomes latest. */
+  fresh?: { version: string; document: StoredVersion };
+}
+
 export interface BundleSync {
   /**
    * Inside a write: points `latest` where docs/http-api.md says (unless pinned), copies the
    * latest version's description, category and keywords onto the bundle, rewrites its search
    * row, bumps its revision and the search revision, and records the change on the store-wide
-   * counter (`changesSince`). Call after any change to a bundle's versions or tags. `fresh` is
-   * a version this write just inserted, with its document: not read back if it becomes latest.
+   * counter (`changesSince`). Call after any change to a bundle's versions or tags.
    */
-  syncBundle(
-    q: Q,
-    name: string,
-    at: string,
-    fresh?: { version: string; document: StoredVersion },
-  ): Promise<void>;
+  syncBundle(q: Q, name: string, at: string, known?: KnownToSync): Promise<void>;
   /**
    * Bumps only the revision, and records the change (for changes that leave versions and tags
    * alone, like owners).
@@ -57,12 +66,15 @@ export function bundleSync(d: Dialect): BundleSync {
 
   return {
     setTag,
-    async syncBundle(q, name, at, fresh) {
-      const [bundle] = await q
-        .select({ id: bundles.id, pinned: bundles.latestPinned, latest: distTags.version })
-        .from(bundles)
-        .leftJoin(distTags, and(eq(distTags.name, bundles.name), eq(distTags.tag, 'latest')))
-        .where(eq(bundles.name, name));
+    async syncBundle(q, name, at, known = {}) {
+      const { fresh } = known;
+      const [bundle] = known.bundle
+        ? [known.bundle]
+        : await q
+            .select({ id: bundles.id, pinned: bundles.latestPinned, latest: distTags.version })
+            .from(bundles)
+            .leftJoin(distTags, and(eq(distTags.name, bundles.name), eq(distTags.tag, 'latest')))
+            .where(eq(bundles.name, name));
       if (!bundle) return;
       let latest = bundle.latest ?? undefined;
       if (!bundle.pinned || latest === undefined) {
