@@ -20,10 +20,9 @@ export function createFsBlobStore(options: { dir: string }): BlobStore {
       const final = pathOf(digest);
       if (await exists(final)) return;
       const folder = join(dir, digest.slice(0, 2));
-      await mkdir(folder, { recursive: true });
       const temp = join(folder, `.${digest}.${randomBytes(6).toString('hex')}.tmp`);
       try {
-        const file = await open(temp, 'wx', 0o644);
+        const file = await createIn(folder, temp);
         try {
           await file.writeFile(bytes);
           await file.sync();
@@ -65,6 +64,20 @@ export function createFsBlobStore(options: { dir: string }): BlobStore {
       return out.sort();
     },
   };
+}
+
+/**
+ * Creates `temp` (exclusively) in `folder`, making the folder only when it is missing: most
+ * puts land in one of the 256 folders that already exist, and skip a mkdir call.
+ */
+async function createIn(folder: string, temp: string) {
+  try {
+    return await open(temp, 'wx', 0o644);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    await mkdir(folder, { recursive: true });
+    return open(temp, 'wx', 0o644);
+  }
 }
 
 async function exists(path: string): Promise<boolean> {
