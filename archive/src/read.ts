@@ -1,5 +1,5 @@
 import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
+import { createGunzip, gunzipSync } from 'node:zlib';
 import { ArchiveError } from './errors.ts';
 import { type ArchiveLimits, RATIO_GRACE_BYTES, resolveLimits } from './limits.ts';
 import { CollisionGuard, checkBundlePath, checkRawName } from './paths.ts';
@@ -64,12 +64,40 @@ export async function readArchive(
     parser.end();
   }
 
+  const whole = Buffer.isBuffer(input) ? gunzipWithinLimits(input, l) : undefined;
+  if (whole) {
+    // Every cap on sizes holds for the whole output, so for each prefix the stream would check.
+    parser.push(whole);
+    parser.end();
+    return bundle.result();
+  }
   try {
     await pipeline(counted, createGunzip(), consume);
   } catch (e) {
     throw asArchiveError(e);
   }
   return bundle.result();
+}
+
+/**
+ * The fast path for a small Buffer (one slice, so the stream would count it whole before the
+ * first check): gunzip it in one call, its output capped at the most that passes both the
+ * unpacked-size and the ratio caps. Anything else (over a cap, a corrupt or empty stream)
+ * answers undefined, and the input is read again as a stream, which refuses it exactly as
+ * before, at the same point. Saves the stream's thread-pool hops: most bundles are a few KB.
+ */
+function gunzipWithinLimits(input: Buffer, l: ArchiveLimits): Buffer | undefined {
+  if (input.length === 0 || input.length > SLICE) return undefined;
+  const most = Math.min(
+    l.maxUnpackedBytes,
+    Math.max(RATIO_GRACE_BYTES, Math.floor(l.maxRatio * input.length)),
+  );
+  if (most < 1) return undefined;
+  try {
+    return gunzipSync(input, { maxOutputLength: most });
+  } catch {
+    return undefined;
+  }
 }
 
 /** Applies the path, root and collision rules to each entry as the parser meets it. */

@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import type { ArchiveLimits } from '@skills/archive';
 import { processUpload, type UploadOutcome } from './process-upload.ts';
 
@@ -17,10 +18,20 @@ export interface UploadPool {
   close(): Promise<void>;
 }
 
-/** Runs each upload on the calling thread: for tests and embedding, never for `serve`. */
+/**
+ * Runs each upload on the calling thread: for tests and embedding, never for `serve`. Each runs
+ * in a turn of the event loop of its own, as a worker's answer arrives in one: reading a small
+ * archive has no await of its own, and uploads that came in together would otherwise run their
+ * store work in one microtask queue, interleaved (two SQLite connections in one process, as
+ * `test/concurrency.test.ts` makes, would then wait on each other's write lock for the busy
+ * timeout).
+ */
 export function createInProcessPool(): UploadPool {
   return {
-    run: (bytes, limits) => processUpload(bytes, limits),
+    run: async (bytes, limits) => {
+      await setImmediate();
+      return processUpload(bytes, limits);
+    },
     async close() {},
   };
 }
