@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import { createApp, createEphemeralSigner, createMemoryBlobStore, type Store } from '@skills/registry';
+import type { Store } from '@skills/registry';
+import { searchApp } from './search-app.ts';
 
 export interface SearchBlocking {
   searches: number;
@@ -26,17 +27,7 @@ export async function searchBlocking(
   paths: readonly string[],
   rounds: number,
 ): Promise<SearchBlocking> {
-  const app = createApp({
-    store,
-    blobs: createMemoryBlobStore(),
-    signer: createEphemeralSigner(),
-    rateLimits: false,
-  });
-  const get = async (path: string) => {
-    const res = await app.request(path);
-    if (res.status !== 200) throw new Error(`${path}: HTTP ${res.status} ${await res.text()}`);
-    await res.arrayBuffer();
-  };
+  const get = searchApp(store);
   const turn = () => new Promise((r) => setImmediate(r));
   const pass = async () => {
     for (let i = 0; i < rounds; i++) {

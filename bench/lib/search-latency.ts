@@ -1,4 +1,5 @@
-import { createApp, createEphemeralSigner, createMemoryBlobStore, type Store } from '@skills/registry';
+import type { Store } from '@skills/registry';
+import { searchApp } from './search-app.ts';
 import { percentile } from './stats.ts';
 
 export interface KindLatency {
@@ -22,17 +23,7 @@ export async function searchLatencyByKind(
   queries: readonly { kind: string; path: string }[],
   opts: { rounds: number; warmup?: number },
 ): Promise<KindLatency[]> {
-  const app = createApp({
-    store,
-    blobs: createMemoryBlobStore(),
-    signer: createEphemeralSigner(),
-    rateLimits: false,
-  });
-  const get = async (path: string) => {
-    const res = await app.request(path);
-    if (res.status !== 200) throw new Error(`${path}: HTTP ${res.status} ${await res.text()}`);
-    return (await res.json()) as { total: number };
-  };
+  const get = searchApp(store);
   const out: KindLatency[] = [];
   for (const kind of new Set(queries.map((q) => q.kind))) {
     const paths = queries.filter((q) => q.kind === kind).map((q) => q.path);
