@@ -1,4 +1,4 @@
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { skillsPaths } from '../src/lib/config.ts';
@@ -108,5 +108,37 @@ describe('requests an install makes', () => {
       }),
     );
     expect(ci).toEqual([]);
+  });
+
+  it('warm within the window, through the bundled bin: no request, and no network or process module loaded', async () => {
+    // The kept documents and look-alike searches, as fetched just now (the bin reads the real clock).
+    const docs = documentsDirOf(skillsPaths(home).cacheDir, reg.url);
+    for (const file of names.flatMap((n) => [join(docs, `${n}.json`), join(docs, '-search', `${n}.json`)])) {
+      const kept = JSON.parse(await readFile(file, 'utf8')) as { fetchedAt: number };
+      await writeFile(file, JSON.stringify({ ...kept, fetchedAt: Date.now() }));
+    }
+    // Which of Node's modules the process loaded, written when it exits.
+    const loaded = join(root, 'loaded.txt');
+    const hook = join(root, 'loaded-hook.cjs');
+    await writeFile(
+      hook,
+      `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(loaded)}, process.moduleLoadList.join('\\n')));`,
+    );
+    const project = join(root, 'warm-bin');
+    await mkdir(project);
+    const warm = await requestsOf(() =>
+      runCli(['install', ...names], {
+        cwd: project,
+        env: { ...env, ...home, NODE_OPTIONS: `--require ${hook}` },
+      }),
+    );
+    expect(warm).toEqual([]);
+    const modules = new Set(
+      (await readFile(loaded, 'utf8')).split('\n').map((m) => m.replace(/^NativeModule /, '')),
+    );
+    expect(modules.has('fs')).toBe(true); // the list is Node's own, read as meant
+    expect(
+      ['http', 'https', 'tls', 'child_process', 'readline', 'zlib'].filter((m) => modules.has(m)),
+    ).toEqual([]);
   });
 });
