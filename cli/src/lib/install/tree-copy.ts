@@ -1,4 +1,5 @@
-import { chmod, copyFile, link, lstat, mkdir, readdir, readlink, symlink } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { copyFile, link, lstat, mkdir, readdir, readlink, symlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { IndexedFile } from '../store/store-index.ts';
 
@@ -22,9 +23,10 @@ export async function carryTree(src: string, dest: string): Promise<void> {
 }
 
 /**
- * Copies the listed files of a stored bundle into `dest` (a new folder), with fixed modes:
- * 0755 for executables, 0644 otherwise. Copies rather than links so that editing an installed
- * file can never change the store.
+ * Copies the listed files of a stored bundle into `dest` (a new folder). Copies rather than links
+ * so that editing an installed file can never change the store. A copy keeps its source's mode,
+ * and the store checked that mode (0755 for executables, 0644 otherwise) before anything is
+ * copied from it (`ensureInStore`).
  * @example await copyFromStore(join(entry.packageDir, 'skills/lint'), skillFiles(index, 'skills/lint'), dest)
  */
 export async function copyFromStore(
@@ -33,10 +35,14 @@ export async function copyFromStore(
   dest: string,
 ): Promise<void> {
   await mkdir(dest, { recursive: true });
+  const made = new Set<string>([dest]);
   for (const f of files) {
     const to = join(dest, f.path);
-    await mkdir(dirname(to), { recursive: true });
-    await copyFile(join(srcDir, f.path), to);
-    await chmod(to, f.executable ? 0o755 : 0o644);
+    const dir = dirname(to);
+    if (!made.has(dir)) {
+      await mkdir(dir, { recursive: true });
+      made.add(dir);
+    }
+    await copyFile(join(srcDir, f.path), to, constants.COPYFILE_EXCL);
   }
 }

@@ -37,6 +37,17 @@ export const INDEX_FILE = 'index.json';
 /** The folder inside `store/<hex>/` holding the bundle's files. */
 export const PACKAGE_DIR = 'package';
 
+/**
+ * The empty file inside `store/<hex>/` whose mtime is when the entry's files last passed a full
+ * check; a file whose ctime is older has not changed since.
+ */
+export const VERIFIED_FILE = 'verified';
+
+/** The mode every stored file has (and every installed copy keeps): 0755 when executable, else 0644. */
+export function fileMode(f: Pick<IndexedFile, 'executable'>): number {
+  return f.executable ? 0o755 : 0o644;
+}
+
 /** `sha512-<base64>` of some bytes. */
 export function sha512Integrity(data: Buffer): string {
   return `sha512-${createHash('sha512').update(data).digest('base64')}`;

@@ -1,14 +1,18 @@
+import { randomBytes } from 'node:crypto';
 import { lstat, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BundleFile } from '@skills/archive';
 import { SkillsError } from '../errors.ts';
 import {
+  fileMode,
   INDEX_FILE,
+  type IndexedFile,
   integrityHex,
   PACKAGE_DIR,
   readStoreIndex,
   type StoreIndex,
   sha512Integrity,
+  VERIFIED_FILE,
 } from './store-index.ts';
 
 /** A bundle version in the content-addressed store: `store/<sha512-hex>/{package/, index.json}`. */
@@ -228,15 +232,52 @@ async function placeEntry(tmp: string, final: string): Promise<void> {
   });
 }
 
-/** True when every file of the entry still has the size, hash and mode its index records. */
+/**
+ * True when every file of the entry still has the size, mode and hash its index records. A file
+ * is hashed again only when it changed since the last full check (its ctime is not older than
+ * the entry's `verified` marker, which is written before that check reads anything and kept
+ * only when it passes; ctime cannot be set back by a program). So a warm install reads only
+ * `lstat` for files nothing touched, as pnpm trusts its store by mtime (docs/formats.md).
+ */
 async function entryIsIntact(entry: StoreEntry): Promise<boolean> {
-  for (const f of entry.index.files) {
-    const path = join(entry.packageDir, f.path);
-    const s = await lstat(path).catch(() => undefined);
-    if (!s?.isFile() || s.size !== f.size || ((s.mode & 0o111) !== 0) !== f.executable) return false;
-    if (sha512Integrity(await readFile(path)) !== f.integrity) return false;
+  const marker = join(entry.dir, VERIFIED_FILE);
+  const checkedBefore = await lstat(marker, { bigint: true }).then(
+    (s) => (s.isFile() ? s.mtimeNs : undefined),
+    () => undefined,
+  );
+  const stats = await Promise.all(
+    entry.index.files.map((f) =>
+      lstat(join(entry.packageDir, f.path), { bigint: true }).catch(() => undefined),
+    ),
+  );
+  const unchecked: IndexedFile[] = [];
+  for (const [i, f] of entry.index.files.entries()) {
+    const s = stats[i];
+    if (!s?.isFile() || s.size !== BigInt(f.size) || (Number(s.mode) & 0o7777) !== fileMode(f)) return false;
+    if (checkedBefore === undefined || s.ctimeNs >= checkedBefore) unchecked.push(f);
   }
-  return true;
+  if (unchecked.length === 0) return true;
+  // The new marker's time is taken before any file is read: a change while or after they are
+  // read gives that file a ctime at or past it, and the next install hashes it again.
+  const pending = join(entry.dir, `.${VERIFIED_FILE}-${process.pid}-${randomBytes(4).toString('hex')}`);
+  const marked = await writeFile(pending, '', { flag: 'wx' }).then(
+    () => true,
+    () => false, // a read-only store: check every time
+  );
+  let intact = true;
+  for (const f of unchecked) {
+    const path = join(entry.packageDir, f.path);
+    const data = await readFile(path).catch(() => undefined);
+    if (!data || sha512Integrity(data) !== f.integrity) {
+      intact = false;
+      break;
+    }
+  }
+  if (marked) {
+    if (intact) await rename(pending, marker).catch(() => rm(pending, { force: true }));
+    else await rm(pending, { force: true });
+  }
+  return intact;
 }
 
 async function discardEntry(dir: string): Promise<void> {
