@@ -1,5 +1,6 @@
 import type { Problem } from '@skills/schemas';
 import { LineCounter, parseDocument } from 'yaml';
+import { simpleFrontmatter } from './simple-frontmatter.ts';
 
 /** A SKILL.md split into its frontmatter and its Markdown body. */
 export interface SkillMdParts {
@@ -47,6 +48,8 @@ export function splitSkillMd(file: string, text: string): SkillMdParts {
   }
   const yamlText = rest.slice(0, close.index);
   const body = rest.slice(close.index + close[0].length).replace(/^\r?\n/, '');
+  const simple = simpleFrontmatter(yamlText);
+  if (simple) return { frontmatter: simple, body, problems: [] };
   const parsed = parseYaml(`${file}`, yamlText, 2);
   if (parsed.problems.length > 0) return { frontmatter: undefined, body, problems: parsed.problems };
   if (parsed.value === null || parsed.value === undefined) {
