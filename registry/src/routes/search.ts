@@ -2,7 +2,8 @@ import { CATEGORIES } from '@skills/schemas';
 import type { Hono } from 'hono';
 import { RegistryError } from '../errors.ts';
 import type { AppEnv } from '../http/env.ts';
-import { searchBundles } from '../services/search-bundles.ts';
+import { plainAnswer } from '../http/plain-answer.ts';
+import { searchBundlesJson } from '../services/search-bundles.ts';
 
 export function searchRoutes(app: Hono<AppEnv>): void {
   app.get('/v1/search', async (c) => {
@@ -13,11 +14,11 @@ export function searchRoutes(app: Hono<AppEnv>): void {
     }
     const limit = intParam(c.req.query('limit'), 'limit', { min: 1, max: 100, fallback: 20 });
     const offset = intParam(c.req.query('offset'), 'offset', { min: 0, max: 10_000, fallback: 0 });
-    const result = await searchBundles({
+    const body = await searchBundlesJson({
       deps: c.get('deps'),
       input: { q, limit, offset, ...(category ? { category } : {}) },
     });
-    return c.json(result);
+    return plainAnswer(c, 200, body, { 'Content-Type': 'application/json' });
   });
 }
 

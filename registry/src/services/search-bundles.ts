@@ -27,20 +27,28 @@ export async function findSearchPage(store: Pick<Store, 'search'>, input: Search
   return store.search({ ...query, match: match.any });
 }
 
+/** The JSON text of each page answered so far, while the page lives (the search cache keeps it). */
+const bodies = new WeakMap<SearchPage, string>();
+
 /**
  * Full-text search over names, descriptions, keywords and skills, ranked by bm25 blended with
- * downloads. Every term must match; when that finds nothing for a query of several terms, any
- * term may. An empty query lists bundles by downloads. Never fails on odd text: see
- * `toMatchExpressions`.
+ * downloads, as the JSON text of a `SearchResponse`. Every term must match; when that finds
+ * nothing for a query of several terms, any term may. An empty query lists bundles by downloads.
+ * Never fails on odd text: see `toMatchExpressions`. A page the store's search cache answers
+ * again (the same object until it is refreshed or dropped) is turned into text once, not per
+ * request: that `JSON.stringify` was the largest cost of a cached search.
  */
-export async function searchBundles({
-  deps,
-  input,
-}: {
-  deps: Deps;
-  input: SearchInput;
-}): Promise<SearchResponse> {
-  const page = await findSearchPage(deps.store, input);
+export async function searchBundlesJson(args: { deps: Deps; input: SearchInput }): Promise<string> {
+  const page = await findSearchPage(args.deps.store, args.input);
+  let body = bodies.get(page);
+  if (body === undefined) {
+    body = JSON.stringify(toResponse(page));
+    bodies.set(page, body);
+  }
+  return body;
+}
+
+function toResponse(page: SearchPage): SearchResponse {
   return {
     total: page.total,
     results: page.hits.map((h) => ({
