@@ -27,13 +27,15 @@ export type ApiErrorCode = keyof typeof API_ERROR_STATUS;
 export const API_ERROR_CODES = Object.keys(API_ERROR_STATUS) as [ApiErrorCode, ...ApiErrorCode[]];
 
 /** The body of every error answer: `{"error": {"code", "message", "requestId"}}`. */
-export const errorEnvelopeSchema = z.strictObject({
-  error: z.strictObject({
-    code: z.enum(API_ERROR_CODES),
-    message: z.string(),
-    requestId: z.string(),
-    /** Every problem found, for INVALID_BUNDLE: `[{path, message, code}]`. */
-    problems: z.array(z.object({ path: z.string(), message: z.string(), code: z.string() })).optional(),
+export const errorEnvelopeSchema = z.lazy(() =>
+  z.strictObject({
+    error: z.strictObject({
+      code: z.enum(API_ERROR_CODES),
+      message: z.string(),
+      requestId: z.string(),
+      /** Every problem found, for INVALID_BUNDLE: `[{path, message, code}]`. */
+      problems: z.array(z.object({ path: z.string(), message: z.string(), code: z.string() })).optional(),
+    }),
   }),
-});
+);
 export type ErrorEnvelope = z.infer<typeof errorEnvelopeSchema>;

@@ -7,12 +7,14 @@ const list = (what: string) =>
     .optional();
 
 /** What a bundle says it needs; shown at install, compared on update. */
-export const capabilitiesSchema = z.strictObject({
-  network: list('host names'),
-  exec: list('program names'),
-  env: list('environment variable names'),
-  write: list('paths'),
-});
+export const capabilitiesSchema = z.lazy(() =>
+  z.strictObject({
+    network: list('host names'),
+    exec: list('program names'),
+    env: list('environment variable names'),
+    write: list('paths'),
+  }),
+);
 
 export type Capabilities = z.infer<typeof capabilitiesSchema>;
 

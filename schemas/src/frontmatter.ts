@@ -13,33 +13,35 @@ export const FRONTMATTER_KEYS = [
 ] as const;
 
 /** The SKILL.md frontmatter (agentskills.io), without the folder-name rule, which needs the path. */
-export const skillFrontmatterSchema = z.looseObject({
-  name: skillNameSchema,
-  description: z
-    .string({ error: 'is required and must be a string' })
-    .min(1, 'must not be empty')
-    .max(1024, 'must be at most 1024 characters'),
-  license: z.string().max(1024).optional(),
-  compatibility: z.string().max(500, 'must be at most 500 characters').optional(),
-  metadata: z.record(z.string(), z.string({ error: 'values must be strings' })).optional(),
-  /**
-   * The specification's form is one space-separated string; a YAML list of strings (which Claude
-   * Code also reads) is accepted and normalised to that string. The archive warns about the list.
-   */
-  'allowed-tools': z
-    .union([z.string(), z.array(z.string())], {
-      error: 'must be one space-separated string (or a list of strings)',
-    })
-    .transform((v) =>
-      typeof v === 'string'
-        ? v
-        : v
-            .map((t) => t.trim())
-            .filter(Boolean)
-            .join(' '),
-    )
-    .optional(),
-});
+export const skillFrontmatterSchema = z.lazy(() =>
+  z.looseObject({
+    name: skillNameSchema,
+    description: z
+      .string({ error: 'is required and must be a string' })
+      .min(1, 'must not be empty')
+      .max(1024, 'must be at most 1024 characters'),
+    license: z.string().max(1024).optional(),
+    compatibility: z.string().max(500, 'must be at most 500 characters').optional(),
+    metadata: z.record(z.string(), z.string({ error: 'values must be strings' })).optional(),
+    /**
+     * The specification's form is one space-separated string; a YAML list of strings (which Claude
+     * Code also reads) is accepted and normalised to that string. The archive warns about the list.
+     */
+    'allowed-tools': z
+      .union([z.string(), z.array(z.string())], {
+        error: 'must be one space-separated string (or a list of strings)',
+      })
+      .transform((v) =>
+        typeof v === 'string'
+          ? v
+          : v
+              .map((t) => t.trim())
+              .filter(Boolean)
+              .join(' '),
+      )
+      .optional(),
+  }),
+);
 
 export type SkillFrontmatter = z.infer<typeof skillFrontmatterSchema>;
 

@@ -7,25 +7,29 @@ export const SKILL_NAME_MAX = 64;
 /** A bundle name: `name` or `@scope/name`, each part following the skill name rule. */
 export const BUNDLE_NAME_PATTERN = /^(?:@([a-z0-9]+(?:-[a-z0-9]+)*)\/)?([a-z0-9]+(?:-[a-z0-9]+)*)$/;
 
-export const skillNameSchema = z
-  .string()
-  .min(1, 'must not be empty')
-  .max(SKILL_NAME_MAX, `must be at most ${SKILL_NAME_MAX} characters`)
-  .regex(
-    SKILL_NAME_PATTERN,
-    'must be lowercase letters and digits separated by single hyphens (no leading, trailing or double hyphen)',
-  );
+export const skillNameSchema = z.lazy(() =>
+  z
+    .string()
+    .min(1, 'must not be empty')
+    .max(SKILL_NAME_MAX, `must be at most ${SKILL_NAME_MAX} characters`)
+    .regex(
+      SKILL_NAME_PATTERN,
+      'must be lowercase letters and digits separated by single hyphens (no leading, trailing or double hyphen)',
+    ),
+);
 
-export const bundleNameSchema = z
-  .string()
-  .max(SKILL_NAME_MAX * 2 + 2, 'is too long')
-  .regex(
-    BUNDLE_NAME_PATTERN,
-    'must be "name" or "@scope/name", each lowercase letters and digits separated by hyphens',
-  )
-  .refine((n) => (parseBundleName(n)?.name.length ?? 0) <= SKILL_NAME_MAX, {
-    message: `the name part must be at most ${SKILL_NAME_MAX} characters`,
-  });
+export const bundleNameSchema = z.lazy(() =>
+  z
+    .string()
+    .max(SKILL_NAME_MAX * 2 + 2, 'is too long')
+    .regex(
+      BUNDLE_NAME_PATTERN,
+      'must be "name" or "@scope/name", each lowercase letters and digits separated by hyphens',
+    )
+    .refine((n) => (parseBundleName(n)?.name.length ?? 0) <= SKILL_NAME_MAX, {
+      message: `the name part must be at most ${SKILL_NAME_MAX} characters`,
+    }),
+);
 
 export interface BundleNameParts {
   scope: string | undefined;

@@ -4,19 +4,21 @@ import { z } from 'zod';
 export const SEMVER_PATTERN =
   /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
 
-export const semverSchema = z
-  .string()
-  .max(256, 'is too long')
-  .regex(SEMVER_PATTERN, 'must be a semantic version such as 1.2.0');
+const semverString = () =>
+  z.string().max(256, 'is too long').regex(SEMVER_PATTERN, 'must be a semantic version such as 1.2.0');
+
+export const semverSchema = z.lazy(semverString);
 
 /**
  * The version a bundle is published as: semver without build metadata. `1.0.0+a` and `1.0.0+b`
  * are the same version to every semver comparison, so allowing both would let one version be
  * published twice with different bytes (docs/security.md row 22).
  */
-export const publishableVersionSchema = semverSchema.regex(
-  /^[^+]*$/,
-  'must not carry build metadata ("+…"): versions that differ only after "+" are the same version; bump the version instead',
+export const publishableVersionSchema = z.lazy(() =>
+  semverString().regex(
+    /^[^+]*$/,
+    'must not carry build metadata ("+…"): versions that differ only after "+" are the same version; bump the version instead',
+  ),
 );
 
 /**
@@ -24,20 +26,26 @@ export const publishableVersionSchema = semverSchema.regex(
  * registry (`file:PATH`, `git+https://…#REF`, `git+file:///…#REF`). Checked loosely here; the CLI
  * checks it for real.
  */
-export const rangeSchema = z
-  .string()
-  .min(1, 'must not be empty')
-  .max(256, 'is too long')
-  .regex(/^[\x21-\x7e ]+$/, 'must be a semver range, a dist-tag or a file:/git+ source');
+export const rangeSchema = z.lazy(() =>
+  z
+    .string()
+    .min(1, 'must not be empty')
+    .max(256, 'is too long')
+    .regex(/^[\x21-\x7e ]+$/, 'must be a semver range, a dist-tag or a file:/git+ source'),
+);
 
-export const distTagSchema = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(/^[a-z][a-z0-9._-]*$/, 'must start with a letter and hold only a-z, 0-9, ".", "_" and "-"')
-  .refine((t) => !SEMVER_PATTERN.test(t), { message: 'must not be a version' });
+export const distTagSchema = z.lazy(() =>
+  z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[a-z][a-z0-9._-]*$/, 'must start with a letter and hold only a-z, 0-9, ".", "_" and "-"')
+    .refine((t) => !SEMVER_PATTERN.test(t), { message: 'must not be a version' }),
+);
 
 /** `sha512-<base64>` Subresource Integrity. */
-export const integritySchema = z
-  .string()
-  .regex(/^sha512-[A-Za-z0-9+/]{86}==$/, 'must be a sha512 Subresource Integrity string (sha512-…)');
+export const integritySchema = z.lazy(() =>
+  z
+    .string()
+    .regex(/^sha512-[A-Za-z0-9+/]{86}==$/, 'must be a sha512 Subresource Integrity string (sha512-…)'),
+);

@@ -12,11 +12,13 @@ export const CONTENT_WARNING_CODES = [
 ] as const;
 
 /** A finding of the content scan: recorded on the version, shown at install. */
-export const contentWarningSchema = z.strictObject({
-  code: z.enum(CONTENT_WARNING_CODES),
-  /** The file inside the bundle, relative to its root. */
-  path: z.string(),
-  line: z.number().int().positive(),
-  message: z.string(),
-});
+export const contentWarningSchema = z.lazy(() =>
+  z.strictObject({
+    code: z.enum(CONTENT_WARNING_CODES),
+    /** The file inside the bundle, relative to its root. */
+    path: z.string(),
+    line: z.number().int().positive(),
+    message: z.string(),
+  }),
+);
 export type ContentWarning = z.infer<typeof contentWarningSchema>;
