@@ -1,4 +1,4 @@
-import { constants } from 'node:fs';
+import { constants, copyFileSync, mkdirSync } from 'node:fs';
 import { copyFile, link, lstat, mkdir, readdir, readlink, symlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { IndexedFile } from '../store/store-index.ts';
@@ -26,7 +26,8 @@ export async function carryTree(src: string, dest: string): Promise<void> {
  * Copies the listed files of a stored bundle into `dest` (a new folder). Copies rather than links
  * so that editing an installed file can never change the store. A copy keeps its source's mode,
  * and the store checked that mode (0755 for executables, 0644 otherwise) before anything is
- * copied from it (`ensureInStore`).
+ * copied from it (`ensureInStore`). Synchronous, as pnpm imports packages: for small local files
+ * each asynchronous call costs a thread-pool round trip, several times the copy itself.
  * @example await copyFromStore(join(entry.packageDir, 'skills/lint'), skillFiles(index, 'skills/lint'), dest)
  */
 export async function copyFromStore(
@@ -34,15 +35,15 @@ export async function copyFromStore(
   files: readonly IndexedFile[],
   dest: string,
 ): Promise<void> {
-  await mkdir(dest, { recursive: true });
+  mkdirSync(dest, { recursive: true });
   const made = new Set<string>([dest]);
   for (const f of files) {
     const to = join(dest, f.path);
     const dir = dirname(to);
     if (!made.has(dir)) {
-      await mkdir(dir, { recursive: true });
+      mkdirSync(dir, { recursive: true });
       made.add(dir);
     }
-    await copyFile(join(srcDir, f.path), to, constants.COPYFILE_EXCL);
+    copyFileSync(join(srcDir, f.path), to, constants.COPYFILE_EXCL);
   }
 }

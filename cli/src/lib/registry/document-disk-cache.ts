@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { type BundleDocument, bundleDocumentSchema } from '@skills/schemas';
 
@@ -23,10 +24,13 @@ export interface Kept {
   document: unknown;
 }
 
-/** The kept copy in `file`, or undefined when there is none or it cannot be read. */
+/**
+ * The kept copy in `file`, or undefined when there is none or it cannot be read. Synchronous: a
+ * small local file, read faster than a thread-pool round trip.
+ */
 export async function readKept(file: string): Promise<Kept | undefined> {
   try {
-    const data = JSON.parse(await readFile(file, 'utf8')) as {
+    const data = JSON.parse(readFileSync(file, 'utf8')) as {
       etag?: unknown;
       fetchedAt?: unknown;
       document?: unknown;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 // The narrow entry point: the whole archive module (yaml, the tar code) loads only when a tarball is unpacked.
 import { skillFiles as filesOfSkill } from '@skills/archive/skill-files';
@@ -70,10 +70,13 @@ export function skillFiles(index: StoreIndex, skillPath: string): IndexedFile[] 
   return filesOfSkill(index.files, skillPath);
 }
 
-/** Reads `store/<hex>/index.json`; undefined when missing or unreadable (the entry is then redone). */
+/**
+ * Reads `store/<hex>/index.json`; undefined when missing or unreadable (the entry is then redone).
+ * Synchronous: a small local file, read faster than a thread-pool round trip.
+ */
 export async function readStoreIndex(entryDir: string): Promise<StoreIndex | undefined> {
   try {
-    const data = JSON.parse(await readFile(join(entryDir, INDEX_FILE), 'utf8')) as StoreIndex;
+    const data = JSON.parse(readFileSync(join(entryDir, INDEX_FILE), 'utf8')) as StoreIndex;
     if (data.storeIndexVersion !== 1 || !Array.isArray(data.files) || !Array.isArray(data.skills))
       return undefined;
     return data;

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { lstat, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { type BigIntStats, lstatSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BundleFile } from '@skills/archive';
 import { SkillsError } from '../errors.ts';
@@ -241,18 +242,12 @@ async function placeEntry(tmp: string, final: string): Promise<void> {
  */
 async function entryIsIntact(entry: StoreEntry): Promise<boolean> {
   const marker = join(entry.dir, VERIFIED_FILE);
-  const checkedBefore = await lstat(marker, { bigint: true }).then(
-    (s) => (s.isFile() ? s.mtimeNs : undefined),
-    () => undefined,
-  );
-  const stats = await Promise.all(
-    entry.index.files.map((f) =>
-      lstat(join(entry.packageDir, f.path), { bigint: true }).catch(() => undefined),
-    ),
-  );
+  const checked = lstatOrNone(marker);
+  const checkedBefore = checked?.isFile() ? checked.mtimeNs : undefined;
   const unchecked: IndexedFile[] = [];
-  for (const [i, f] of entry.index.files.entries()) {
-    const s = stats[i];
+  // Synchronous, like the copy that follows: a few stats of local files.
+  for (const f of entry.index.files) {
+    const s = lstatOrNone(join(entry.packageDir, f.path));
     if (!s?.isFile() || s.size !== BigInt(f.size) || (Number(s.mode) & 0o7777) !== fileMode(f)) return false;
     if (checkedBefore === undefined || s.ctimeNs >= checkedBefore) unchecked.push(f);
   }
@@ -278,6 +273,14 @@ async function entryIsIntact(entry: StoreEntry): Promise<boolean> {
     else await rm(pending, { force: true });
   }
   return intact;
+}
+
+function lstatOrNone(path: string): BigIntStats | undefined {
+  try {
+    return lstatSync(path, { bigint: true, throwIfNoEntry: false });
+  } catch {
+    return undefined; // ENOTDIR, EACCES, …: as good as missing
+  }
 }
 
 async function discardEntry(dir: string): Promise<void> {
