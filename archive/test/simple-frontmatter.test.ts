@@ -54,6 +54,16 @@ const VALUES = [
   '.inf',
   '~',
   '"quoted"',
+  '"1.0.0"',
+  '"a: b # c"',
+  '"with \\"escape"',
+  '"back\\\\slash"',
+  '"tab\tin"',
+  '"unclosed',
+  '"x" trailing',
+  "'it''s'",
+  "'single: #'",
+  '""',
   "'single'",
   '[a, b]',
   '{a: 1}',
@@ -80,34 +90,66 @@ const VALUES = [
   '',
 ];
 
+/** Values YAML reads as the same string; picked often, so that whole documents qualify. */
+const PLAIN = [
+  'deploy',
+  'Deploys the app to Vercel, with previews.',
+  'C# and F#',
+  'Yes',
+  'Bash(git:*) Read',
+  'a [b] {c}, d',
+];
+
 describe('simpleFrontmatter: the same answer as the YAML parser, or none', () => {
   it('agrees with the YAML parser on every document it answers (20,000 generated documents)', () => {
     const next = random(11);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)] as T;
     let answered = 0;
+    let nested = 0;
     for (let i = 0; i < 20_000; i++) {
       const lines: string[] = [];
       const count = 1 + Math.floor(next() * 4);
       for (let j = 0; j < count; j++) {
         const roll = next();
         if (roll < 0.05) lines.push('');
-        else if (roll < 0.08) lines.push(`  ${pick(VALUES)}`);
+        else if (roll < 0.15) {
+          // A block under `key:`, with the indent now and then uneven, a tab, or deeper.
+          lines.push(`${pick(KEYS.slice(0, 7))}:`);
+          const indent = pick(['  ', '  ', ' ', '    ', '\t', '']);
+          for (let k = Math.floor(next() * 3); k > 0; k--) {
+            const own = next() < 0.1 ? pick([' ', '   ', '\t']) : indent;
+            lines.push(`${own}${pick(KEYS.slice(0, 6))}: ${pick(next() < 0.6 ? PLAIN : VALUES)}`);
+          }
+        } else if (roll < 0.08) lines.push(`  ${pick(VALUES)}`);
         else if (roll < 0.1) lines.push(`# ${pick(VALUES)}`);
         // Mostly a usual key and separator, so that whole documents often qualify.
         else if (roll < 0.4) lines.push(`${pick(KEYS)}${pick(SEPARATORS)}${pick(VALUES)}`);
-        else lines.push(`${pick(KEYS.slice(0, 6))}: ${pick(VALUES)}`);
+        else lines.push(`${pick(KEYS.slice(0, 6))}: ${pick(next() < 0.5 ? PLAIN : VALUES)}`);
       }
       const text = lines.join(next() < 0.2 ? '\r\n' : '\n') + (next() < 0.5 ? '\n' : '');
       const fast = simpleFrontmatter(text);
       if (fast === undefined) continue;
       answered++;
+      if (Object.values(fast).some((v) => typeof v === 'object')) nested++;
       expect({ text, value: fast }).toEqual({ text, value: viaYaml(text) });
     }
     // The fast path is taken for a good share of them, or this proves nothing.
     expect(answered).toBeGreaterThan(500);
+    expect(nested).toBeGreaterThan(100);
   });
 
   it('answers the usual SKILL.md frontmatter and leaves the rest to the parser', () => {
+    expect(
+      simpleFrontmatter('name: deploy\nmetadata:\n  author: acme\n  version: v1\nlicense: MIT\n'),
+    ).toEqual({
+      name: 'deploy',
+      metadata: { author: 'acme', version: 'v1' },
+      license: 'MIT',
+    });
+    expect(simpleFrontmatter(`version: "1.0.0"\nnote: 'a: b # c'\n`)).toEqual({
+      version: '1.0.0',
+      note: 'a: b # c',
+    });
     expect(simpleFrontmatter('name: deploy\ndescription: Deploys to Vercel. Use when asked.\n')).toEqual({
       name: 'deploy',
       description: 'Deploys to Vercel. Use when asked.',
@@ -115,10 +157,12 @@ describe('simpleFrontmatter: the same answer as the YAML parser, or none', () =>
     for (const text of [
       'name: deploy\nname: other\n', // duplicate key: the parser's error
       'name: deploy\ndescription: >\n  folded\n', // block scalar
-      'name: deploy\nmetadata:\n  a: b\n', // nested mapping
+      'name: deploy\nmetadata:\n  a:\n    b: c\n', // two levels
+      'name: deploy\nmetadata:\n', // null
+      'metadata:\n  a: b\n    c: d\n', // uneven indent
       'version: 1.0\n', // a number
       'enabled: true\n', // a boolean
-      'name: "quoted"\n',
+      'name: "esc\\"aped"\n', // an escape inside double quotes
       '',
     ]) {
       expect(simpleFrontmatter(text)).toBeUndefined();
