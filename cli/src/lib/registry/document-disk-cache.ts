@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { type BundleDocument, bundleDocumentSchema } from '@skills/schemas';
 
@@ -57,15 +56,31 @@ export function validKept(data: unknown, name: string): BundleDocument | undefin
   return parsed.success && parsed.data.name === name ? parsed.data : undefined;
 }
 
-/** Temp file and rename: a reader sees a whole copy or none; no fsync, it is only a cache. */
+/** Folders `keep` has made in this process. */
+const madeDirs = new Set<string>();
+
+/**
+ * Temp file and rename: a reader sees a whole copy or none; no fsync, it is only a cache.
+ * Synchronous: a small local file, written faster than three thread-pool round trips, and the
+ * document it keeps is not handed on until it is kept.
+ */
 export async function keep(file: string, kept: Kept): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
+  const dir = dirname(file);
   const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  const text = JSON.stringify(kept);
   try {
-    await writeFile(tmp, JSON.stringify(kept), { flag: 'wx' });
-    await rename(tmp, file);
+    if (!madeDirs.has(dir)) mkdirSync(dir, { recursive: true });
+    try {
+      writeFileSync(tmp, text, { flag: 'wx' });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      mkdirSync(dir, { recursive: true }); // removed since this process made it
+      writeFileSync(tmp, text, { flag: 'wx' });
+    }
+    madeDirs.add(dir);
+    renameSync(tmp, file);
   } catch (err) {
-    await rm(tmp, { force: true });
+    rmSync(tmp, { force: true });
     throw err;
   }
 }
