@@ -1,5 +1,15 @@
-import { constants } from 'node:fs';
-import { chmod, lstat, mkdir, open, readdir, realpath } from 'node:fs/promises';
+import {
+  chmodSync,
+  closeSync,
+  constants,
+  fchmodSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  realpathSync,
+  writeSync,
+} from 'node:fs';
 import { join, sep } from 'node:path';
 import { ArchiveError } from './errors.ts';
 import { DEFAULT_LIMITS } from './limits.ts';
@@ -18,7 +28,9 @@ const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0;
  * link); folders are created one level at a time and must come out as real folders; files are
  * created exclusively without following links, with mode 0644 (0755 when executable) whatever the
  * umask; and each file's real path must stay inside `destDir`. On an error, what was written so
- * far stays: callers write into a temporary folder and rename it into place.
+ * far stays: callers write into a temporary folder and rename it into place. The file calls are
+ * synchronous: a bundle is a few small files, and each asynchronous call (six per file) cost a
+ * thread-pool round trip, more than the call itself.
  * @throws ArchiveError DEST_NOT_EMPTY, the path and collision codes of `readArchive`,
  *   LINK_ENTRY when a folder on the way turns out to be a link, PATH_TRAVERSAL when a real path leaves `destDir`.
  * @example await writeFilesSafely((await readArchive(tgz)).files, join(tmp, 'deploy'));
@@ -30,8 +42,8 @@ export async function writeFilesSafely(files: BundleFile[], destDir: string): Pr
     guard.addFile(path, f.path);
     return { ...f, path };
   });
-  await prepareDestination(destDir);
-  const root = await realpath(destDir);
+  prepareDestination(destDir);
+  const root = realpathSync(destDir);
   const madeDirs = new Set<string>();
   for (const file of checked) {
     const segments = file.path.split('/');
@@ -39,36 +51,29 @@ export async function writeFilesSafely(files: BundleFile[], destDir: string): Pr
     for (const segment of segments.slice(0, -1)) {
       dir = join(dir, segment);
       if (madeDirs.has(dir)) continue;
-      await makeRealDir(dir, file.path);
+      makeRealDir(dir, file.path);
       madeDirs.add(dir);
     }
     const target = join(dir, segments.at(-1)!);
     const mode = file.executable ? EXEC_MODE : FILE_MODE;
-    const handle = await open(
-      target,
-      constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | O_NOFOLLOW,
-      mode,
-    );
+    const fd = openSync(target, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | O_NOFOLLOW, mode);
     try {
-      await handle.writeFile(file.data);
-      await handle.chmod(mode);
+      for (let at = 0; at < file.data.length; ) at += writeSync(fd, file.data, at);
+      fchmodSync(fd, mode);
     } finally {
-      await handle.close();
+      closeSync(fd);
     }
-    const real = await realpath(target);
+    const real = realpathSync(target);
     if (!real.startsWith(root + sep)) {
       throw new ArchiveError('PATH_TRAVERSAL', `was written outside the destination (${real})`, file.path);
     }
   }
 }
 
-async function prepareDestination(destDir: string): Promise<void> {
-  const stat = await lstat(destDir).catch((e: NodeJS.ErrnoException) => {
-    if (e.code === 'ENOENT') return undefined;
-    throw e;
-  });
+function prepareDestination(destDir: string): void {
+  const stat = lstatSync(destDir, { throwIfNoEntry: false });
   if (!stat) {
-    await mkdir(destDir, { recursive: true, mode: DIR_MODE });
+    mkdirSync(destDir, { recursive: true, mode: DIR_MODE });
     return;
   }
   if (stat.isSymbolicLink() || !stat.isDirectory()) {
@@ -78,21 +83,23 @@ async function prepareDestination(destDir: string): Promise<void> {
       destDir,
     );
   }
-  if ((await readdir(destDir)).length > 0) {
+  if (readdirSync(destDir).length > 0) {
     throw new ArchiveError('DEST_NOT_EMPTY', 'the destination folder is not empty', destDir);
   }
 }
 
 /** Creates `dir` (its parent exists) and proves it is a real folder, not a link planted meanwhile. */
-async function makeRealDir(dir: string, entry: string): Promise<void> {
+function makeRealDir(dir: string, entry: string): void {
   let created = true;
-  await mkdir(dir, { mode: DIR_MODE }).catch((e: NodeJS.ErrnoException) => {
-    if (e.code !== 'EEXIST') throw e;
+  try {
+    mkdirSync(dir, { mode: DIR_MODE });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     created = false;
-  });
-  const stat = await lstat(dir);
+  }
+  const stat = lstatSync(dir);
   if (stat.isSymbolicLink() || !stat.isDirectory()) {
     throw new ArchiveError('LINK_ENTRY', 'a folder on its way is a link or a file', entry);
   }
-  if (created) await chmod(dir, DIR_MODE);
+  if (created) chmodSync(dir, DIR_MODE);
 }
