@@ -44,6 +44,7 @@ export async function copyFromStore(
       mkdirSync(dir, { recursive: true });
       made.add(dir);
     }
-    copyFileSync(join(srcDir, f.path), to, constants.COPYFILE_EXCL);
+    // A copy-on-write clone where the file system has them (APFS, Btrfs, XFS): no data copied.
+    copyFileSync(join(srcDir, f.path), to, constants.COPYFILE_EXCL | constants.COPYFILE_FICLONE);
   }
 }
