@@ -29,7 +29,7 @@ const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0;
  * created exclusively without following links, with mode 0644 (0755 when executable) whatever the
  * umask; and each file's real path must stay inside `destDir`. On an error, what was written so
  * far stays: callers write into a temporary folder and rename it into place. The file calls are
- * synchronous: a bundle is a few small files, and each asynchronous call (six per file) cost a
+ * synchronous: a bundle is a few small files, and each asynchronous call (five per file) cost a
  * thread-pool round trip, more than the call itself.
  * @throws ArchiveError DEST_NOT_EMPTY, the path and collision codes of `readArchive`,
  *   LINK_ENTRY when a folder on the way turns out to be a link, PATH_TRAVERSAL when a real path leaves `destDir`.
