@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
+import { isatty } from 'node:tty';
 import { fileURLToPath } from 'node:url';
 
 // Only this file touches process: the exit status, the streams, the environment. The build
@@ -26,7 +27,10 @@ async function run(): Promise<void> {
     argv,
     cwd: process.cwd(),
     env: process.env,
-    stdin: process.stdin,
+    get stdin() {
+      return process.stdin;
+    },
+    stdinIsTTY: isatty(0),
     stdout: process.stdout,
     stderr: process.stderr,
     version,

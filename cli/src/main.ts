@@ -12,7 +12,10 @@ export interface MainOptions {
   argv: string[];
   cwd: string;
   env: NodeJS.ProcessEnv;
+  /** Read only when a command needs it: building `process.stdin` costs a few ms of every start. */
   stdin: Readable & { isTTY?: boolean };
+  /** Whether stdin is a terminal, when known without building the stream (`tty.isatty(0)`). */
+  stdinIsTTY?: boolean;
   stdout: Writable;
   stderr: Writable;
   version: string;
@@ -49,7 +52,7 @@ export async function main(opts: MainOptions): Promise<number> {
       stdout.write(commandHelp(command));
       return 0;
     }
-    const interactive = opts.stdin.isTTY === true && !parsed.global.yes && !json;
+    const interactive = (opts.stdinIsTTY ?? opts.stdin.isTTY) === true && !parsed.global.yes && !json;
     const ctx: CommandContext = {
       args: parsed.positionals,
       flags: parsed.flags,
@@ -68,7 +71,9 @@ export async function main(opts: MainOptions): Promise<number> {
           rl.close();
         }
       },
-      stdin: opts.stdin,
+      get stdin() {
+        return opts.stdin;
+      },
       ...(opts.now ? { now: opts.now } : {}),
       prompt: async (question, promptOpts) => {
         if (!interactive) throw usageError(`cannot ask "${question.trim()}" without a terminal`);
