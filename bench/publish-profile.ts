@@ -141,7 +141,7 @@ async function measure(store: string, dataDir: string, databaseUrl?: string): Pr
   const blobs: BlobStore = createFsBlobStore({ dir: join(dataDir, 'blobs') });
   const signer = await loadOrCreateSigner(dataDir);
   timeMethods('uploadPool', pool, ['run']);
-  timeMethods('blobs', blobs, ['put']);
+  timeMethods('blobs', blobs, ['put', 'stage']);
   timeMethods('signer', signer, ['sign']);
   const server = await startServer({
     port: 0,

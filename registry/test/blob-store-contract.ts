@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
-import { BlobDigestError, type BlobStore, blobDigest } from '../src/storage/blob-store.ts';
+import { BlobDigestError, type BlobStore, blobDigest, stageBlob } from '../src/storage/blob-store.ts';
 
 /**
  * The behaviour every BlobStore adapter must show. `make` returns a fresh, empty store.
@@ -56,6 +56,27 @@ export function runBlobStoreContract(make: () => Promise<BlobStore>): void {
       await store.delete(blobDigest(a));
       await store.delete(blobDigest(a));
       expect(await store.list()).toEqual([blobDigest(b)]);
+    });
+
+    test('a staged blob is invisible until placed; a discarded one never appears', async () => {
+      const store = await make();
+      const a = randomBytes(20_000);
+      const b = randomBytes(20_000);
+      const staged = await stageBlob(store, blobDigest(a), a);
+      const dropped = await stageBlob(store, blobDigest(b), b);
+      expect(await store.has(blobDigest(a))).toBe(false);
+      expect(await store.list()).toEqual([]);
+      await staged.place();
+      await dropped.discard();
+      expect((await store.get(blobDigest(a)))?.equals(a)).toBe(true);
+      expect(await store.list()).toEqual([blobDigest(a)]);
+      // Placing over a blob already there, and discarding after placing, change nothing.
+      const again = await stageBlob(store, blobDigest(a), a);
+      await again.place();
+      await again.discard();
+      await staged.discard();
+      expect(await store.list()).toEqual([blobDigest(a)]);
+      await expect(stageBlob(store, 'ABC', a)).rejects.toBeInstanceOf(BlobDigestError);
     });
 
     test('an empty blob is a blob', async () => {

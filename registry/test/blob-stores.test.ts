@@ -39,6 +39,24 @@ describe('fs specifics', () => {
     expect(await readdir(dir)).toEqual(['file-not-dir']);
   });
 
+  test('staging writes only a temp file; placing renames it, discarding removes it', async () => {
+    const dir = await tempDir();
+    const store = createFsBlobStore({ dir });
+    const bytes = Buffer.from('staged bytes');
+    const digest = blobDigest(bytes);
+    const folder = join(dir, digest.slice(0, 2));
+    const staged = await store.stage!(digest, bytes);
+    const [temp, ...more] = await readdir(folder);
+    expect(more).toEqual([]);
+    expect(temp).toMatch(new RegExp(`^\\.${digest}\\.[0-9a-f]{12}\\.tmp$`));
+    await staged.place();
+    expect(await readdir(folder)).toEqual([digest]);
+    // A blob already in place: the second staging's temp file goes, whether placed or discarded.
+    await (await store.stage!(digest, bytes)).place();
+    await (await store.stage!(digest, bytes)).discard();
+    expect(await readdir(folder)).toEqual([digest]);
+  });
+
   test('openBlobStore picks the adapter from the URL', async () => {
     const dir = await tempDir();
     expect((await openBlobStore(undefined, dir)).kind).toBe('fs');

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { isOutage } from '../src/http/outage.ts';
-import { type BlobStore, BlobStoreUnavailableError } from '../src/storage/blob-store.ts';
+import { type BlobStore, BlobStoreUnavailableError, stageBlob } from '../src/storage/blob-store.ts';
 import { bundleTarball } from './helpers/bundles.ts';
 import { makeTestRegistry } from './helpers/test-registry.ts';
 
@@ -13,6 +13,7 @@ function breakable() {
     return {
       ...inner,
       put: (d, b) => (broken ? fail() : inner.put(d, b)),
+      stage: (d, b) => (broken ? fail() : stageBlob(inner, d, b)),
       get: (d) => (broken ? fail() : inner.get(d)),
       stream: (d) => (broken ? fail() : inner.stream(d)),
     };

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { createApp } from '../src/app.ts';
 import { createEphemeralSigner } from '../src/signing/signer.ts';
+import type { BlobStore } from '../src/storage/blob-store.ts';
 import { createFsBlobStore } from '../src/storage/fs-blob-store.ts';
 import { bundleTarball, bundleTree, filesOf } from './helpers/bundles.ts';
 import { expectNothingLeft, snapshot } from './helpers/leftovers.ts';
@@ -225,18 +226,28 @@ describe('row 13: a failed publish leaves nothing visible', () => {
     expect(await r.store.getBundle('halfway')).toBeUndefined();
   });
 
-  test('the blob write fails', async () => {
-    await withBroken({
-      blobs: (blobs) => ({
+  const enospc = async (): Promise<never> => {
+    throw new Error('ENOSPC');
+  };
+  test.each([
+    [
+      'staging it (the temp file)',
+      (blobs: BlobStore): BlobStore => ({ ...blobs, put: enospc, stage: enospc }),
+    ],
+    [
+      'placing it (after the temp file was written)',
+      (blobs: BlobStore): BlobStore => ({
         ...blobs,
-        put: async () => {
-          throw new Error('ENOSPC');
-        },
+        put: enospc,
+        stage: async (digest, bytes) => ({ ...(await blobs.stage!(digest, bytes)), place: enospc }),
       }),
-    });
+    ],
+  ])('the blob write fails while %s', async (_, broken) => {
+    await withBroken({ blobs: broken });
     const before = await snapshot(r);
     const res = await r.publish(alice, 'nospace', bundleTarball('nospace', '1.0.0'));
     expect(res.status).toBe(500);
+    // No blob and no temp file either.
     await expectNothingLeft(r, 'nospace', before, { nameMayBeTaken: true });
     // The claim was released: the same version publishes once storage works again.
     const healthy = createApp({

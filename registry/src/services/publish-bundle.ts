@@ -5,6 +5,7 @@ import { buildVersion } from '../domain/build-version.ts';
 import { type Actor, auditContext, type RequestInfo } from '../domain/caller.ts';
 import { RegistryError } from '../errors.ts';
 import { signedMessage } from '../signing/signer.ts';
+import { stageBlob } from '../storage/blob-store.ts';
 import { processBody } from '../uploads/process-body.ts';
 import { checkPublishRights } from './check-publish-rights.ts';
 import { publishRefusalError } from './publish-refusal.ts';
@@ -34,10 +35,11 @@ export interface PublishInput {
  * 2. read the body, then read the archive with every cap, inspect it and re-pack it canonically
  *    on the upload pool (worker threads under `serve`); everything is derived from its files;
  * 3. claim name@version in the store (running every ownership and name check again), so failures
- *    that need no blob leave none, and no other request can commit these bytes;
- * 4. write the blob (content-addressed, atomic), then commit in ONE transaction;
- * 5. on any failure after the blob is written, drop the claim, and the blob unless the version
- *    turns out committed after all (see `surelyUncommitted`).
+ *    that need no blob leave none, and no other request can commit these bytes; meanwhile the
+ *    blob is staged (`BlobStore.stage`: on disk, fsynced, but under no digest yet);
+ * 4. place the blob (content-addressed, atomic, durable), then commit in ONE transaction;
+ * 5. on any failure, discard what was staged; after the claim also drop the claim, and the blob
+ *    unless the version turns out committed after all (see `surelyUncommitted`).
  * @throws RegistryError FORBIDDEN, NAME_CONFUSABLE, VERSION_EXISTS (before the body);
  *   INVALID_BUNDLE (422, with every problem), TOO_LARGE, NAME_MISMATCH, VERSION_MISMATCH,
  *   BAD_REQUEST (bad tag), UNAVAILABLE (the pool's queue is full).
@@ -72,33 +74,40 @@ export async function publishBundle({
       `the archive is version ${manifest.version} (skill.json: version) but the request declared ${input.version} (Skills-Bundle-Version)`,
     );
   }
-  const at = deps.now();
-  const { name, version } = manifest;
-  const document = buildVersion({
-    manifest,
-    inspection,
-    integrity,
-    size: tarball.length,
-    fileCount,
-    publishedAt: at,
-    publishedBy: input.actor.username,
-    signature: { keyid: deps.signer.keyid, sig: deps.signer.sign(signedMessage(name, version, integrity)) },
-  });
-
-  const claim = {
-    name,
-    version,
-    actor: { username: input.actor.username, admin: input.actor.admin },
-    nonce: randomUUID(),
-    at,
-    staleBefore: new Date(Date.parse(at) - CLAIM_STALE_MS).toISOString(),
-  };
-  const reserved = await deps.store.reservePublish(claim);
-  if (!('ok' in reserved)) throw publishRefusalError(reserved, name, version);
-
+  // Written (and fsynced) where no reader sees it while the version is signed and claimed; only
+  // the claim's holder places it.
+  const staging = stageBlob(deps.blobs, sha256, tarball);
+  staging.catch(() => {});
+  let placed = false;
   let keepBlob = false;
+  let claimed: { nonce: string } | undefined;
   try {
-    await deps.blobs.put(sha256, tarball);
+    const at = deps.now();
+    const { name, version } = manifest;
+    const document = buildVersion({
+      manifest,
+      inspection,
+      integrity,
+      size: tarball.length,
+      fileCount,
+      publishedAt: at,
+      publishedBy: input.actor.username,
+      signature: { keyid: deps.signer.keyid, sig: deps.signer.sign(signedMessage(name, version, integrity)) },
+    });
+    const claim = {
+      name,
+      version,
+      actor: { username: input.actor.username, admin: input.actor.admin },
+      nonce: randomUUID(),
+      at,
+      staleBefore: new Date(Date.parse(at) - CLAIM_STALE_MS).toISOString(),
+    };
+    const reserved = await deps.store.reservePublish(claim);
+    if (!('ok' in reserved)) throw publishRefusalError(reserved, name, version);
+    claimed = claim;
+
+    placed = true;
+    await (await staging).place();
     const outcome = await deps.store.commitPublish(
       {
         ...claim,
@@ -128,8 +137,13 @@ export async function publishBundle({
     return { name, version, integrity, warnings: inspection.warnings };
   } finally {
     if (!keepBlob) {
-      if (await surelyUncommitted(deps, name, version)) await deps.blobs.delete(sha256).catch(() => {});
-      await deps.store.releasePublish({ name, version, nonce: claim.nonce }).catch(() => {});
+      await staging.then((staged) => staged.discard()).catch(() => {});
+      if (claimed) {
+        const { name, version } = manifest;
+        if (placed && (await surelyUncommitted(deps, name, version)))
+          await deps.blobs.delete(sha256).catch(() => {});
+        await deps.store.releasePublish({ name, version, nonce: claimed.nonce }).catch(() => {});
+      }
     }
   }
 }

@@ -9,6 +9,12 @@ export interface BlobStore {
   readonly kind: string;
   /** Stores `bytes` under `digest`; throws BlobDigestError when the digest does not match them. */
   put(digest: string, bytes: Uint8Array): Promise<void>;
+  /**
+   * The part of `put` no reader can see, done ahead (fs: the temp file written and fsynced), so
+   * it can run alongside other work; `place()` then finishes the put. Optional: `stageBlob`
+   * stands in for stores without it. Throws BlobDigestError as `put` does.
+   */
+  stage?(digest: string, bytes: Uint8Array): Promise<StagedBlob>;
   get(digest: string): Promise<Buffer | undefined>;
   /** The bytes as a stream, or undefined when absent. */
   stream(digest: string): Promise<ReadableStream<Uint8Array> | undefined>;
@@ -24,6 +30,24 @@ export interface BlobStore {
   presignedUrl?(digest: string): Promise<string>;
   /** Proves the backing service is reachable and the store usable; the server calls it at start. */
   ready?(): Promise<void>;
+}
+
+/** A blob `stage` prepared: nothing is visible under its digest until `place`. */
+export interface StagedBlob {
+  /** Stores the blob as `put` would (idempotent, atomic, durable when it answers). */
+  place(): Promise<void>;
+  /** Drops what was staged; nothing under the digest changes. Safe after `place`. */
+  discard(): Promise<void>;
+}
+
+/**
+ * `store.stage(digest, bytes)`, or for a store without it a stand-in whose `place` is `put`.
+ * @throws BlobDigestError when the digest is malformed or not the bytes'.
+ */
+export async function stageBlob(store: BlobStore, digest: string, bytes: Uint8Array): Promise<StagedBlob> {
+  if (store.stage) return store.stage(digest, bytes);
+  assertDigest(digest);
+  return { place: () => store.put(digest, bytes), discard: async () => {} };
 }
 
 export const DIGEST_PATTERN = /^[0-9a-f]{64}$/;

@@ -8,34 +8,56 @@ import { assertDigest, type BlobStore, DIGEST_PATTERN } from './blob-store.ts';
 /**
  * A BlobStore in a directory: `DIR/ab/abcdef…` per blob. `put` writes a temp file in the same
  * directory, fsyncs it, renames it into place and fsyncs the directory, so a crash leaves the
- * old state or the new one, never a torn blob. Safe for several processes on one directory.
+ * old state or the new one, never a torn blob; `stage` is the first half (the temp file, which no
+ * reader sees), `place` the second. Safe for several processes on one directory.
  */
 export function createFsBlobStore(options: { dir: string }): BlobStore {
   const { dir } = options;
   const pathOf = (digest: string) => join(dir, digest.slice(0, 2), digest);
+  /**
+   * Writes `bytes` to a temp file in the blob's folder and fsyncs it. `place` renames it into
+   * place and fsyncs the folder, unless the blob is there by then (blobs never change).
+   */
+  async function stage(digest: string, bytes: Uint8Array) {
+    assertDigest(digest, bytes);
+    const final = pathOf(digest);
+    const folder = join(dir, digest.slice(0, 2));
+    const temp = join(folder, `.${digest}.${randomBytes(6).toString('hex')}.tmp`);
+    try {
+      const file = await createIn(folder, temp);
+      try {
+        await file.writeFile(bytes);
+        await file.sync();
+      } finally {
+        await file.close();
+      }
+    } catch (error) {
+      await rm(temp, { force: true });
+      throw error;
+    }
+    const discard = () => rm(temp, { force: true });
+    return {
+      async place() {
+        if (await exists(final)) return discard();
+        try {
+          await rename(temp, final);
+        } catch (error) {
+          await discard();
+          throw error;
+        }
+        await syncDirectory(folder);
+      },
+      discard,
+    };
+  }
   return {
     kind: 'fs',
     async put(digest, bytes) {
       assertDigest(digest, bytes);
-      const final = pathOf(digest);
-      if (await exists(final)) return;
-      const folder = join(dir, digest.slice(0, 2));
-      const temp = join(folder, `.${digest}.${randomBytes(6).toString('hex')}.tmp`);
-      try {
-        const file = await createIn(folder, temp);
-        try {
-          await file.writeFile(bytes);
-          await file.sync();
-        } finally {
-          await file.close();
-        }
-        await rename(temp, final);
-      } catch (error) {
-        await rm(temp, { force: true });
-        throw error;
-      }
-      await syncDirectory(folder);
+      if (await exists(pathOf(digest))) return;
+      await (await stage(digest, bytes)).place();
     },
+    stage,
     async get(digest) {
       assertDigest(digest);
       return readFile(pathOf(digest)).catch(absentAsUndefined);
