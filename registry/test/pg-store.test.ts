@@ -50,6 +50,22 @@ describe.skipIf(!url)('PostgreSQL store (needs DATABASE_URL=postgres://…)', ()
     await admin.end();
   });
 
+  test('publish claims live in an unlogged table (their upsert commits without a WAL flush)', async () => {
+    const schema = `registry_test_${randomBytes(6).toString('hex')}`;
+    schemas.push(schema);
+    const store = await createPgStore({ url: url!, schema });
+    await store.close();
+    const admin = new pg.Pool({ connectionString: url, max: 1 });
+    const { rows } = await admin.query<{ relname: string; relpersistence: string }>(
+      `SELECT c.relname, c.relpersistence FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = $1 AND c.relkind = 'r' AND c.relname IN ('pending_publishes', 'versions')`,
+      [schema],
+    );
+    await admin.end();
+    const persistence = Object.fromEntries(rows.map((r) => [r.relname, r.relpersistence]));
+    expect(persistence).toEqual({ pending_publishes: 'u', versions: 'p' });
+  });
+
   test('two stores on one schema: migrations once, writes serialised', async () => {
     const schema = `registry_test_${randomBytes(6).toString('hex')}`;
     schemas.push(schema);

@@ -34,9 +34,9 @@ export function createStore(dialect: Dialect, options: StoreOptions = {}): Store
   const d: Dialect = cache
     ? {
         ...dialect,
-        async write(work, options) {
+        async write(work) {
           try {
-            return await dialect.write(work, options);
+            return await dialect.write(work);
           } finally {
             cache.invalidate();
           }

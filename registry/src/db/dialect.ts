@@ -47,18 +47,6 @@ export interface PreparedRead<Row> {
  */
 export type Work<T> = (q: Q) => Promise<T>;
 
-export interface WriteOptions {
-  /**
-   * False: the commit may be answered before it is flushed to disk, so a crash of the database
-   * server may lose it (whole: never half of it); checks and locks are unchanged. Only for rows
-   * that coordinate work in progress and are re-checked before anything depends on them (a
-   * publish's claim, which its commit re-reads). PostgreSQL: `synchronous_commit = off` for the
-   * transaction, which saves a WAL flush; SQLite ignores it (under `synchronous = NORMAL` in WAL
-   * mode no commit waits for a flush). Default true.
-   */
-  durable?: boolean;
-}
-
 /**
  * What differs between SQLite and PostgreSQL below the rules: how a unit of work is isolated,
  * and full-text search. Everything else (`rules/`) is written once over this.
@@ -76,7 +64,7 @@ export interface Dialect {
    * A transaction holding the store-wide write lock: bundle writes from every process on this
    * database happen one at a time, so the checks inside see a settled world.
    */
-  write<T>(work: Work<T>, options?: WriteOptions): Promise<T>;
+  write<T>(work: Work<T>): Promise<T>;
   /**
    * True where a transaction must lock the rows it reads to update them (PostgreSQL); false where
    * a write transaction already holds the whole database (SQLite's BEGIN IMMEDIATE).

@@ -50,8 +50,9 @@ export interface Store {
   listBundlesByOwner(username: string): Promise<BundleRecord[]>;
 
   /**
-   * Claims name@version for one publish attempt before its blob is written, and runs every
-   * check the commit will run again. A claim older than `staleBefore` is taken over.
+   * Claims name@version for one publish attempt before its blob is placed, and runs every check
+   * the commit will run again (outside the write lock: the commit is the authority). A claim
+   * older than `staleBefore` is taken over.
    */
   reservePublish(input: PublishClaim): Promise<PublishOutcome>;
   /** The one publish transaction; re-checks everything, inserts all rows, drops the claim. */

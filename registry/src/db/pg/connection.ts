@@ -53,8 +53,7 @@ export async function openPg(options: { url: string; schema?: string; max?: numb
     run: (work) => work(db),
     snapshot: (work) => db.transaction(work, { isolationLevel: 'repeatable read', accessMode: 'read only' }),
     transaction: (work) => db.transaction(work),
-    write: (work, options) =>
-      writeOn(pool, work, options?.durable === false ? BEGIN_WRITE_LAZY : BEGIN_WRITE),
+    write: (work) => writeOn(pool, work),
     prepareGet: (build) => {
       const statement = build(db);
       return async (values) => (await statement.execute(values))[0];
@@ -75,8 +74,6 @@ export async function openPg(options: { url: string; schema?: string; max?: numb
  */
 const WRITE_LOCK = "SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':skills-registry-writes'))";
 const BEGIN_WRITE = `BEGIN; ${WRITE_LOCK}`;
-/** The same for `durable: false` (`WriteOptions`): COMMIT does not wait for the WAL flush. */
-const BEGIN_WRITE_LAZY = `BEGIN; SET LOCAL synchronous_commit = off; ${WRITE_LOCK}`;
 
 /** One drizzle instance per pooled connection, made on its first write and reused after. */
 const onConnection = new WeakMap<pg.PoolClient, NodePgDatabase>();
@@ -87,11 +84,11 @@ const onConnection = new WeakMap<pg.PoolClient, NodePgDatabase>();
  * does. A connection whose ROLLBACK failed is dropped from the pool (pg-pool also drops one that
  * is no longer queryable, e.g. after BEGIN failed on a closed socket).
  */
-async function writeOn<T>(pool: pg.Pool, work: Work<T>, begin: string): Promise<T> {
+async function writeOn<T>(pool: pg.Pool, work: Work<T>): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
-    await client.query(begin);
+    await client.query(BEGIN_WRITE);
     try {
       let db = onConnection.get(client);
       if (!db) {

@@ -185,6 +185,15 @@ CREATE TRIGGER bundles_downloads_to_search AFTER UPDATE OF downloads ON bundles
   EXECUTE FUNCTION search_downloads_follow();
 `,
   },
+  {
+    // Publish claims coordinate work in progress and are re-read by the commit that depends on
+    // them (db/rules/publish.ts): unlogged, a claim commits without waiting for a WAL flush, and a
+    // crash (which empties the table) only turns the publishes in flight into CLAIM_LOST. Not
+    // replicated either: a standby promoted mid-publish does the same. No SQLite twin: under
+    // `synchronous = NORMAL` in WAL mode no SQLite commit waits for a flush.
+    id: '0006_unlogged_claims',
+    sql: 'ALTER TABLE pending_publishes SET UNLOGGED;',
+  },
 ];
 
 /** Serialises migrations across processes (an advisory lock, per schema). */

@@ -9,13 +9,6 @@ import { type BundleState, bundleSync } from './sync-bundle.ts';
 type PublishMethods = Pick<Store, 'reservePublish' | 'commitPublish' | 'releasePublish'>;
 
 /**
- * The claim's write need not survive a crash of the database server: its commit re-reads it,
- * so a claim lost with the server turns that commit into CLAIM_LOST (nothing is stored; the
- * client publishes again), and the claim saves a PostgreSQL WAL flush per publish.
- */
-const NOT_DURABLE = { durable: false } as const;
-
-/**
  * Claim, commit and release of a publish, each one write (see `Store`). Each reads as little as
  * it can: on PostgreSQL every statement is a network round trip, and the claim and the commit
  * are most of a publish's time (`test/publish-round-trips.test.ts` counts them).
@@ -70,8 +63,13 @@ export function publishing(d: Dialect): PublishMethods {
   }
 
   return {
+    // Two statements, each on its own, without the write lock: the commit re-checks everything
+    // under the lock and re-reads the claim, so this check only spares a blob write that would be
+    // refused anyway, and the claim row needs no transaction (its upsert is atomic). On PostgreSQL
+    // the claims table is UNLOGGED (pg migration 0006), so the upsert commits without a WAL flush;
+    // a claim lost in a crash turns its commit into CLAIM_LOST.
     reservePublish(claim) {
-      return d.write(async (q): Promise<PublishOutcome> => {
+      return d.run(async (q): Promise<PublishOutcome> => {
         const check = await checkPublish(q, t, claim);
         if ('refused' in check) return check;
         // Taken, or renewed by this attempt, unless another attempt holds a fresh claim: then
@@ -90,7 +88,7 @@ export function publishing(d: Dialect): PublishMethods {
           .returning({ nonce: pendingPublishes.nonce });
         if (taken.length === 0) return { refused: 'PUBLISH_IN_PROGRESS' };
         return { ok: true, created: check.bundle === undefined, closeTo: null };
-      }, NOT_DURABLE);
+      });
     },
 
     commitPublish(input, audit) {
