@@ -71,6 +71,14 @@ export interface Dialect {
    */
   readonly locksRows: boolean;
   /**
+   * True where a write's body may also await work outside the database (PostgreSQL: the others
+   * wait for its lock on the server). False on SQLite: a body must run its statements without
+   * yielding to the event loop, since another connection to the file (another store in this
+   * process) waiting for the write lock busy-waits synchronously and would block the very I/O
+   * the body awaits.
+   */
+  readonly awaitsInWrite: boolean;
+  /**
    * A hot read of at most one row, prepared once: `build` returns drizzle's prepared query (its
    * `.prepare(name)` names the statement on PostgreSQL; SQLite ignores the name); the function
    * returned runs it with the given placeholder values, as `run` would, and answers the first row.

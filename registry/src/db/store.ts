@@ -255,6 +255,12 @@ export interface PublishCommit extends PublishClaim {
   tag: string;
   /** Lower bound of downloads for a bundle to count as popular in the close-name check. */
   popularDownloads: number;
+  /**
+   * Settles when the blob is durable (placed). The transaction runs its statements meanwhile
+   * and commits only once it has resolved; a rejection rolls it back (and is thrown). The
+   * caller must handle its rejection too: a refusal answers without waiting for it.
+   */
+  blobPlaced?: Promise<void>;
 }
 
 /** Why a publish was refused inside the store; services turn it into a RegistryError. */

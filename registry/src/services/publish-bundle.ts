@@ -37,7 +37,8 @@ export interface PublishInput {
  * 3. claim name@version in the store (running every ownership and name check again), so failures
  *    that need no blob leave none, and no other request can commit these bytes; meanwhile the
  *    blob is staged (`BlobStore.stage`: on disk, fsynced, but under no digest yet);
- * 4. place the blob (content-addressed, atomic, durable), then commit in ONE transaction;
+ * 4. place the blob (content-addressed, atomic, durable) while ONE transaction inserts
+ *    everything, and commit it only once the blob is placed;
  * 5. on any failure, discard what was staged; after the claim also drop the claim, and the blob
  *    unless the version turns out committed after all (see `surelyUncommitted`).
  * @throws RegistryError FORBIDDEN, NAME_CONFUSABLE, VERSION_EXISTS (before the body);
@@ -78,7 +79,7 @@ export async function publishBundle({
   // the claim's holder places it.
   const staging = stageBlob(deps.blobs, sha256, tarball);
   staging.catch(() => {});
-  let placed = false;
+  let placing: Promise<void> | undefined;
   let keepBlob = false;
   let claimed: { nonce: string } | undefined;
   try {
@@ -106,8 +107,10 @@ export async function publishBundle({
     if (!('ok' in reserved)) throw publishRefusalError(reserved, name, version);
     claimed = claim;
 
-    placed = true;
-    await (await staging).place();
+    // Placed (renamed, folder fsynced) while the commit runs its statements; it commits only
+    // once the blob is durable.
+    placing = staging.then((staged) => staged.place());
+    placing.catch(() => {});
     const outcome = await deps.store.commitPublish(
       {
         ...claim,
@@ -117,6 +120,7 @@ export async function publishBundle({
         document,
         tag,
         popularDownloads: deps.popularDownloads,
+        blobPlaced: placing,
       },
       auditContext(input.actor.username, input.request, at),
     );
@@ -137,10 +141,13 @@ export async function publishBundle({
     return { name, version, integrity, warnings: inspection.warnings };
   } finally {
     if (!keepBlob) {
+      // A refusal in the commit answers before the blob is placed: settle it first, so nothing
+      // lands after the cleanup.
+      await placing?.catch(() => {});
       await staging.then((staged) => staged.discard()).catch(() => {});
       if (claimed) {
         const { name, version } = manifest;
-        if (placed && (await surelyUncommitted(deps, name, version)))
+        if (placing && (await surelyUncommitted(deps, name, version)))
           await deps.blobs.delete(sha256).catch(() => {});
         await deps.store.releasePublish({ name, version, nonce: claimed.nonce }).catch(() => {});
       }

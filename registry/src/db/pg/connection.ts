@@ -50,6 +50,7 @@ export async function openPg(options: { url: string; schema?: string; max?: numb
     kind: 'postgres',
     tables,
     locksRows: true,
+    awaitsInWrite: true,
     run: (work) => work(db),
     snapshot: (work) => db.transaction(work, { isolationLevel: 'repeatable read', accessMode: 'read only' }),
     transaction: (work) => db.transaction(work),

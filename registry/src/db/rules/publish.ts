@@ -91,7 +91,11 @@ export function publishing(d: Dialect): PublishMethods {
       });
     },
 
-    commitPublish(input, audit) {
+    async commitPublish(input, audit) {
+      // The blob must be durable before the version commits; where the body may wait for it, the
+      // statements run meanwhile.
+      const { blobPlaced } = input;
+      if (blobPlaced && !d.awaitsInWrite) await blobPlaced;
       return d.write(async (q): Promise<PublishOutcome> => {
         // The claim is dropped here; a refusal below leaves it dropped, as releasePublish would.
         const dropped = await q
@@ -114,6 +118,10 @@ export function publishing(d: Dialect): PublishMethods {
           ...(created ? { created: true } : {}),
           ...(closeTo ? { closeTo } : {}),
         });
+        // The one wait on something other than a query in a body (`awaitsInWrite`): it touches
+        // no database, so it cannot deadlock; it keeps the transaction open while the blob's
+        // rename and folder fsync finish, if they have not yet.
+        if (blobPlaced && d.awaitsInWrite) await blobPlaced;
         return { ok: true, created, closeTo };
       });
     },

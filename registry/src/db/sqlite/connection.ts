@@ -110,6 +110,7 @@ export function openSqlite(path: string, options: SqliteOptions = {}): SqliteDia
     kind: 'sqlite',
     tables: sqliteTables,
     locksRows: false,
+    awaitsInWrite: false,
     run: (work) => gate.shared(() => work(db)),
     snapshot: inTransaction('BEGIN'),
     transaction: write,
