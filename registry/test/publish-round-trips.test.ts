@@ -18,6 +18,8 @@ const url = /^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? '')
 /** Queries per publish through the whole request: token, early checks, claim, commit. */
 const MAX_NEW_VERSION = 18;
 const MAX_NEW_BUNDLE = 27;
+/** Of a new version's queries, how many at least are named prepared statements. */
+const MIN_NAMED = 14;
 
 describe.skipIf(!url)('PostgreSQL round trips per publish (needs DATABASE_URL=postgres://…)', () => {
   const schema = `registry_test_${randomBytes(6).toString('hex')}`;
@@ -33,14 +35,17 @@ describe.skipIf(!url)('PostgreSQL round trips per publish (needs DATABASE_URL=po
     try {
       const token = await r.user('alice');
       const sent: string[] = [];
+      const named: string[] = [];
       const query = pg.Client.prototype.query;
       pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-        const config = args[0] as string | { text: string };
+        const config = args[0] as string | { text: string; name?: string };
         sent.push(typeof config === 'string' ? config : config.text);
+        if (typeof config !== 'string' && config.name) named.push(config.name);
         return (query as (...a: unknown[]) => unknown).apply(this, args);
       } as typeof query;
       const counted = async (tarball: Buffer) => {
         sent.length = 0;
+        named.length = 0;
         const res = await r.publish(token, 'tool', tarball);
         expect(res.status).toBe(201);
         return [...sent];
@@ -52,6 +57,9 @@ describe.skipIf(!url)('PostgreSQL round trips per publish (needs DATABASE_URL=po
         expect(added.length, added.join('\n')).toBeLessThanOrEqual(MAX_NEW_VERSION);
         // The counting itself works: every publish reads and writes the store.
         expect(added.length).toBeGreaterThan(0);
+        // The statements every publish runs go as named prepared statements (parsed and planned
+        // once per connection): all but BEGIN, COMMIT, the early owner check and the search row.
+        expect(named.length, named.join('\n')).toBeGreaterThanOrEqual(MIN_NAMED);
         // One transaction, the commit (what a publish's 201 promises): the claim is two
         // statements on their own, without the write lock (its upsert goes to an unlogged table).
         const begun = added.filter((text) => text.startsWith('BEGIN'));

@@ -1,6 +1,7 @@
-import { desc, eq } from 'drizzle-orm';
+import { desc, eq, sql } from 'drizzle-orm';
 import type { Dialect, Q, Tables } from '../dialect.ts';
 import type { AuditContext, AuditEntry, Store } from '../store.ts';
+import { prepared } from './prepared.ts';
 
 /** Appends one audit entry; called inside the transaction of the write it records. */
 export type RecordAudit = (
@@ -12,8 +13,24 @@ export type RecordAudit = (
 ) => Promise<void>;
 
 export function auditRecorder({ auditLog }: Tables): RecordAudit {
+  const p = sql.placeholder;
+  // Prepared (see `prepared`): every write records one.
+  const insert = prepared((q) =>
+    q
+      .insert(auditLog)
+      .values({
+        at: p('at'),
+        actor: p('actor'),
+        action: p('action'),
+        target: p('target'),
+        detail: p('detail'),
+        ip: p('ip'),
+        requestId: p('requestId'),
+      })
+      .prepare('audit_insert'),
+  );
   return async (q, audit, action, target, detail) => {
-    await q.insert(auditLog).values({
+    await insert(q, {
       at: audit.at,
       actor: audit.actor,
       action,

@@ -1,20 +1,41 @@
 import { eq, gt, sql } from 'drizzle-orm';
 import type { Dialect, Q } from '../dialect.ts';
 import type { Store } from '../store.ts';
+import { prepared } from './prepared.ts';
 
 /**
  * Inside a write: bumps the store-wide change counter and answers its new value, to record on
  * the bundles the write changed. The counter's row lock (PostgreSQL) or the write lock (SQLite)
  * orders the bumps as the commits, so a reader that sees counter N sees every change up to N.
  */
-export async function bumpChanges(q: Q, { changes }: Pick<Dialect['tables'], 'changes'>): Promise<number> {
-  const [row] = await q
-    .update(changes)
-    .set({ seq: sql`${changes.seq} + 1` })
-    .where(eq(changes.id, 1))
-    .returning({ seq: changes.seq });
+export async function bumpChanges(q: Q, tables: Pick<Dialect['tables'], 'changes'>): Promise<number> {
+  const [row] = await bumpOf(tables.changes)(q);
   if (!row) throw new Error('the changes counter row is missing (migration 0005/0004 not applied)');
   return row.seq;
+}
+
+type ChangesTable = Dialect['tables']['changes'];
+const bumps = new WeakMap<ChangesTable, ReturnType<typeof bumpStatement>>();
+
+/** The bump, prepared once per table (see `prepared`). */
+function bumpOf(changes: ChangesTable): ReturnType<typeof bumpStatement> {
+  let bump = bumps.get(changes);
+  if (bump === undefined) {
+    bump = bumpStatement(changes);
+    bumps.set(changes, bump);
+  }
+  return bump;
+}
+
+function bumpStatement(changes: ChangesTable) {
+  return prepared((q) =>
+    q
+      .update(changes)
+      .set({ seq: sql`${changes.seq} + 1` })
+      .where(eq(changes.id, 1))
+      .returning({ seq: changes.seq })
+      .prepare('changes_bump'),
+  );
 }
 
 /** `changesSince`: what a process polls to keep its cached bundle documents current. */

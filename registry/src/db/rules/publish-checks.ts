@@ -1,9 +1,10 @@
 import { foldName, parseBundleName } from '@skills/schemas';
-import { and, desc, eq, gte } from 'drizzle-orm';
+import { and, desc, eq, gte, sql } from 'drizzle-orm';
 import { withinOneEdit } from '../../domain/levenshtein.ts';
 import { scopeClaimRefusal } from '../../domain/look-alike.ts';
 import type { Q, Tables } from '../dialect.ts';
 import type { PublishClaim, PublishRefusal } from '../store.ts';
+import { prepared } from './prepared.ts';
 import type { BundleState } from './sync-bundle.ts';
 
 /** How many popular bundles a new name is compared with for the close-name flag. */
@@ -28,25 +29,10 @@ export async function checkPublish(
   claim: PublishClaim,
 ): Promise<PublishRefusal | PublishAllowed> {
   const { name, version, actor } = claim;
-  const { bundles, owners, publishedVersions, distTags } = t;
+  const { bundles, publishedVersions } = t;
   const scope = parseBundleName(name)?.scope;
   const inScope = scope !== undefined && (await scopeOwners(q, t, scope)).includes(actor.username);
-  const [bundle] = await q
-    .select({
-      id: bundles.id,
-      pinned: bundles.latestPinned,
-      latest: distTags.version,
-      owner: owners.username,
-      published: publishedVersions.version,
-    })
-    .from(bundles)
-    .leftJoin(owners, and(eq(owners.name, bundles.name), eq(owners.username, actor.username)))
-    .leftJoin(
-      publishedVersions,
-      and(eq(publishedVersions.name, bundles.name), eq(publishedVersions.version, version)),
-    )
-    .leftJoin(distTags, and(eq(distTags.name, bundles.name), eq(distTags.tag, 'latest')))
-    .where(eq(bundles.name, name));
+  const [bundle] = await bundleForPublish(t)(q, { name, version, username: actor.username });
   if (bundle) {
     if (bundle.published !== null) return { refused: 'VERSION_EXISTS' };
     if (bundle.owner === null && !inScope && !actor.admin) return { refused: 'NOT_OWNER' };
@@ -72,6 +58,43 @@ export async function checkPublish(
       scope,
       claimed.map((r) => r.scope),
     ) ?? created
+  );
+}
+
+const bundleReads = new WeakMap<Tables, ReturnType<typeof bundleRead>>();
+
+/** The bundle with its `latest` tag, the actor's owner row and the version's publish record. */
+function bundleForPublish(t: Tables): ReturnType<typeof bundleRead> {
+  let read = bundleReads.get(t);
+  if (read === undefined) {
+    read = bundleRead(t);
+    bundleReads.set(t, read);
+  }
+  return read;
+}
+
+function bundleRead({ bundles, owners, publishedVersions, distTags }: Tables) {
+  return prepared((q) =>
+    q
+      .select({
+        id: bundles.id,
+        pinned: bundles.latestPinned,
+        latest: distTags.version,
+        owner: owners.username,
+        published: publishedVersions.version,
+      })
+      .from(bundles)
+      .leftJoin(owners, and(eq(owners.name, bundles.name), eq(owners.username, sql.placeholder('username'))))
+      .leftJoin(
+        publishedVersions,
+        and(
+          eq(publishedVersions.name, bundles.name),
+          eq(publishedVersions.version, sql.placeholder('version')),
+        ),
+      )
+      .leftJoin(distTags, and(eq(distTags.name, bundles.name), eq(distTags.tag, 'latest')))
+      .where(eq(bundles.name, sql.placeholder('name')))
+      .prepare('publish_bundle_check'),
   );
 }
 

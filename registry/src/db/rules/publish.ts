@@ -1,8 +1,9 @@
 import { foldName, parseBundleName } from '@skills/schemas';
-import { and, eq, lt, or } from 'drizzle-orm';
+import { and, eq, lt, or, sql } from 'drizzle-orm';
 import type { Dialect, Q } from '../dialect.ts';
 import type { PublishCommit, PublishOutcome, Store } from '../store.ts';
 import { auditRecorder } from './audit.ts';
+import { prepared } from './prepared.ts';
 import { checkPublish, findCloseName, scopeOwners } from './publish-checks.ts';
 import { type BundleState, bundleSync } from './sync-bundle.ts';
 
@@ -20,6 +21,62 @@ export function publishing(d: Dialect): PublishMethods {
   const recordAudit = auditRecorder(t);
   const claimOf = (claim: { name: string; version: string }) =>
     and(eq(pendingPublishes.name, claim.name), eq(pendingPublishes.version, claim.version));
+  const p = sql.placeholder;
+  // The statements every publish runs, prepared (see `prepared`).
+  const insertVersionRow = prepared((q) =>
+    q
+      .insert(t.versions)
+      .values({
+        name: p('name'),
+        version: p('version'),
+        integrity: p('integrity'),
+        sha256: p('sha256'),
+        size: p('size'),
+        document: p('document'),
+        publishedBy: p('publishedBy'),
+        publishedAt: p('publishedAt'),
+      })
+      .prepare('publish_insert_version'),
+  );
+  const insertPublished = prepared((q) =>
+    q
+      .insert(t.publishedVersions)
+      .values({
+        name: p('name'),
+        version: p('version'),
+        integrity: p('integrity'),
+        publishedAt: p('publishedAt'),
+      })
+      .prepare('publish_insert_published'),
+  );
+  const takeClaim = prepared((q) =>
+    q
+      .insert(pendingPublishes)
+      .values({ name: p('name'), version: p('version'), nonce: p('nonce'), startedAt: p('at') })
+      .onConflictDoUpdate({
+        target: [pendingPublishes.name, pendingPublishes.version],
+        set: { nonce: sql`${p('nonce')}`, startedAt: sql`${p('at')}` },
+        setWhere: or(
+          eq(pendingPublishes.nonce, p('nonce')),
+          lt(pendingPublishes.startedAt, p('staleBefore')),
+        ),
+      })
+      .returning({ nonce: pendingPublishes.nonce })
+      .prepare('publish_take_claim'),
+  );
+  const dropClaim = prepared((q) =>
+    q
+      .delete(pendingPublishes)
+      .where(
+        and(
+          eq(pendingPublishes.name, p('name')),
+          eq(pendingPublishes.version, p('version')),
+          eq(pendingPublishes.nonce, p('nonce')),
+        ),
+      )
+      .returning({ nonce: pendingPublishes.nonce })
+      .prepare('publish_drop_claim'),
+  );
 
   /**
    * Inserts the new version's rows, and the bundle's when `bundle` is undefined (a new one);
@@ -46,7 +103,7 @@ export function publishing(d: Dialect): PublishMethods {
         await q.insert(t.scopes).values({ scope, username: actor.username, addedAt: at });
       }
     }
-    await q.insert(t.versions).values({
+    await insertVersionRow(q, {
       name,
       version,
       integrity: input.integrity,
@@ -56,9 +113,7 @@ export function publishing(d: Dialect): PublishMethods {
       publishedBy: actor.username,
       publishedAt: at,
     });
-    await q
-      .insert(t.publishedVersions)
-      .values({ name, version, integrity: input.integrity, publishedAt: at });
+    await insertPublished(q, { name, version, integrity: input.integrity, publishedAt: at });
     return { bundle: state, closeTo };
   }
 
@@ -74,18 +129,13 @@ export function publishing(d: Dialect): PublishMethods {
         if ('refused' in check) return check;
         // Taken, or renewed by this attempt, unless another attempt holds a fresh claim: then
         // the conflicting row stays and nothing is returned.
-        const taken = await q
-          .insert(pendingPublishes)
-          .values({ name: claim.name, version: claim.version, nonce: claim.nonce, startedAt: claim.at })
-          .onConflictDoUpdate({
-            target: [pendingPublishes.name, pendingPublishes.version],
-            set: { nonce: claim.nonce, startedAt: claim.at },
-            setWhere: or(
-              eq(pendingPublishes.nonce, claim.nonce),
-              lt(pendingPublishes.startedAt, claim.staleBefore),
-            ),
-          })
-          .returning({ nonce: pendingPublishes.nonce });
+        const taken = await takeClaim(q, {
+          name: claim.name,
+          version: claim.version,
+          nonce: claim.nonce,
+          at: claim.at,
+          staleBefore: claim.staleBefore,
+        });
         if (taken.length === 0) return { refused: 'PUBLISH_IN_PROGRESS' };
         return { ok: true, created: check.bundle === undefined, closeTo: null };
       });
@@ -98,10 +148,7 @@ export function publishing(d: Dialect): PublishMethods {
       if (blobPlaced && !d.awaitsInWrite) await blobPlaced;
       return d.write(async (q): Promise<PublishOutcome> => {
         // The claim is dropped here; a refusal below leaves it dropped, as releasePublish would.
-        const dropped = await q
-          .delete(pendingPublishes)
-          .where(and(claimOf(input), eq(pendingPublishes.nonce, input.nonce)))
-          .returning({ nonce: pendingPublishes.nonce });
+        const dropped = await dropClaim(q, { name: input.name, version: input.version, nonce: input.nonce });
         if (dropped.length === 0) return { refused: 'CLAIM_LOST' };
         const check = await checkPublish(q, t, input);
         if ('refused' in check) return check;

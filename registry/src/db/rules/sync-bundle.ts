@@ -3,6 +3,7 @@ import { pickLatest } from '../../domain/latest.ts';
 import type { StoredVersion } from '../../domain/version-document.ts';
 import type { Dialect, Q } from '../dialect.ts';
 import { bumpChanges } from './changes.ts';
+import { prepared } from './prepared.ts';
 
 /** The one row of `search_state`. */
 export const SEARCH_STATE_ROW = 1;
@@ -42,18 +43,59 @@ export function bundleSync(d: Dialect): BundleSync {
   const { bundles, distTags, versions, searchState } = d.tables;
   const bumpRevision = () => sql`${bundles.revision} + 1`;
   const isLatest = (name: string) => and(eq(distTags.name, name), eq(distTags.tag, 'latest'));
+  const p = sql.placeholder;
+  // The statements every publish runs, prepared (see `prepared`); an update's `set` takes a
+  // placeholder only inside `sql`.
+  const setChangeSeq = prepared((q) =>
+    q
+      .update(bundles)
+      .set({ changeSeq: sql`${p('changeSeq')}` })
+      .where(eq(bundles.name, p('name')))
+      .prepare('sync_change_seq'),
+  );
+  const upsertTag = prepared((q) =>
+    q
+      .insert(distTags)
+      .values({ name: p('name'), tag: p('tag'), version: p('version') })
+      .onConflictDoUpdate({ target: [distTags.name, distTags.tag], set: { version: sql`${p('version')}` } })
+      .prepare('sync_upsert_tag'),
+  );
+  const listVersions = prepared((q) =>
+    q
+      .select({ version: versions.version, yanked: versions.yanked })
+      .from(versions)
+      .where(eq(versions.name, p('name')))
+      .prepare('sync_list_versions'),
+  );
+  const describe = prepared((q) =>
+    q
+      .update(bundles)
+      .set({
+        description: sql`${p('description')}`,
+        category: sql`${p('category')}`,
+        keywords: sql`${p('keywords')}`,
+        revision: bumpRevision(),
+        updatedAt: sql`${p('at')}`,
+      })
+      .where(eq(bundles.id, p('id')))
+      .prepare('sync_describe'),
+  );
+  const bumpSearchRevision = prepared((q) =>
+    q
+      .update(searchState)
+      .set({ revision: sql`${searchState.revision} + 1` })
+      .where(eq(searchState.id, SEARCH_STATE_ROW))
+      .prepare('sync_search_revision'),
+  );
   // The counter is taken last in the transaction, after the bundle's row: every transaction
   // that bumps it (downloads too) takes it last, so no two wait on each other in a cycle.
   async function recordChange(q: Q, name: string) {
     const changeSeq = await bumpChanges(q, d.tables);
-    await q.update(bundles).set({ changeSeq }).where(eq(bundles.name, name));
+    await setChangeSeq(q, { changeSeq, name });
   }
 
   async function setTag(q: Q, { name, tag, version }: { name: string; tag: string; version: string }) {
-    await q
-      .insert(distTags)
-      .values({ name, tag, version })
-      .onConflictDoUpdate({ target: [distTags.name, distTags.tag], set: { version } });
+    await upsertTag(q, { name, tag, version });
   }
 
   async function readDocument(q: Q, name: string, version: string): Promise<StoredVersion | undefined> {
@@ -78,10 +120,7 @@ export function bundleSync(d: Dialect): BundleSync {
       if (!bundle) return;
       let latest = bundle.latest ?? undefined;
       if (!bundle.pinned || latest === undefined) {
-        const all = await q
-          .select({ version: versions.version, yanked: versions.yanked })
-          .from(versions)
-          .where(eq(versions.name, name));
+        const all = await listVersions(q, { name });
         const picked = pickLatest(all);
         // Written only when it moves: the same version again would change nothing.
         if (picked === undefined) {
@@ -95,23 +134,23 @@ export function bundleSync(d: Dialect): BundleSync {
           : latest === fresh?.version
             ? fresh.document
             : await readDocument(q, name, latest);
-      const described = doc
-        ? {
-            description: doc.description,
-            category: doc.category ?? null,
-            keywords: JSON.stringify(doc.keywords),
-          }
-        : {};
-      await q
-        .update(bundles)
-        .set({ ...described, revision: bumpRevision(), updatedAt: at })
-        .where(eq(bundles.id, bundle.id));
+      if (doc) {
+        await describe(q, {
+          description: doc.description,
+          category: doc.category ?? null,
+          keywords: JSON.stringify(doc.keywords),
+          at,
+          id: bundle.id,
+        });
+      } else {
+        await q
+          .update(bundles)
+          .set({ revision: bumpRevision(), updatedAt: at })
+          .where(eq(bundles.id, bundle.id));
+      }
       await d.writeSearchRow(q, { id: bundle.id, name, doc });
       // In the same transaction as the row: a cache keyed by this revision never outlives it.
-      await q
-        .update(searchState)
-        .set({ revision: sql`${searchState.revision} + 1` })
-        .where(eq(searchState.id, SEARCH_STATE_ROW));
+      await bumpSearchRevision(q);
       await recordChange(q, name);
     },
     async touchBundle(q, name, at) {
