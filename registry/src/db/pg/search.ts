@@ -3,6 +3,7 @@ import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
 import type { SearchMatch } from '../../domain/search-query.ts';
 import type { StoredVersion } from '../../domain/version-document.ts';
 import type { Q } from '../dialect.ts';
+import { prepared } from '../rules/prepared.ts';
 import { type SearchRow as Row, toSearchHit as toHit } from '../search-hit.ts';
 import type { SearchPage, SearchQuery } from '../store.ts';
 import { search } from './schema.ts';
@@ -71,17 +72,31 @@ export async function writePgSearchRow(
     return;
   }
   const skills = doc.skills.map((s) => `${s.name} ${s.description}`).join('\n');
-  await q
+  await upsertRow(q, {
+    id,
+    name,
+    category: doc.category ?? null,
+    a: words(name),
+    b: words(doc.keywords.join(' ')),
+    c: words(doc.description),
+    d: words(skills),
+  });
+}
+
+/** The upsert of a search row, prepared: every publish runs it (see `prepared`). */
+const upsertRow = prepared((q) => {
+  const p = sql.placeholder;
+  return q
     .insert(search)
     .values({
-      bundleId: id,
-      name,
-      category: doc.category ?? null,
-      downloads: sql`(SELECT b.downloads FROM bundles b WHERE b.id = ${id})`,
-      document: sql`setweight(to_tsvector('simple', ${words(name)}), 'A')
-      || setweight(to_tsvector('simple', ${words(doc.keywords.join(' '))}), 'B')
-      || setweight(to_tsvector('simple', ${words(doc.description)}), 'C')
-      || setweight(to_tsvector('simple', ${words(skills)}), 'D')`,
+      bundleId: p('id'),
+      name: p('name'),
+      category: p('category'),
+      downloads: sql`(SELECT b.downloads FROM bundles b WHERE b.id = ${p('id')})`,
+      document: sql`setweight(to_tsvector('simple', ${p('a')}), 'A')
+      || setweight(to_tsvector('simple', ${p('b')}), 'B')
+      || setweight(to_tsvector('simple', ${p('c')}), 'C')
+      || setweight(to_tsvector('simple', ${p('d')}), 'D')`,
     })
     .onConflictDoUpdate({
       target: search.bundleId,
@@ -91,8 +106,9 @@ export async function writePgSearchRow(
         downloads: sql`excluded.downloads`,
         document: sql`excluded.document`,
       },
-    });
-}
+    })
+    .prepare('search_upsert_row');
+});
 
 /**
  * A to_tsquery text from search terms: each word single-quoted (words hold only letters and

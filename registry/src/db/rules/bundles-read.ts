@@ -2,6 +2,7 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import type { StoredVersion } from '../../domain/version-document.ts';
 import type { Dialect, Q, Tables } from '../dialect.ts';
 import type { BundleRecord, Store, VersionRecord } from '../store.ts';
+import { prepared } from './prepared.ts';
 
 type ReadMethods = Pick<
   Store,
@@ -18,6 +19,14 @@ type ReadMethods = Pick<
 /** The read side of bundles. Hot reads are prepared once; a snapshot is one consistent read. */
 export function bundleReads(d: Dialect): ReadMethods {
   const t = d.tables;
+  const ownersOf = prepared((q) =>
+    q
+      .select({ username: t.owners.username })
+      .from(t.owners)
+      .where(eq(t.owners.name, sql.placeholder('name')))
+      .orderBy(asc(t.owners.username))
+      .prepare('owners_of_bundle'),
+  );
   const { bundles, distTags, publishedVersions, versions } = t;
   const readHead = d.prepareGet((db) =>
     db
@@ -52,8 +61,9 @@ export function bundleReads(d: Dialect): ReadMethods {
         };
       });
     },
+    // Every publish asks it first (the early owner check), outside any transaction.
     listOwners(name) {
-      return d.run((q) => readOwners(q, t, name));
+      return d.run(async (q) => (await ownersOf(q, { name })).map((r) => r.username));
     },
     async getVersion(name, version) {
       const row = await readVersion({ name, version });
