@@ -130,6 +130,37 @@ describe('a publish stages its blob alongside the claim', () => {
     expect(await r.blobFiles()).toEqual(before);
   });
 
+  test('a version another request commits between the claim and the commit: the loser deletes its placed blob', async () => {
+    // The claim takes no lock: another request can commit name@version between this claim's
+    // check and its upsert, and this commit then finds the version there. Played out here: the
+    // loser's commit releases its claim, lets the winner publish, and answers as the store would.
+    let publishWinner = async () => {};
+    const wrap = {
+      store: (inner: Store): Store => ({
+        ...inner,
+        commitPublish: async (input, audit) => {
+          if (input.document.description !== 'Loser') return inner.commitPublish(input, audit);
+          await inner.releasePublish({ name: input.name, version: input.version, nonce: input.nonce });
+          await publishWinner();
+          return { refused: 'VERSION_EXISTS' as const };
+        },
+      }),
+    };
+    r = await makeTestRegistry({ uploadPool: createInProcessPool() }, wrap);
+    const world = r;
+    const alice = await world.user('alice');
+    let won = 0;
+    publishWinner = async () => {
+      won = (await world.publish(alice, 'tool', bundleTarball('tool', '1.0.0', { description: 'Winner' })))
+        .status;
+    };
+    const lost = await world.publish(alice, 'tool', bundleTarball('tool', '1.0.0', { description: 'Loser' }));
+    expect({ lost: lost.status, won }).toEqual({ lost: 409, won: 201 });
+    // The loser's bytes were placed under their digest, and are gone; the winner's stay.
+    expect(await world.blobFiles()).toHaveLength(1);
+    expect((await world.store.getVersion('tool', '1.0.0'))?.document.description).toBe('Winner');
+  });
+
   test.skipIf(!url)(
     'PostgreSQL: the commit sends its statements while the blob is placed, COMMIT after',
     async () => {

@@ -40,7 +40,7 @@ export interface PublishInput {
  * 4. place the blob (content-addressed, atomic, durable) while ONE transaction inserts
  *    everything, and commit it only once the blob is placed;
  * 5. on any failure, discard what was staged; after the claim also drop the claim, and the blob
- *    unless the version turns out committed after all (see `surelyUncommitted`).
+ *    unless the version turns out committed with these bytes after all (see `surelyUnreferenced`).
  * @throws RegistryError FORBIDDEN, NAME_CONFUSABLE, VERSION_EXISTS (before the body);
  *   INVALID_BUNDLE (422, with every problem), TOO_LARGE, NAME_MISMATCH, VERSION_MISMATCH,
  *   BAD_REQUEST (bad tag), UNAVAILABLE (the pool's queue is full).
@@ -147,7 +147,7 @@ export async function publishBundle({
       await staging.then((staged) => staged.discard()).catch(() => {});
       if (claimed) {
         const { name, version } = manifest;
-        if (placing && (await surelyUncommitted(deps, name, version)))
+        if (placing && (await surelyUnreferenced(deps, name, version, sha256)))
           await deps.blobs.delete(sha256).catch(() => {});
         await deps.store.releasePublish({ name, version, nonce: claimed.nonce }).catch(() => {});
       }
@@ -156,13 +156,21 @@ export async function publishBundle({
 }
 
 /**
- * Whether name@version is known not to be in the store. A commit whose answer was lost (the
- * database connection dropped during COMMIT) may have succeeded: its blob must then stay, so the
- * cleanup deletes it only when a fresh read says the version is absent; an orphan blob is harmless.
+ * Whether the blob of these bytes is known to be referenced by nothing: name@version is not in
+ * the store, or is there with other bytes (another request committed it between this one's
+ * claim and its commit; bytes name their version, so no other version can share the blob). A
+ * commit whose answer was lost (the database connection dropped during COMMIT) may have
+ * succeeded: its blob must then stay, so the cleanup deletes it only when a fresh read says so;
+ * a failed read keeps it (an orphan blob is harmless).
  */
-async function surelyUncommitted(deps: Deps, name: string, version: string): Promise<boolean> {
+async function surelyUnreferenced(
+  deps: Deps,
+  name: string,
+  version: string,
+  sha256: string,
+): Promise<boolean> {
   return deps.store.getVersion(name, version).then(
-    (v) => v === undefined,
+    (v) => v === undefined || v.sha256 !== sha256,
     () => false,
   );
 }
