@@ -1,7 +1,7 @@
 import { eq, gt, sql } from 'drizzle-orm';
 import type { Dialect, Q } from '../dialect.ts';
 import type { Store } from '../store.ts';
-import { prepared } from './prepared.ts';
+import { oncePer, prepared } from './prepared.ts';
 
 /**
  * Inside a write: bumps the store-wide change counter and answers its new value, to record on
@@ -15,28 +15,17 @@ export async function bumpChanges(q: Q, tables: Pick<Dialect['tables'], 'changes
 }
 
 type ChangesTable = Dialect['tables']['changes'];
-const bumps = new WeakMap<ChangesTable, ReturnType<typeof bumpStatement>>();
-
 /** The bump, prepared once per table (see `prepared`). */
-function bumpOf(changes: ChangesTable): ReturnType<typeof bumpStatement> {
-  let bump = bumps.get(changes);
-  if (bump === undefined) {
-    bump = bumpStatement(changes);
-    bumps.set(changes, bump);
-  }
-  return bump;
-}
-
-function bumpStatement(changes: ChangesTable) {
-  return prepared((q) =>
+const bumpOf = oncePer((changes: ChangesTable) =>
+  prepared((q) =>
     q
       .update(changes)
       .set({ seq: sql`${changes.seq} + 1` })
       .where(eq(changes.id, 1))
       .returning({ seq: changes.seq })
       .prepare('changes_bump'),
-  );
-}
+  ),
+);
 
 /** `changesSince`: what a process polls to keep its cached bundle documents current. */
 export function changeReads(d: Dialect): Pick<Store, 'changesSince'> {

@@ -16,13 +16,23 @@ interface Prepared<R> {
 export function prepared<R>(
   build: (q: Q) => Prepared<R>,
 ): (q: Q, values?: Record<string, unknown>) => Promise<R> {
-  const built = new WeakMap<Q, Prepared<R>>();
-  return (q, values) => {
-    let statement = built.get(q);
-    if (statement === undefined) {
-      statement = build(q);
-      built.set(q, statement);
+  const statementOf = oncePer(build);
+  return (q, values) => statementOf(q).execute(values);
+}
+
+/**
+ * `build(key)`, made on the first call for a key object and kept while that object lives (a
+ * connection's drizzle instance, a dialect's tables).
+ * @example const bumpOf = oncePer((changes: ChangesTable) => prepared((q) => …))
+ */
+export function oncePer<K extends object, V>(build: (key: K) => V): (key: K) => V {
+  const made = new WeakMap<K, V>();
+  return (key) => {
+    let value = made.get(key);
+    if (value === undefined) {
+      value = build(key);
+      made.set(key, value);
     }
-    return statement.execute(values);
+    return value;
   };
 }

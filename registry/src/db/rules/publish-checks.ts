@@ -4,7 +4,7 @@ import { withinOneEdit } from '../../domain/levenshtein.ts';
 import { scopeClaimRefusal } from '../../domain/look-alike.ts';
 import type { Q, Tables } from '../dialect.ts';
 import type { PublishClaim, PublishRefusal } from '../store.ts';
-import { prepared } from './prepared.ts';
+import { oncePer, prepared } from './prepared.ts';
 import type { BundleState } from './sync-bundle.ts';
 
 /** How many popular bundles a new name is compared with for the close-name flag. */
@@ -61,17 +61,8 @@ export async function checkPublish(
   );
 }
 
-const bundleReads = new WeakMap<Tables, ReturnType<typeof bundleRead>>();
-
 /** The bundle with its `latest` tag, the actor's owner row and the version's publish record. */
-function bundleForPublish(t: Tables): ReturnType<typeof bundleRead> {
-  let read = bundleReads.get(t);
-  if (read === undefined) {
-    read = bundleRead(t);
-    bundleReads.set(t, read);
-  }
-  return read;
-}
+const bundleForPublish = oncePer((t: Tables) => bundleRead(t));
 
 function bundleRead({ bundles, owners, publishedVersions, distTags }: Tables) {
   return prepared((q) =>
