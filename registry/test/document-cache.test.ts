@@ -1,10 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleDocumentSchema } from '@skills/schemas';
-import pg from 'pg';
-import { afterAll, afterEach, describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test } from 'vitest';
 import { createApp } from '../src/app.ts';
 import { createPgStore } from '../src/db/pg/pg-store.ts';
 import { createSqliteStore } from '../src/db/sqlite/sqlite-store.ts';
@@ -14,6 +12,7 @@ import { createEphemeralSigner } from '../src/signing/signer.ts';
 import { createMemoryBlobStore } from '../src/storage/memory-blob-store.ts';
 import { addUser, audit, publish } from './contract/fixtures.ts';
 import { bundleTarball } from './helpers/bundles.ts';
+import { PG_URL, useTestSchemas } from './helpers/pg-schemas.ts';
 import { makeTestRegistry } from './helpers/test-registry.ts';
 
 /** A store whose every method call is counted by name (the subscription is not a read). */
@@ -177,21 +176,10 @@ describe('cross-process invalidation', () => {
     await crossProcess(async () => createSqliteStore({ path: join(dir, 'registry.db') }));
   });
 
-  const url = /^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? '')
-    ? process.env.DATABASE_URL!
-    : undefined;
-  const schemas: string[] = [];
-  afterAll(async () => {
-    if (!url || schemas.length === 0) return;
-    const admin = new pg.Pool({ connectionString: url, max: 1 });
-    for (const s of schemas) await admin.query(`DROP SCHEMA IF EXISTS ${s} CASCADE`);
-    await admin.end();
-  });
-
-  test.skipIf(!url)('PostgreSQL: two pools on one schema (needs DATABASE_URL=postgres://…)', async () => {
-    const schema = `registry_test_${randomBytes(6).toString('hex')}`;
-    schemas.push(schema);
-    await crossProcess(() => createPgStore({ url: url!, schema, maxConnections: 2 }));
+  const newSchema = useTestSchemas();
+  test.skipIf(!PG_URL)('PostgreSQL: two pools on one schema (needs DATABASE_URL=postgres://…)', async () => {
+    const schema = newSchema();
+    await crossProcess(() => createPgStore({ url: PG_URL!, schema, maxConnections: 2 }));
   });
 
   test('a document read while a change is applied is served but not kept', async () => {

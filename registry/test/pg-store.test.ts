@@ -1,38 +1,29 @@
-import { randomBytes } from 'node:crypto';
 import { is } from 'drizzle-orm';
 import { getTableConfig, PgTable } from 'drizzle-orm/pg-core';
 import pg from 'pg';
-import { afterAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { createPgStore } from '../src/db/pg/pg-store.ts';
 import * as pgSchema from '../src/db/pg/schema.ts';
 import { tsQuery } from '../src/db/pg/search.ts';
+import { PG_URL, useTestSchemas } from './helpers/pg-schemas.ts';
 import { runStoreContract } from './store-contract.ts';
 
 /**
  * The store contract against PostgreSQL, each store in a schema of its own. Runs when
  * DATABASE_URL is a postgres:// URL (CI sets it); skipped, visibly, otherwise.
  */
-const url = /^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? '')
-  ? process.env.DATABASE_URL!
-  : undefined;
-const schemas: string[] = [];
+const url = PG_URL;
 
 describe.skipIf(!url)('PostgreSQL store (needs DATABASE_URL=postgres://…)', () => {
-  afterAll(async () => {
-    const admin = new pg.Pool({ connectionString: url, max: 1 });
-    for (const s of schemas) await admin.query(`DROP SCHEMA IF EXISTS ${s} CASCADE`);
-    await admin.end();
-  });
+  const newSchema = useTestSchemas();
 
   runStoreContract(async () => {
-    const schema = `registry_test_${randomBytes(6).toString('hex')}`;
-    schemas.push(schema);
+    const schema = newSchema();
     return createPgStore({ url: url!, schema, maxConnections: 4 });
   });
 
   test('the drizzle tables and the migrations agree, column by column', async () => {
-    const schema = `registry_test_${randomBytes(6).toString('hex')}`;
-    schemas.push(schema);
+    const schema = newSchema();
     const store = await createPgStore({ url: url!, schema });
     await store.close();
     const admin = new pg.Pool({ connectionString: url, max: 1 });
@@ -51,8 +42,7 @@ describe.skipIf(!url)('PostgreSQL store (needs DATABASE_URL=postgres://…)', ()
   });
 
   test('publish claims live in an unlogged table (their upsert commits without a WAL flush)', async () => {
-    const schema = `registry_test_${randomBytes(6).toString('hex')}`;
-    schemas.push(schema);
+    const schema = newSchema();
     const store = await createPgStore({ url: url!, schema });
     await store.close();
     const admin = new pg.Pool({ connectionString: url, max: 1 });
@@ -67,8 +57,7 @@ describe.skipIf(!url)('PostgreSQL store (needs DATABASE_URL=postgres://…)', ()
   });
 
   test('two stores on one schema: migrations once, writes serialised', async () => {
-    const schema = `registry_test_${randomBytes(6).toString('hex')}`;
-    schemas.push(schema);
+    const schema = newSchema();
     const [a, b] = await Promise.all([
       createPgStore({ url: url!, schema }),
       createPgStore({ url: url!, schema }),

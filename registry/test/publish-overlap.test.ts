@@ -1,11 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { afterAll, afterEach, describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test } from 'vitest';
 import { createPgStore } from '../src/db/pg/pg-store.ts';
 import type { Store } from '../src/db/store.ts';
 import type { BlobStore } from '../src/storage/blob-store.ts';
 import { createInProcessPool } from '../src/uploads/upload-pool.ts';
 import { bundleTarball } from './helpers/bundles.ts';
+import { PG_URL, useTestSchemas } from './helpers/pg-schemas.ts';
 import { makeTestRegistry, type TestRegistry } from './helpers/test-registry.ts';
 
 /**
@@ -15,16 +15,8 @@ import { makeTestRegistry, type TestRegistry } from './helpers/test-registry.ts'
  * with the test holding `place` open.
  */
 
-const url = /^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? '')
-  ? process.env.DATABASE_URL!
-  : undefined;
-const schemas: string[] = [];
-afterAll(async () => {
-  if (!url || schemas.length === 0) return;
-  const admin = new pg.Pool({ connectionString: url, max: 1 });
-  for (const s of schemas) await admin.query(`DROP SCHEMA IF EXISTS ${s} CASCADE`);
-  await admin.end();
-});
+const url = PG_URL;
+const newSchema = useTestSchemas();
 
 let r: TestRegistry | undefined;
 afterEach(async () => {
@@ -164,8 +156,7 @@ describe('a publish stages its blob alongside the claim', () => {
   test.skipIf(!url)(
     'PostgreSQL: the commit sends its statements while the blob is placed, COMMIT after',
     async () => {
-      const schema = `registry_test_${randomBytes(6).toString('hex')}`;
-      schemas.push(schema);
+      const schema = newSchema();
       const store = await createPgStore({ url: url!, schema, maxConnections: 4 });
       const { events, wrap, release } = recorded();
       // An overriding store is taken as given: wrapped here.
@@ -204,8 +195,7 @@ describe('a publish stages its blob alongside the claim', () => {
   );
 
   test.skipIf(!url)('PostgreSQL: a blob that fails to be placed rolls the commit back', async () => {
-    const schema = `registry_test_${randomBytes(6).toString('hex')}`;
-    schemas.push(schema);
+    const schema = newSchema();
     const store = await createPgStore({ url: url!, schema, maxConnections: 4 });
     const { events, wrap, release } = recorded({ failPlace: true });
     release();

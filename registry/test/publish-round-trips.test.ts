@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { afterAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { createPgStore } from '../src/db/pg/pg-store.ts';
 import { bundleTarball } from './helpers/bundles.ts';
+import { PG_URL, useTestSchemas } from './helpers/pg-schemas.ts';
 import { makeTestRegistry } from './helpers/test-registry.ts';
 
 /**
@@ -11,9 +11,7 @@ import { makeTestRegistry } from './helpers/test-registry.ts';
  * the publish path fails here; lower the bound when a change removes one. Runs when
  * DATABASE_URL is a postgres:// URL; skipped, visibly, otherwise.
  */
-const url = /^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? '')
-  ? process.env.DATABASE_URL!
-  : undefined;
+const url = PG_URL;
 
 /** Queries per publish through the whole request: token, early checks, claim, commit. */
 const MAX_NEW_VERSION = 18;
@@ -22,12 +20,7 @@ const MAX_NEW_BUNDLE = 27;
 const MIN_NAMED = 16;
 
 describe.skipIf(!url)('PostgreSQL round trips per publish (needs DATABASE_URL=postgres://…)', () => {
-  const schema = `registry_test_${randomBytes(6).toString('hex')}`;
-  afterAll(async () => {
-    const admin = new pg.Pool({ connectionString: url, max: 1 });
-    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await admin.end();
-  });
+  const schema = useTestSchemas()();
 
   test('a new bundle and a new version stay within their query budgets', async () => {
     const store = await createPgStore({ url: url!, schema, maxConnections: 4 });

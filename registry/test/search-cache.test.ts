@@ -1,8 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, describe, expect, test, vi } from 'vitest';
 import { createStore } from '../src/db/create-store.ts';
 import type { Dialect } from '../src/db/dialect.ts';
@@ -11,6 +9,7 @@ import { SEARCH_CACHE_DEFAULTS } from '../src/db/search-cache.ts';
 import { openSqlite } from '../src/db/sqlite/connection.ts';
 import type { SearchQuery, Store } from '../src/db/store.ts';
 import { addUser, audit, publish } from './contract/fixtures.ts';
+import { PG_URL, useTestSchemas } from './helpers/pg-schemas.ts';
 
 /**
  * The search cache (db/search-cache.ts) on both dialects: a repeated search asks the database
@@ -18,19 +17,12 @@ import { addUser, audit, publish } from './contract/fixtures.ts';
  * wrote and within `pollMs` in another process on the same database. Counted, never timed.
  */
 
-const pgUrl = /^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? '')
-  ? process.env.DATABASE_URL
-  : undefined;
+const pgUrl = PG_URL;
 const dirs: string[] = [];
-const schemas: string[] = [];
 afterAll(async () => {
   await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
-  if (schemas.length > 0) {
-    const admin = new pg.Pool({ connectionString: pgUrl, max: 1 });
-    for (const s of schemas) await admin.query(`DROP SCHEMA IF EXISTS ${s} CASCADE`);
-    await admin.end();
-  }
 });
+const newSchema = useTestSchemas('search_cache');
 
 /** A place both "processes" open: one SQLite file, or one PostgreSQL schema. */
 type OpenDialect = () => Promise<Dialect>;
@@ -48,8 +40,7 @@ if (pgUrl) {
   dialects.push([
     'postgres',
     async () => {
-      const schema = `search_cache_${randomBytes(6).toString('hex')}`;
-      schemas.push(schema);
+      const schema = newSchema();
       return () => openPg({ url: pgUrl, schema, max: 2 });
     },
   ]);
