@@ -56,6 +56,14 @@ function world(options: { random?: () => number } = {}) {
   };
 }
 
+/** Fills the page of `term` (one search, answered): the start of most cases here. */
+async function filled(w: ReturnType<typeof world>, term = 'deploy'): Promise<void> {
+  const first = w.cache.search(q(term));
+  await settle();
+  expect(await w.answerNext()).toBe(1);
+  expect(await total(first)).toBe(1);
+}
+
 const q = (term: string): SearchQuery => ({ match: { terms: [term], every: true }, limit: 10, offset: 0 });
 const total = async (p: Promise<SearchPage>) => (await p).total;
 /** Lets pending continuations (the revision read) run. */
@@ -64,10 +72,7 @@ const settle = () => new Promise((r) => setImmediate(r));
 describe('search cache, stale while revalidate', () => {
   test('a page past its ttl is answered at once while exactly one background search replaces it', async () => {
     const w = world();
-    const first = w.cache.search(q('deploy'));
-    await settle();
-    expect(await w.answerNext()).toBe(1);
-    expect(await total(first)).toBe(1);
+    await filled(w);
 
     w.advance(10_000);
     // Stale: five identical requests are answered from the cache at once, and share one refresh.
@@ -86,10 +91,7 @@ describe('search cache, stale while revalidate', () => {
 
   test('a page is never answered past the hard limit: the search waits for the refresh', async () => {
     const w = world();
-    const first = w.cache.search(q('deploy'));
-    await settle();
-    await w.answerNext();
-    await first;
+    await filled(w);
 
     w.advance(19_999);
     expect(await total(w.cache.search(q('deploy')))).toBe(1);
@@ -113,10 +115,7 @@ describe('search cache, stale while revalidate', () => {
 
   test('a failed refresh keeps the stale page until the hard limit and is tried again', async () => {
     const w = world();
-    const first = w.cache.search(q('deploy'));
-    await settle();
-    await w.answerNext();
-    await first;
+    await filled(w);
     w.advance(12_000);
     expect(await total(w.cache.search(q('deploy')))).toBe(1);
     w.calls.shift()?.fail(new Error('database busy'));
@@ -127,10 +126,7 @@ describe('search cache, stale while revalidate', () => {
 
   test('a revision change still drops every page, stale or fresh, and a refresh in flight is not kept', async () => {
     const w = world();
-    const first = w.cache.search(q('deploy'));
-    await settle();
-    await w.answerNext();
-    await first;
+    await filled(w);
     w.advance(11_000);
     expect(await total(w.cache.search(q('deploy')))).toBe(1);
     expect(w.calls).toHaveLength(1);
