@@ -72,6 +72,7 @@ export function createStore(dialect: Dialect, options: StoreOptions = {}): Store
     addOwner: announcing(owners.addOwner),
     removeOwner: announcing(owners.removeOwner),
     search: cache ? (query) => cache.search(query) : (query) => d.search(query),
+    peekSearch: cache ? (query) => cache.peek(query) : () => undefined,
     ...usage,
     // Download counts bump no search revision and drop no search page: they show in search
     // within the cache's ttl, in this process as in every other.

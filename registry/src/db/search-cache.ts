@@ -33,6 +33,12 @@ export interface SearchCacheOptions {
 
 export interface SearchCache {
   search(query: SearchQuery): Promise<SearchPage>;
+  /**
+   * The page `search` would answer at once with no work at all, synchronously: answered, within
+   * its ttl, and the revision read less than `pollMs` ago. Otherwise undefined (ask `search`,
+   * which reads the revision, waits for a page or refreshes a stale one). Never starts anything.
+   */
+  peek(query: SearchQuery): SearchPage | undefined;
   /** This process changed what search returns: drop every page, read the revision again. */
   invalidate(): void;
 }
@@ -47,6 +53,8 @@ interface Entry {
   page: Promise<SearchPage>;
   /** Set once `page` has answered: only an answered page is served stale. */
   answered: boolean;
+  /** What `page` answered, once it has. */
+  value?: SearchPage;
   /** The background search replacing this page, while it runs. */
   refresh?: Promise<SearchPage>;
 }
@@ -97,8 +105,9 @@ export function createSearchCache(
     const entry: Entry = { at, ttl: ttlMs * (1 - jitter * random()), page, answered: false };
     into.set(key, entry);
     page.then(
-      () => {
+      (value) => {
         entry.answered = true;
+        entry.value = value;
       },
       () => {
         if (into.get(key) === entry) into.delete(key);
@@ -128,13 +137,7 @@ export function createSearchCache(
     async search(query) {
       const waiting = fresh();
       if (waiting) await waiting;
-      const key = JSON.stringify([
-        query.match?.terms,
-        query.match?.every,
-        query.category,
-        query.limit,
-        query.offset,
-      ]);
+      const key = keyOf(query);
       const cached = pages.get(key);
       if (cached) {
         const age = now() - cached.at;
@@ -147,9 +150,18 @@ export function createSearchCache(
       }
       return put(pages, key, now(), source.search(query)).page;
     },
+    peek(query) {
+      if (now() - readAt >= pollMs) return undefined;
+      const cached = pages.get(keyOf(query));
+      return cached && now() - cached.at < cached.ttl ? cached.value : undefined;
+    },
     invalidate() {
       drop();
       readAt = Number.NEGATIVE_INFINITY;
     },
   };
+}
+
+function keyOf(query: SearchQuery): string {
+  return JSON.stringify([query.match?.terms, query.match?.every, query.category, query.limit, query.offset]);
 }

@@ -46,6 +46,12 @@ export interface Store {
   /** Latest version of every bundle that has one, for the discovery index. */
   listLatest(): Promise<VersionRecord[]>;
   search(query: SearchQuery): Promise<SearchPage>;
+  /**
+   * The page `search` would answer from this process's search cache at once, without any work
+   * (see `SearchCache.peek`), synchronously; undefined when `search` has something to do, and
+   * always without a cache.
+   */
+  peekSearch(query: SearchQuery): SearchPage | undefined;
   /** Bundles `username` owns (directly, not through a scope), by name; for the `/~USER` page. */
   listBundlesByOwner(username: string): Promise<BundleRecord[]>;
 

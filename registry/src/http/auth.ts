@@ -57,11 +57,18 @@ export async function requireActor(
 
 /** The client's address and the request id, for audit entries and rate limits. */
 export function requestInfo(c: Context<AppEnv>): RequestInfo {
-  const deps = c.get('deps');
-  let ip: string | null = c.env?.incoming?.socket?.remoteAddress ?? null;
-  if (deps.trustProxy) {
-    const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
-    if (forwarded) ip = forwarded.slice(0, 64);
-  }
+  const ip = clientAddress(
+    c.env?.incoming?.socket?.remoteAddress,
+    c.get('deps').trustProxy ? c.req.header('x-forwarded-for') : undefined,
+  );
   return { ip, requestId: c.get('requestId') };
+}
+
+/**
+ * The client's address: the socket's peer, or the first `X-Forwarded-For` entry when one is
+ * given (pass it only when the proxy in front is trusted), cut to 64 characters.
+ */
+export function clientAddress(peer: string | undefined, forwardedFor: string | undefined): string | null {
+  const forwarded = forwardedFor?.split(',')[0]?.trim();
+  return forwarded ? forwarded.slice(0, 64) : (peer ?? null);
 }

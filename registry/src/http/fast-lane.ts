@@ -1,10 +1,15 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
+import { getQueryParam } from 'hono/utils/url';
 import type { Deps } from '../deps.ts';
 import { getCachedTarball } from '../services/get-tarball.ts';
+import { peekSearchBundlesJson } from '../services/search-bundles.ts';
+import { takeHeldToken } from '../services/take-rate-limit.ts';
+import { clientAddress } from './auth.ts';
 import { matchesEtag } from './etag.ts';
 import { documentHeaders, tarballHeaders } from './hot-headers.ts';
 import { recordRequest, requestIdOf, requestIds } from './request-context.ts';
+import { searchInputOf } from './search-input.ts';
 
 /**
  * `GET /v1/bundles/NAME` and `GET /v1/bundles/NAME/-/FILE`, as plain as the URL can be (no query,
@@ -12,57 +17,61 @@ import { recordRequest, requestIdOf, requestIds } from './request-context.ts';
  */
 const HOT_PATH = /^\/v1\/bundles\/((?:@[^/?%#]+\/)?[^/?%#@][^/?%#]*)(?:\/-\/([^/?%#]+))?$/;
 
+/**
+ * `GET /v1/search` with a query of characters the WHATWG URL parser keeps as they are (no space,
+ * quote, `#` or non-ASCII), so the app, which reads the parsed URL, would read the same text.
+ */
+const SEARCH_URL = /^\/v1\/search(?:\?[A-Za-z0-9\-._~!$&()*+,;=:@/?%]*)?$/;
+
 const DOCUMENT_ROUTE = '/v1/bundles/:name';
 const TARBALL_ROUTE = '/v1/bundles/:name/-/:file';
+const SEARCH_ROUTE = '/v1/search';
+
+export type FastLaneDeps = Pick<
+  Deps,
+  | 'documents'
+  | 'tarballCache'
+  | 'blobs'
+  | 'downloads'
+  | 'metrics'
+  | 'log'
+  | 'publicUrl'
+  | 'store'
+  | 'rateLimits'
+  | 'rateLeases'
+  | 'clock'
+  | 'trustProxy'
+>;
+
+/** An answer the lane can give, before its request id and `nosniff` are added. */
+interface HotAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body?: string | Buffer;
+  route: string;
+  path: string;
+}
 
 /**
  * The server's fast lane: answers the hot GETs that this process can answer from memory alone
- * (a bundle document in the document cache, a tarball in the tarball cache) straight onto
- * Node's response, without the app's Request, routing, Context and Response objects, which cost
- * more than the answer itself. The answer is the app's (same status, headers, body, download
- * count, metrics and log line; a 304 without a body or `Content-Length`). Anything else (a miss,
- * another method or path, a query string, an encoded name) returns false having touched nothing,
- * and the app answers it.
+ * (a bundle document in the document cache, a tarball in the tarball cache, a search whose pages
+ * the search cache holds fresh, with a rate-limit token this process holds) straight onto Node's
+ * response, without the app's Request, routing, Context and Response objects, which cost more
+ * than the answer itself. The answer is the app's (same status, headers, body, download count,
+ * rate-limit token, metrics and log line; a 304 without a body or `Content-Length`). Anything
+ * else (a miss, another method or path, an encoded name, a search the app would refuse or must
+ * ask the store for) returns false having touched nothing, and the app answers it.
  * @example const lane = createFastLane(deps); http.createServer((req, res) => lane(req, res) || app(req, res))
  */
-export function createFastLane(
-  deps: Pick<Deps, 'documents' | 'tarballCache' | 'blobs' | 'downloads' | 'metrics' | 'log' | 'publicUrl'>,
-): (req: IncomingMessage, res: ServerResponse) => boolean {
+export function createFastLane(deps: FastLaneDeps): (req: IncomingMessage, res: ServerResponse) => boolean {
   const nextId = requestIds();
   return (req, res) => {
     if (req.method !== 'GET') return false;
     const url = req.url ?? '';
-    const match = HOT_PATH.exec(url);
-    if (!match) return false;
     const start = performance.now();
-    const name = match[1] as string;
-    const file = match[2];
-    const ifNoneMatch = req.headers['if-none-match'];
-    let status: number;
-    let headers: Record<string, string>;
-    let body: string | Buffer | undefined;
-    if (file === undefined) {
-      const doc = deps.documents.get(name);
-      if (doc === undefined || doc.origin !== deps.publicUrl()) return false;
-      const fresh = matchesEtag(ifNoneMatch, doc.etag);
-      status = fresh ? 304 : 200;
-      headers = documentHeaders(doc.etag, !fresh);
-      if (!fresh) {
-        body = doc.body;
-        headers['Content-Length'] = String(Buffer.byteLength(body));
-      }
-    } else {
-      const tarball = getCachedTarball(deps, { name, file, ifNoneMatch });
-      if (tarball === undefined) return false;
-      if (tarball.notModified) {
-        status = 304;
-        headers = tarballHeaders(tarball.etag);
-      } else if ('bytes' in tarball) {
-        status = 200;
-        body = tarball.bytes;
-        headers = tarballHeaders(tarball.etag, { contentType: 'application/gzip', length: body.length });
-      } else return false; // never: a cached tarball is bytes
-    }
+    const answer = url.startsWith(SEARCH_ROUTE) ? searchAnswer(deps, req, url) : bundleAnswer(deps, req, url);
+    if (answer === undefined) return false;
+    const { status, headers, body } = answer;
     const requestId = requestIdOf(req.headers['x-request-id'] as string | undefined, nextId);
     headers['X-Request-Id'] = requestId;
     headers['X-Content-Type-Options'] = 'nosniff';
@@ -71,8 +80,8 @@ export function createFastLane(
     recordRequest(deps, {
       requestId,
       method: 'GET',
-      route: file === undefined ? DOCUMENT_ROUTE : TARBALL_ROUTE,
-      path: url,
+      route: answer.route,
+      path: answer.path,
       status,
       ms: performance.now() - start,
     });
@@ -80,12 +89,69 @@ export function createFastLane(
   };
 }
 
+/** A cached bundle document or tarball (or its 304), or undefined. */
+function bundleAnswer(deps: FastLaneDeps, req: IncomingMessage, url: string): HotAnswer | undefined {
+  const match = HOT_PATH.exec(url);
+  if (!match) return undefined;
+  const name = match[1] as string;
+  const file = match[2];
+  const ifNoneMatch = req.headers['if-none-match'];
+  if (file === undefined) {
+    const doc = deps.documents.get(name);
+    if (doc === undefined || doc.origin !== deps.publicUrl()) return undefined;
+    const fresh = matchesEtag(ifNoneMatch, doc.etag);
+    const headers = documentHeaders(doc.etag, !fresh);
+    if (fresh) return { status: 304, headers, route: DOCUMENT_ROUTE, path: url };
+    headers['Content-Length'] = String(Buffer.byteLength(doc.body));
+    return { status: 200, headers, body: doc.body, route: DOCUMENT_ROUTE, path: url };
+  }
+  const tarball = getCachedTarball(deps, { name, file, ifNoneMatch });
+  if (tarball === undefined) return undefined;
+  if (tarball.notModified)
+    return { status: 304, headers: tarballHeaders(tarball.etag), route: TARBALL_ROUTE, path: url };
+  if (!('bytes' in tarball)) return undefined; // never: a cached tarball is bytes
+  const headers = tarballHeaders(tarball.etag, {
+    contentType: 'application/gzip',
+    length: tarball.bytes.length,
+  });
+  return { status: 200, headers, body: tarball.bytes, route: TARBALL_ROUTE, path: url };
+}
+
+/**
+ * `GET /v1/search?…` when every page it needs is fresh in the search cache and this process
+ * holds a token of the client's search bucket (taken only then), or undefined. The parameters
+ * are read by hono's own query parser, so they are what the app's route would read.
+ */
+function searchAnswer(deps: FastLaneDeps, req: IncomingMessage, url: string): HotAnswer | undefined {
+  if (!SEARCH_URL.test(url)) return undefined;
+  // hono reads parameters from the request's whole URL (it looks for `?` from index 8).
+  const whole = `http://-${url}`;
+  let body: string | undefined;
+  try {
+    body = peekSearchBundlesJson({
+      deps,
+      input: searchInputOf((k) => getQueryParam(whole, k) as string | undefined),
+    });
+  } catch {
+    return undefined; // a parameter the app refuses, with its error
+  }
+  if (body === undefined) return undefined;
+  const peer = req.socket.remoteAddress;
+  const who = clientAddress(
+    peer,
+    deps.trustProxy ? (req.headers['x-forwarded-for'] as string | undefined) : undefined,
+  );
+  if (!takeHeldToken({ deps, input: { kind: 'search', who: who ?? 'unknown' } })) return undefined;
+  const headers = { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(body)) };
+  return { status: 200, headers, body, route: SEARCH_ROUTE, path: SEARCH_ROUTE };
+}
+
 /**
  * The server's request listener: the fast lane first, the app (`fetch`, hono's) for the rest.
  * @example http.createServer(withFastLane(deps, app.fetch))
  */
 export function withFastLane(
-  deps: Parameters<typeof createFastLane>[0],
+  deps: FastLaneDeps,
   fetch: Parameters<typeof getRequestListener>[0],
 ): RequestListener {
   const lane = createFastLane(deps);

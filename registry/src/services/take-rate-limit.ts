@@ -15,18 +15,15 @@ export async function takeRateLimit({
   deps: Deps;
   input: { kind: keyof RateLimitRules; who: string };
 }): Promise<void> {
+  if (takeHeldToken({ deps, input })) return;
   if (deps.rateLimits === false) return;
   const rule = deps.rateLimits[input.kind];
   const key = `${input.kind}:${input.who}`;
   const nowMs = deps.clock().getTime();
   const lease = Math.max(1, Math.floor(rule.lease ?? 1));
   const held = lease > 1 ? deps.rateLeases.get(key) : undefined;
-  if (held && nowMs < held.untilMs) {
-    if (held.tokens >= 1) {
-      held.tokens -= 1;
-      return;
-    }
-    if (held.refused) throw limited(input.kind, Math.ceil((held.untilMs - nowMs) / 1000));
+  if (held?.refused && nowMs < held.untilMs) {
+    throw limited(input.kind, Math.ceil((held.untilMs - nowMs) / 1000));
   }
   const result = await deps.store.takeRateLimit({
     key,
@@ -67,4 +64,24 @@ function limited(kind: string, retryAfterSeconds: number): RegistryError {
   return new RegistryError('RATE_LIMITED', `too many ${kind} requests; retry in ${retryAfter}s`, {
     retryAfter,
   });
+}
+
+/**
+ * The take of `takeRateLimit` when it needs no store, synchronously: true when rate limits are
+ * off, or a token was spent from a lease this process holds; false (nothing taken) when the
+ * take must go to the store, or is refused.
+ */
+export function takeHeldToken({
+  deps,
+  input,
+}: {
+  deps: Pick<Deps, 'rateLimits' | 'rateLeases' | 'clock'>;
+  input: { kind: keyof RateLimitRules; who: string };
+}): boolean {
+  if (deps.rateLimits === false) return true;
+  if (Math.floor(deps.rateLimits[input.kind].lease ?? 1) <= 1) return false;
+  const held = deps.rateLeases.get(`${input.kind}:${input.who}`);
+  if (!held || held.tokens < 1 || deps.clock().getTime() >= held.untilMs) return false;
+  held.tokens -= 1;
+  return true;
 }

@@ -1,0 +1,160 @@
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createSqliteStore } from '../src/db/sqlite/sqlite-store.ts';
+import type { AppDeps } from '../src/deps.ts';
+import { withFastLane } from '../src/http/fast-lane.ts';
+import { bundleTarball } from './helpers/bundles.ts';
+import { makeTestRegistry, type TestRegistry } from './helpers/test-registry.ts';
+
+let origin: string;
+
+/**
+ * Searches whose pages the search cache holds fresh are answered by the server's fast lane, as
+ * the app would answer them, spending the client's rate-limit tokens; everything else reaches
+ * the app. `appCalls` counts what reached it; the search cache runs on a clock the test moves.
+ */
+describe('the fast lane for searches', () => {
+  let reg: TestRegistry;
+  let server: Server;
+  let appCalls = 0;
+  let token: string;
+  let clock = 0;
+
+  async function start(overrides: Partial<AppDeps> = {}) {
+    clock = 0;
+    reg = await makeTestRegistry({
+      store: createSqliteStore({
+        path: join(await tmp(), 'registry.db'),
+        searchThreads: 0,
+        searchCache: { now: () => clock, pollMs: 1000, ttlMs: 1500, jitter: 0 },
+      }),
+      ...overrides,
+    });
+    appCalls = 0;
+    server = createServer(
+      withFastLane(reg.deps, (request, env) => {
+        appCalls++;
+        return reg.app.fetch(request, env);
+      }),
+    );
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    token = await reg.user('alice');
+    for (const name of ['deploy-vercel', 'docs-site'])
+      expect((await reg.publish(token, name, bundleTarball(name, '1.0.0'))).status).toBe(201);
+  }
+  afterEach(async () => {
+    await new Promise((ok) => server.close(ok));
+    await reg.close();
+  });
+
+  const get = async (path: string) => {
+    const res = await fetch(origin + path);
+    const body = await res.text();
+    const head = Object.fromEntries([...res.headers].filter(([k]) => !['date', 'x-request-id'].includes(k)));
+    return { status: res.status, head, body };
+  };
+  const names = (body: string) =>
+    (JSON.parse(body) as { results: { name: string }[] }).results.map((r) => r.name);
+
+  it('answers a cached search without the app, with the same answer, log line and metrics', async () => {
+    await start();
+    const fromApp = await get('/v1/search?q=deploy&limit=5');
+    expect(appCalls).toBe(1);
+    const fromLane = await get('/v1/search?q=deploy&limit=5');
+    expect(appCalls).toBe(1);
+    expect(fromLane).toEqual(fromApp);
+    expect(names(fromLane.body)).toEqual(['deploy-vercel']);
+    // The same parameters in another order, or spelled with `+` and percent-encoding, are the
+    // same search: hono's parser reads them in the lane too.
+    expect((await get('/v1/search?limit=5&q=deploy')).body).toBe(fromApp.body);
+    expect((await get('/v1/search?q=%64eploy&limit=5')).body).toBe(fromApp.body);
+    expect(appCalls).toBe(1);
+    const lines = reg.logs.filter((l) => l.msg === 'request').slice(-2);
+    expect(lines.map((l) => [l.route, l.path, l.status])).toEqual([
+      ['/v1/search', '/v1/search', 200],
+      ['/v1/search', '/v1/search', 200],
+    ]);
+    expect(reg.deps.metrics.render()).toMatch(/route="\/v1\/search",status="200"} 4/);
+  });
+
+  it('takes the fallback page for several terms from the cache too', async () => {
+    await start();
+    const fromApp = await get('/v1/search?q=deploy+nothingmatches');
+    expect(names(fromApp.body)).toEqual(['deploy-vercel']); // no page has both: any term
+    expect(appCalls).toBe(1);
+    expect((await get('/v1/search?q=deploy+nothingmatches')).body).toBe(fromApp.body);
+    expect(appCalls).toBe(1);
+  });
+
+  it('leaves to the app a stale page, a due revision read, and a publish made here', async () => {
+    await start();
+    await get('/v1/search?q=docs');
+    clock = 999;
+    await get('/v1/search?q=docs');
+    expect(appCalls).toBe(1);
+    clock = 1000; // the revision is read again: by the app
+    await get('/v1/search?q=docs');
+    expect(appCalls).toBe(2);
+    await get('/v1/search?q=docs');
+    expect(appCalls).toBe(2);
+    clock = 1600; // past the page's ttl (the revision was read 600 ms ago): the app answers it stale and refreshes it
+    await get('/v1/search?q=docs');
+    expect(appCalls).toBe(3);
+
+    expect((await reg.publish(token, 'docs-writer', bundleTarball('docs-writer', '1.0.0'))).status).toBe(201);
+    const after = await get('/v1/search?q=docs');
+    expect(appCalls).toBe(4);
+    expect(names(after.body).sort()).toEqual(['docs-site', 'docs-writer']);
+  });
+
+  it('leaves to the app what it would refuse and what the parser could read otherwise', async () => {
+    await start();
+    for (const path of ['/v1/search?q=deploy', '/v1/search?q=deploy&category=nope', "/v1/search?q=it's"])
+      await raw(path);
+    const before = appCalls;
+    expect((await raw('/v1/search?q=deploy&category=nope')).status).toBe(400);
+    expect((await raw('/v1/search?q=deploy&limit=0')).status).toBe(400);
+    // `'` (sent as it is: fetch would encode it) is encoded by the app's URL parsing.
+    expect((await raw("/v1/search?q=it's")).status).toBe(200);
+    expect((await raw('/v1/search/?q=deploy')).status).toBe(404); // the app's path rules
+    expect((await raw('/v1/search?q=deploy', 'HEAD')).status).toBe(200);
+    expect((await raw('/v1/search?q=deploy')).status).toBe(200);
+    expect(appCalls).toBe(before + 5);
+  });
+
+  it("spends the client's rate-limit tokens: the lane's searches count against the bucket", async () => {
+    await start({ rateLimits: { search: { capacity: 12, refillMs: 3_600_000, lease: 4 } } });
+    const statuses: number[] = [];
+    for (let i = 0; i < 15; i++) statuses.push((await get('/v1/search?q=deploy')).status);
+    expect(statuses).toEqual([...Array(12).fill(200), 429, 429, 429]);
+    // Leases of 4 from a bucket of 12: three takes from the store, by the app; the lane spent
+    // the other nine tokens, and never answered past the bucket.
+    expect(appCalls).toBe(3 + 3);
+  });
+});
+
+/** A request whose target is sent exactly as written (a URL string would be parsed and encoded). */
+function raw(path: string, method = 'GET'): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const { hostname, port } = new URL(origin);
+    const req = request({ hostname, port, path, method }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk) => {
+        body += chunk;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+async function tmp(): Promise<string> {
+  const { mkdtemp } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  return mkdtemp(join(tmpdir(), 'fast-lane-search-'));
+}
