@@ -1,11 +1,10 @@
-import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSqliteStore } from '../src/db/sqlite/sqlite-store.ts';
 import type { AppDeps } from '../src/deps.ts';
-import { withFastLane } from '../src/http/fast-lane.ts';
 import { bundleTarball } from './helpers/bundles.ts';
+import { type LaneServer, startLaneServer } from './helpers/lane-server.ts';
 import { makeTestRegistry, type TestRegistry } from './helpers/test-registry.ts';
 
 let origin: string;
@@ -13,12 +12,11 @@ let origin: string;
 /**
  * Searches whose pages the search cache holds fresh are answered by the server's fast lane, as
  * the app would answer them, spending the client's rate-limit tokens; everything else reaches
- * the app. `appCalls` counts what reached it; the search cache runs on a clock the test moves.
+ * the app. `lane.appCalls()` counts what reached it; the search cache runs on a clock the test moves.
  */
 describe('the fast lane for searches', () => {
   let reg: TestRegistry;
-  let server: Server;
-  let appCalls = 0;
+  let lane: LaneServer;
   let token: string;
   let clock = 0;
 
@@ -32,21 +30,14 @@ describe('the fast lane for searches', () => {
       }),
       ...overrides,
     });
-    appCalls = 0;
-    server = createServer(
-      withFastLane(reg.deps, (request, env) => {
-        appCalls++;
-        return reg.app.fetch(request, env);
-      }),
-    );
-    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    lane = await startLaneServer(reg);
+    origin = lane.origin;
     token = await reg.user('alice');
     for (const name of ['deploy-vercel', 'docs-site'])
       expect((await reg.publish(token, name, bundleTarball(name, '1.0.0'))).status).toBe(201);
   }
   afterEach(async () => {
-    await new Promise((ok) => server.close(ok));
+    await lane.close();
     await reg.close();
   });
 
@@ -62,16 +53,16 @@ describe('the fast lane for searches', () => {
   it('answers a cached search without the app, with the same answer, log line and metrics', async () => {
     await start();
     const fromApp = await get('/v1/search?q=deploy&limit=5');
-    expect(appCalls).toBe(1);
+    expect(lane.appCalls()).toBe(1);
     const fromLane = await get('/v1/search?q=deploy&limit=5');
-    expect(appCalls).toBe(1);
+    expect(lane.appCalls()).toBe(1);
     expect(fromLane).toEqual(fromApp);
     expect(names(fromLane.body)).toEqual(['deploy-vercel']);
     // The same parameters in another order, or spelled with `+` and percent-encoding, are the
     // same search: hono's parser reads them in the lane too.
     expect((await get('/v1/search?limit=5&q=deploy')).body).toBe(fromApp.body);
     expect((await get('/v1/search?q=%64eploy&limit=5')).body).toBe(fromApp.body);
-    expect(appCalls).toBe(1);
+    expect(lane.appCalls()).toBe(1);
     const lines = reg.logs.filter((l) => l.msg === 'request').slice(-2);
     expect(lines.map((l) => [l.route, l.path, l.status])).toEqual([
       ['/v1/search', '/v1/search', 200],
@@ -84,9 +75,9 @@ describe('the fast lane for searches', () => {
     await start();
     const fromApp = await get('/v1/search?q=deploy+nothingmatches');
     expect(names(fromApp.body)).toEqual(['deploy-vercel']); // no page has both: any term
-    expect(appCalls).toBe(1);
+    expect(lane.appCalls()).toBe(1);
     expect((await get('/v1/search?q=deploy+nothingmatches')).body).toBe(fromApp.body);
-    expect(appCalls).toBe(1);
+    expect(lane.appCalls()).toBe(1);
   });
 
   it('leaves to the app a stale page, a due revision read, and a publish made here', async () => {
@@ -94,19 +85,19 @@ describe('the fast lane for searches', () => {
     await get('/v1/search?q=docs');
     clock = 999;
     await get('/v1/search?q=docs');
-    expect(appCalls).toBe(1);
+    expect(lane.appCalls()).toBe(1);
     clock = 1000; // the revision is read again: by the app
     await get('/v1/search?q=docs');
-    expect(appCalls).toBe(2);
+    expect(lane.appCalls()).toBe(2);
     await get('/v1/search?q=docs');
-    expect(appCalls).toBe(2);
+    expect(lane.appCalls()).toBe(2);
     clock = 1600; // past the page's ttl (the revision was read 600 ms ago): the app answers it stale and refreshes it
     await get('/v1/search?q=docs');
-    expect(appCalls).toBe(3);
+    expect(lane.appCalls()).toBe(3);
 
     expect((await reg.publish(token, 'docs-writer', bundleTarball('docs-writer', '1.0.0'))).status).toBe(201);
     const after = await get('/v1/search?q=docs');
-    expect(appCalls).toBe(4);
+    expect(lane.appCalls()).toBe(4);
     expect(names(after.body).sort()).toEqual(['docs-site', 'docs-writer']);
   });
 
@@ -114,7 +105,7 @@ describe('the fast lane for searches', () => {
     await start();
     for (const path of ['/v1/search?q=deploy', '/v1/search?q=deploy&category=nope', "/v1/search?q=it's"])
       await raw(path);
-    const before = appCalls;
+    const before = lane.appCalls();
     expect((await raw('/v1/search?q=deploy&category=nope')).status).toBe(400);
     expect((await raw('/v1/search?q=deploy&limit=0')).status).toBe(400);
     // `'` (sent as it is: fetch would encode it) is encoded by the app's URL parsing.
@@ -122,7 +113,7 @@ describe('the fast lane for searches', () => {
     expect((await raw('/v1/search/?q=deploy')).status).toBe(404); // the app's path rules
     expect((await raw('/v1/search?q=deploy', 'HEAD')).status).toBe(200);
     expect((await raw('/v1/search?q=deploy')).status).toBe(200);
-    expect(appCalls).toBe(before + 5);
+    expect(lane.appCalls()).toBe(before + 5);
   });
 
   it("spends the client's rate-limit tokens: the lane's searches count against the bucket", async () => {
@@ -132,7 +123,7 @@ describe('the fast lane for searches', () => {
     expect(statuses).toEqual([...Array(12).fill(200), 429, 429, 429]);
     // Leases of 4 from a bucket of 12: three takes from the store, by the app; the lane spent
     // the other nine tokens, and never answered past the bucket.
-    expect(appCalls).toBe(3 + 3);
+    expect(lane.appCalls()).toBe(3 + 3);
   });
 });
 

@@ -1,37 +1,27 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { withFastLane } from '../src/http/fast-lane.ts';
 import { bundleTarball } from './helpers/bundles.ts';
+import { type LaneServer, startLaneServer } from './helpers/lane-server.ts';
 import { makeTestRegistry, type TestRegistry } from './helpers/test-registry.ts';
 
 /**
  * The server's fast lane answers the hot GETs it holds in memory exactly as the app would,
- * and hands everything else to the app untouched. `appCalls` counts what reached the app.
+ * and hands everything else to the app untouched. `lane.appCalls()` counts what reached the app.
  */
 describe('the fast lane for bundle documents and tarballs', () => {
   let reg: TestRegistry;
-  let server: Server;
+  let lane: LaneServer;
   let origin: string;
-  let appCalls = 0;
   let token: string;
 
   beforeEach(async () => {
     reg = await makeTestRegistry();
-    appCalls = 0;
-    server = createServer(
-      withFastLane(reg.deps, (request, env) => {
-        appCalls++;
-        return reg.app.fetch(request, env);
-      }),
-    );
-    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    lane = await startLaneServer(reg);
+    origin = lane.origin;
     token = await reg.user('alice');
     expect((await reg.publish(token, 'deploy', bundleTarball('deploy', '1.0.0'))).status).toBe(201);
   });
   afterEach(async () => {
-    await new Promise((ok) => server.close(ok));
+    await lane.close();
     await reg.close();
   });
 
@@ -45,9 +35,9 @@ describe('the fast lane for bundle documents and tarballs', () => {
 
   it('answers a cached document, and its 304, without the app, with the same answer and log line', async () => {
     const fromApp = await get('/v1/bundles/deploy');
-    expect(appCalls).toBe(1);
+    expect(lane.appCalls()).toBe(1);
     const fromLane = await get('/v1/bundles/deploy');
-    expect(appCalls).toBe(1);
+    expect(lane.appCalls()).toBe(1);
     expect(fromLane.status).toBe(200);
     expect(fromLane.head).toEqual(fromApp.head);
     expect(fromLane.body.equals(fromApp.body)).toBe(true);
@@ -55,7 +45,7 @@ describe('the fast lane for bundle documents and tarballs', () => {
 
     const etag = fromLane.head.etag as string;
     const notModified = await get('/v1/bundles/deploy', { 'if-none-match': etag });
-    expect(appCalls).toBe(1);
+    expect(lane.appCalls()).toBe(1);
     expect(notModified.status).toBe(304);
     expect(notModified.body.length).toBe(0);
     expect(notModified.head.etag).toBe(etag);
@@ -78,39 +68,39 @@ describe('the fast lane for bundle documents and tarballs', () => {
   it('serves a cached tarball with the same bytes and headers, counting each download but not a 304', async () => {
     const path = '/v1/bundles/deploy/-/deploy-1.0.0.tgz';
     const fromApp = await get(path);
-    expect(appCalls).toBe(1);
+    expect(lane.appCalls()).toBe(1);
     const fromLane = await get(path);
-    expect(appCalls).toBe(1);
+    expect(lane.appCalls()).toBe(1);
     expect(fromLane.status).toBe(200);
     expect(fromLane.head).toEqual(fromApp.head);
     expect(fromLane.body.equals(fromApp.body)).toBe(true);
     const notModified = await get(path, { 'if-none-match': fromLane.head.etag as string });
     expect(notModified.status).toBe(304);
-    expect(appCalls).toBe(1);
+    expect(lane.appCalls()).toBe(1);
     expect((await reg.store.getBundle('deploy'))?.bundle.downloads).toBe(2);
     expect(requestLines().at(-1)?.route).toBe('/v1/bundles/:name/-/:file');
   });
 
   it('leaves to the app what it does not hold, and what is not the plain hot GET', async () => {
     await get('/v1/bundles/deploy'); // cached now
-    const before = appCalls;
+    const before = lane.appCalls();
     expect((await get('/v1/bundles/nothing-here')).status).toBe(404);
     expect((await get('/v1/bundles/deploy?x=1')).status).toBe(200);
     expect((await fetch(`${origin}/v1/bundles/deploy`, { method: 'HEAD' })).status).toBe(200);
     expect((await get('/v1/bundles/deploy/-/deploy-9.9.9.tgz')).status).toBe(404);
     expect((await get('/v1/bundles/deploy/-/not-a-tarball')).status).toBe(404);
-    expect(appCalls).toBe(before + 5);
+    expect(lane.appCalls()).toBe(before + 5);
   });
 
   it('never serves a document older than a publish made in this process', async () => {
     await get('/v1/bundles/deploy');
     await get('/v1/bundles/deploy');
-    const calls = appCalls;
+    const calls = lane.appCalls();
     expect((await reg.publish(token, 'deploy', bundleTarball('deploy', '1.1.0'))).status).toBe(201);
     const after = await get('/v1/bundles/deploy');
-    expect(appCalls).toBe(calls + 1);
+    expect(lane.appCalls()).toBe(calls + 1);
     expect(Object.keys(JSON.parse(after.body.toString()).versions)).toEqual(['1.0.0', '1.1.0']);
     expect((await get('/v1/bundles/deploy')).body.equals(after.body)).toBe(true);
-    expect(appCalls).toBe(calls + 1);
+    expect(lane.appCalls()).toBe(calls + 1);
   });
 });
