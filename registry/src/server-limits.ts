@@ -1,12 +1,13 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { availableParallelism } from 'node:os';
+import { DEFAULT_SEARCH_THREADS } from './db/sqlite/connection.ts';
 import { DEFAULT_BODY_IDLE_MS, DEFAULT_MAX_UPLOAD_BYTES_IN_FLIGHT } from './deps.ts';
 
 /**
  * The guards of a listening registry against slow and greedy clients and costly uploads
- * (docs/security.md rows 18, 19). Every one has a `serve` flag and an environment variable
- * (docs/http-api.md, "The server").
+ * (docs/security.md rows 18, 19), and the sizes of its worker thread pools. Every one has a
+ * `serve` flag and an environment variable (docs/http-api.md, "The server").
  */
 export interface ServerLimits {
   /** A request whose headers are not complete after this long is dropped. */
@@ -27,7 +28,19 @@ export interface ServerLimits {
   uploadTimeoutMs: number;
   /** Uploads waiting for a worker; one more is 503 with Retry-After. */
   uploadQueue: number;
+  /**
+   * Worker threads running searches on a SQLite database file, 0 to `MAX_SEARCH_THREADS`
+   * (0: on the main connection). PostgreSQL searches in the server: there it is ignored.
+   */
+  searchThreads: number;
 }
+
+/**
+ * The most search threads `serve` accepts. Fixed rather than derived from the machine's cores, so
+ * one configuration is valid on every host; past a thread or two per core, more threads only
+ * compete with the event loop (and each holds its own connection and page cache).
+ */
+export const MAX_SEARCH_THREADS = 16;
 
 export const DEFAULT_SERVER_LIMITS: ServerLimits = {
   headersTimeoutMs: 10_000,
@@ -39,6 +52,7 @@ export const DEFAULT_SERVER_LIMITS: ServerLimits = {
   uploadWorkers: Math.min(2, availableParallelism()),
   uploadTimeoutMs: 20_000,
   uploadQueue: 64,
+  searchThreads: DEFAULT_SEARCH_THREADS,
 };
 
 /** Counts of what the connection caps turned away. */
@@ -103,8 +117,17 @@ export function timeoutOptions(limits: ServerLimits): {
   };
 }
 
+/** How a limit is set from the command line and the environment, and its range (default 1 up). */
+export interface LimitSetting {
+  key: keyof ServerLimits;
+  flag: string;
+  env: string;
+  min?: number;
+  max?: number;
+}
+
 /** How each limit is set from the command line and the environment (flags win). */
-export const LIMIT_SETTINGS: { key: keyof ServerLimits; flag: string; env: string }[] = [
+export const LIMIT_SETTINGS: LimitSetting[] = [
   { key: 'headersTimeoutMs', flag: 'headers-timeout', env: 'SKILLS_HEADERS_TIMEOUT_MS' },
   { key: 'requestTimeoutMs', flag: 'request-timeout', env: 'SKILLS_REQUEST_TIMEOUT_MS' },
   { key: 'bodyIdleMs', flag: 'body-idle-timeout', env: 'SKILLS_BODY_IDLE_TIMEOUT_MS' },
@@ -122,25 +145,40 @@ export const LIMIT_SETTINGS: { key: keyof ServerLimits; flag: string; env: strin
   { key: 'uploadWorkers', flag: 'upload-workers', env: 'SKILLS_UPLOAD_WORKERS' },
   { key: 'uploadTimeoutMs', flag: 'upload-timeout', env: 'SKILLS_UPLOAD_TIMEOUT_MS' },
   { key: 'uploadQueue', flag: 'upload-queue', env: 'SKILLS_UPLOAD_QUEUE' },
+  {
+    key: 'searchThreads',
+    flag: 'search-threads',
+    env: 'SKILLS_SEARCH_THREADS',
+    min: 0,
+    max: MAX_SEARCH_THREADS,
+  },
 ];
 
 /**
- * The limits named in `values` (by flag or by env name, as `nameOf` picks), each a positive
- * whole number. A missing or empty value is left unset.
+ * The limits named in `values` (by flag or by env name, as `nameOf` picks), each a whole number
+ * in its setting's range (a positive one unless the setting says otherwise). A missing or empty
+ * value is left unset.
  * @throws Error naming the setting for anything else.
  */
 export function parseLimits(
   values: Record<string, string | undefined>,
-  nameOf: (setting: (typeof LIMIT_SETTINGS)[number]) => string,
+  nameOf: (setting: LimitSetting) => string,
 ): Partial<ServerLimits> {
   const limits: Partial<ServerLimits> = {};
   for (const setting of LIMIT_SETTINGS) {
     const name = nameOf(setting);
     const text = values[name];
     if (text === undefined || text === '') continue;
-    if (!/^\d{1,15}$/.test(text) || Number(text) < 1)
-      throw new Error(`${name}: "${text.slice(0, 40)}" is not a positive whole number`);
-    limits[setting.key] = Number(text);
+    const { min = 1, max = Number.MAX_SAFE_INTEGER } = setting;
+    const n = Number(text);
+    if (!/^\d{1,15}$/.test(text) || n < min || n > max) {
+      const range =
+        setting.min === undefined && setting.max === undefined
+          ? 'a positive whole number'
+          : `a whole number from ${min} to ${max}`;
+      throw new Error(`${name}: "${text.slice(0, 40)}" is not ${range}`);
+    }
+    limits[setting.key] = n;
   }
   return limits;
 }

@@ -59,7 +59,7 @@ export interface ServerOptions {
   log?: (entry: LogEntry) => void;
   /** Name, owner and size of the marketplace catalogs (docs/marketplace.md). */
   marketplace?: Partial<MarketplaceConfig>;
-  /** Timeouts, connection caps and the upload pool; each unset one has its default. */
+  /** Timeouts, connection caps, the upload pool and search threads; each unset one has its default. */
   limits?: Partial<ServerLimits>;
   /**
    * On close, how long `/v1/health` answers 503 before the listener closes, so a load balancer
@@ -100,7 +100,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const log = options.log ?? (() => {});
   const limits = { ...DEFAULT_SERVER_LIMITS, ...options.limits };
   if (options.publicUrl !== undefined) checkPublicUrl(options.publicUrl);
-  const store = await openStore(options.databaseUrl, dataDir);
+  const store = await openStore(options.databaseUrl, dataDir, { searchThreads: limits.searchThreads });
+  if (store.kind === 'postgres' && options.limits?.searchThreads !== undefined) {
+    // Accepted so that one environment serves SQLite and PostgreSQL deployments alike; said once.
+    log({
+      level: 'warn',
+      msg: '--search-threads (SKILLS_SEARCH_THREADS) is ignored on PostgreSQL: its searches run in the database server',
+    });
+  }
   const uploadBudget = createUploadBudget(limits.maxUploadBytesInFlight);
   const uploadPool =
     options.deps?.uploadPool ??

@@ -12,14 +12,15 @@ const USAGE = `usage:
                         [--headers-timeout MS] [--request-timeout MS] [--body-idle-timeout MS]
                         [--max-connections N] [--max-connections-per-address N]
                         [--max-upload-bytes-in-flight BYTES] [--upload-workers N]
-                        [--upload-timeout MS] [--upload-queue N]
+                        [--upload-timeout MS] [--upload-queue N] [--search-threads N]
                         [--search-limit N] [--trust-proxy]
   skills-registry user add NAME --password-stdin [--admin] [--email E] [--data-dir D] [--database-url URL]
   skills-registry token create --user NAME [--scope read|publish] [--expires 30d] [--name N] [--data-dir D]
 
 serve limits (defaults): --headers-timeout 10000, --request-timeout 120000, --body-idle-timeout
 30000, --max-connections 512, --max-connections-per-address 64, --max-upload-bytes-in-flight
-67108864, --upload-workers min(2, cores), --upload-timeout 20000, --upload-queue 64
+67108864, --upload-workers min(2, cores), --upload-timeout 20000, --upload-queue 64,
+--search-threads 1 (0 to 16; SQLite on a file only, 0 searches on the main connection)
 
 environment: HOST, PORT, SKILLS_DATA_DIR, DATABASE_URL, SKILLS_BLOB_STORE, SKILLS_PUBLIC_URL,
 SKILLS_SIGNING_KEY, SKILLS_DRAIN_DELAY, SKILLS_SIGNUP=closed, SKILLS_RATE_LIMIT=off,

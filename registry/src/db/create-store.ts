@@ -58,6 +58,7 @@ export function createStore(dialect: Dialect, options: StoreOptions = {}): Store
   const usage = usageCounters(d);
   return {
     kind: d.kind,
+    searchThreads: d.searchThreads,
     ...accounts(d),
     ...bundleReads(d),
     ...changeReads(d),

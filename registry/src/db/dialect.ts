@@ -87,6 +87,11 @@ export interface Dialect {
     build: (db: Q) => PreparedRead<Row>,
   ): (values: Record<string, unknown>) => Promise<Row | undefined>;
   search(query: SearchQuery): Promise<SearchPage>;
+  /**
+   * Worker threads of this process that run `search` (SQLite on a database file); 0 where it runs
+   * on the main connection (SQLite `:memory:`, `searchThreads: 0`) or in the database server.
+   */
+  readonly searchThreads: number;
   /** Inside a write: replaces the search row of bundle `id` (drops it when `doc` is undefined). */
   writeSearchRow(q: Q, row: { id: number; name: string; doc: StoredVersion | undefined }): Promise<void>;
   close(): Promise<void>;

@@ -12,6 +12,11 @@ import type { StoredVersion } from '../domain/version-document.ts';
  */
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
+  /**
+   * Worker threads of this process that run searches (SQLite on a database file, `searchThreads`);
+   * 0 where searches run on the main connection or in the database server (PostgreSQL).
+   */
+  readonly searchThreads: number;
 
   /** Creates a user unless the name is taken, or looks like a taken one (`findLookAlike`). */
   createUser(user: UserRecord, audit: AuditContext): Promise<'created' | 'exists' | { lookAlike: string }>;

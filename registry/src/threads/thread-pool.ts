@@ -29,6 +29,8 @@ export interface ThreadPoolOptions<Job, Answer> {
 
 /** What the pool did, for tests and metrics. */
 export interface ThreadPoolStats {
+  /** Threads the pool runs at most (each started on first use). */
+  size: number;
   threadsStarted: number;
   /** Threads started that have not exited yet (0 once `close()` has resolved). */
   threadsAlive: number;
@@ -184,6 +186,7 @@ export function createThreadPool<Job, Answer>(
       );
     },
     stats: () => ({
+      size: slots.length,
       ...stats,
       running: slots.filter((s) => s?.pending).length,
       waiting: queue.length,

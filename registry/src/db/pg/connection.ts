@@ -60,6 +60,7 @@ export async function openPg(options: { url: string; schema?: string; max?: numb
       return async (values) => (await statement.execute(values))[0];
     },
     search,
+    searchThreads: 0,
     writeSearchRow: writePgSearchRow,
     close() {
       closed ??= pool.end();

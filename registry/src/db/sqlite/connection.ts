@@ -117,6 +117,7 @@ export function openSqlite(path: string, options: SqliteOptions = {}): SqliteDia
     write,
     prepareGet,
     search,
+    searchThreads: threads?.stats().size ?? 0,
     writeSearchRow: async (_q, row) => writeSearchRow(row),
     async close() {
       await threads?.close();
