@@ -1,7 +1,7 @@
 /**
  * Where one publish's time goes (issue #11: ≥ 100 sequential publishes/s on both stores):
  *
- *   npx tsx --conditions=source bench/publish-profile.ts [--runs 300] [--no-pg] [--profile] [--keep]
+ *   npx tsx --conditions=source bench/publish-profile.ts [--runs 300] [--no-pg] [--profile] [--statements] [--keep]
  *
  * Starts the registry in this process (`startServer`, the real worker pool, fs blob store and
  * signer, rate limits off as under `serve --no-rate-limit`) on SQLite and then on PostgreSQL
@@ -12,7 +12,8 @@
  * workers, libuv's pool), SQL statements run (SQLite) or queries sent (PostgreSQL: each one a
  * network round trip), and the wall time spent inside each store method, the upload pool, the
  * signer and the blob store. `--profile` also samples the main thread's CPU (node:inspector)
- * over the measured publishes and prints its hot spots.
+ * over the measured publishes and prints its hot spots; `--statements` prints the wall time of
+ * each SQLite statement (by its SQL text) per publish.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -42,6 +43,7 @@ const { values } = parseArgs({
     runs: { type: 'string' },
     'no-pg': { type: 'boolean' },
     profile: { type: 'boolean' },
+    statements: { type: 'boolean' },
     keep: { type: 'boolean' },
   },
 });
@@ -52,6 +54,8 @@ const counters = { statements: 0, pgQueries: 0 };
 let counting = false;
 /** Wall ms and calls per section (store method, pool, signer, blob store). */
 const sections = new Map<string, { ms: number; calls: number }>();
+/** With `--statements`: wall ms and calls per SQLite statement, by its SQL text. */
+const statementTimes = new Map<string, { ms: number; calls: number }>();
 
 function countStatements(): void {
   const probe = new Database(':memory:');
@@ -59,9 +63,19 @@ function countStatements(): void {
   probe.close();
   for (const method of ['run', 'get', 'all', 'iterate']) {
     const original = proto[method] as (...args: unknown[]) => unknown;
-    proto[method] = function (this: unknown, ...args: unknown[]) {
-      if (counting) counters.statements++;
-      return original.apply(this, args);
+    proto[method] = function (this: { source: string }, ...args: unknown[]) {
+      if (!counting) return original.apply(this, args);
+      counters.statements++;
+      if (!values.statements) return original.apply(this, args);
+      const t0 = performance.now();
+      try {
+        return original.apply(this, args);
+      } finally {
+        const s = statementTimes.get(this.source) ?? { ms: 0, calls: 0 };
+        s.ms += performance.now() - t0;
+        s.calls++;
+        statementTimes.set(this.source, s);
+      }
     };
   }
   const query = pg.Client.prototype.query as (...args: unknown[]) => unknown;
@@ -157,6 +171,7 @@ async function measure(store: string, dataDir: string, databaseUrl?: string): Pr
     const job = { url: server.url, token: server.tokens.bench!, count: 20 };
     await runClient(client, { ...job, round: 0 });
     sections.clear();
+    statementTimes.clear();
     counters.statements = 0;
     counters.pgQueries = 0;
     const session = values.profile ? new Session() : undefined;
@@ -213,6 +228,13 @@ function print(f: Figures): void {
   console.log('  wall ms per publish inside (calls per publish):');
   for (const [key, s] of [...sections].sort((a, b) => b[1].ms - a[1].ms)) {
     console.log(`    ${(s.ms / n).toFixed(2).padStart(7)}  ${key} (${(s.calls / n).toFixed(1)})`);
+  }
+  if (statementTimes.size === 0) return;
+  console.log('  wall ms per publish inside each SQLite statement (calls per publish):');
+  for (const [source, s] of [...statementTimes].sort((a, b) => b[1].ms - a[1].ms)) {
+    console.log(
+      `    ${(s.ms / n).toFixed(3).padStart(7)}  (${(s.calls / n).toFixed(1)}) ${source.slice(0, 110)}`,
+    );
   }
 }
 
