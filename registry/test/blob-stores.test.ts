@@ -1,9 +1,10 @@
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import * as fsPromises from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { blobDigest } from '../src/storage/blob-store.ts';
-import { createFsBlobStore } from '../src/storage/fs-blob-store.ts';
+import { type BlobFs, createFsBlobStore } from '../src/storage/fs-blob-store.ts';
 import { createMemoryBlobStore } from '../src/storage/memory-blob-store.ts';
 import { openBlobStore } from '../src/storage/open-blob-store.ts';
 import { runBlobStoreContract } from './blob-store-contract.ts';
@@ -57,6 +58,57 @@ describe('fs specifics', () => {
     expect(await readdir(folder)).toEqual([digest]);
   });
 
+  test('the temp file is fsynced before its rename and the folder after it; placing opens nothing', async () => {
+    const dir = await tempDir();
+    const { fs, calls } = recordingFs(dir);
+    const store = createFsBlobStore({ dir, fs });
+    const bytes = Buffer.from('durable bytes');
+    const digest = blobDigest(bytes);
+    await store.put(digest, bytes); // makes the folder
+    const other = Buffer.from('more durable bytes');
+    const otherDigest = blobDigest(other);
+    await mkdir(join(dir, otherDigest.slice(0, 2)), { recursive: true });
+    calls.length = 0;
+    const staged = await store.stage!(otherDigest, other);
+    calls.push('place');
+    await staged.place();
+    calls.push('placed');
+    await new Promise((r) => setTimeout(r, 50)); // the folder's close, unawaited
+    const folder = otherDigest.slice(0, 2);
+    const temp = calls.find((c) => c.startsWith('open ') && c.endsWith('.tmp'))!.slice('open '.length);
+    const at = (call: string) => calls.indexOf(call);
+    expect(at(`sync ${temp}`)).toBeGreaterThan(at(`write ${temp}`));
+    expect(at(`rename ${temp}`)).toBeGreaterThan(at(`sync ${temp}`));
+    expect(at(`sync ${folder}`)).toBeGreaterThan(at(`rename ${temp}`));
+    expect(at(`sync ${folder}`)).toBeLessThan(at('placed'));
+    // What placing waits for: the rename and the folder's fsync (and a look for the blob).
+    const inPlace = calls.slice(at('place') + 1, at('placed')).filter((c) => !c.startsWith('close'));
+    expect(inPlace).toEqual([`stat ${folder}/${otherDigest}`, `rename ${temp}`, `sync ${folder}`]);
+    // Every handle opened is closed.
+    const opened = calls.filter((c) => c.startsWith('open ')).map((c) => c.slice('open '.length));
+    expect(opened.sort()).toEqual([folder, temp].sort());
+    expect(
+      calls
+        .filter((c) => c.startsWith('close '))
+        .map((c) => c.slice('close '.length))
+        .sort(),
+    ).toEqual(opened.sort());
+    expect(await readdir(join(dir, folder))).toEqual([otherDigest]);
+  });
+
+  test('a discarded staging closes the folder it opened and removes its temp file', async () => {
+    const dir = await tempDir();
+    const { fs, calls } = recordingFs(dir);
+    const store = createFsBlobStore({ dir, fs });
+    const bytes = Buffer.from('discarded bytes');
+    const digest = blobDigest(bytes);
+    await (await store.stage!(digest, bytes)).discard();
+    await new Promise((r) => setTimeout(r, 50));
+    const opened = calls.filter((c) => c.startsWith('open ')).length;
+    expect(calls.filter((c) => c.startsWith('close ')).length).toBe(opened);
+    expect(await readdir(join(dir, digest.slice(0, 2)))).toEqual([]);
+  });
+
   test('openBlobStore picks the adapter from the URL', async () => {
     const dir = await tempDir();
     expect((await openBlobStore(undefined, dir)).kind).toBe('fs');
@@ -69,3 +121,40 @@ describe('fs specifics', () => {
     await expect(openBlobStore('ftp://x', dir)).rejects.toThrow(/unsupported/);
   });
 });
+
+/** The real file calls, each recorded (paths relative to `dir`) when it has completed. */
+function recordingFs(dir: string): { fs: BlobFs; calls: string[] } {
+  const calls: string[] = [];
+  const rel = (path: unknown) => String(path).slice(dir.length + 1);
+  const fs: BlobFs = {
+    ...fsPromises,
+    stat: (async (path: string) => {
+      try {
+        return await fsPromises.stat(path);
+      } finally {
+        calls.push(`stat ${rel(path)}`);
+      }
+    }) as BlobFs['stat'],
+    rename: async (from, to) => {
+      await fsPromises.rename(from, to);
+      calls.push(`rename ${rel(from)}`);
+    },
+    open: (async (path: string, flags?: string, mode?: number) => {
+      const handle = await fsPromises.open(path, flags, mode);
+      const name = rel(path);
+      calls.push(`open ${name}`);
+      const wrap = (m: 'sync' | 'close' | 'writeFile') => {
+        const f = handle[m].bind(handle) as (...a: unknown[]) => Promise<void>;
+        (handle as unknown as Record<string, unknown>)[m] = async (...a: unknown[]) => {
+          await f(...a);
+          calls.push(`${m === 'writeFile' ? 'write' : m} ${name}`);
+        };
+      };
+      wrap('sync');
+      wrap('close');
+      wrap('writeFile');
+      return handle;
+    }) as BlobFs['open'],
+  };
+  return { fs, calls };
+}

@@ -1,9 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import * as fsPromises from 'node:fs/promises';
+import { type FileHandle, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { assertDigest, type BlobStore, DIGEST_PATTERN } from './blob-store.ts';
+
+/** The file calls the fs store makes; tests pass wrapped ones to see their order. */
+export type BlobFs = Pick<typeof fsPromises, 'open' | 'mkdir' | 'rename' | 'rm' | 'stat'>;
 
 /**
  * A BlobStore in a directory: `DIR/ab/abcdef…` per blob. `put` writes a temp file in the same
@@ -11,41 +15,73 @@ import { assertDigest, type BlobStore, DIGEST_PATTERN } from './blob-store.ts';
  * old state or the new one, never a torn blob; `stage` is the first half (the temp file, which no
  * reader sees), `place` the second. Safe for several processes on one directory.
  */
-export function createFsBlobStore(options: { dir: string }): BlobStore {
+export function createFsBlobStore(options: { dir: string; fs?: BlobFs }): BlobStore {
   const { dir } = options;
+  const fs = options.fs ?? fsPromises;
   const pathOf = (digest: string) => join(dir, digest.slice(0, 2), digest);
+  const exists = (path: string) => existsWith(fs, path);
   /**
    * Writes `bytes` to a temp file in the blob's folder and fsyncs it. `place` renames it into
    * place and fsyncs the folder, unless the blob is there by then (blobs never change).
+   * Each file call is a trip to libuv's thread pool, so what `place` needs besides the rename
+   * and the fsync is done beside the staging: the folder is opened while the temp file is
+   * written, and the temp file closed while the caller claims the version (`place` waits for
+   * that close, which is done by then). The folder's handle is closed after its fsync, unawaited
+   * (closing a read-only directory handle loses nothing).
    */
   async function stage(digest: string, bytes: Uint8Array) {
     assertDigest(digest, bytes);
     const final = pathOf(digest);
     const folder = join(dir, digest.slice(0, 2));
     const temp = join(folder, `.${digest}.${randomBytes(6).toString('hex')}.tmp`);
+    let folderHandle: Promise<FileHandle> | undefined;
+    const closeFolder = () => {
+      const opened = folderHandle;
+      folderHandle = undefined;
+      void opened?.then((h) => h.close()).catch(() => {});
+    };
+    let closing: Promise<void>;
     try {
-      const file = await createIn(folder, temp);
+      const file = await createIn(fs, folder, temp);
+      folderHandle = fs.open(folder, 'r');
+      folderHandle.catch(() => {});
       try {
         await file.writeFile(bytes);
         await file.sync();
-      } finally {
-        await file.close();
+      } catch (error) {
+        await file.close().catch(() => {});
+        throw error;
       }
+      closing = file.close();
+      closing.catch(() => {});
     } catch (error) {
-      await rm(temp, { force: true });
+      closeFolder();
+      await fs.rm(temp, { force: true });
       throw error;
     }
-    const discard = () => rm(temp, { force: true });
+    const discard = async () => {
+      closeFolder();
+      await closing.catch(() => {});
+      await fs.rm(temp, { force: true });
+    };
     return {
       async place() {
-        if (await exists(final)) return discard();
         try {
-          await rename(temp, final);
+          await closing;
+          if (await exists(final)) return await discard();
+          await fs.rename(temp, final);
         } catch (error) {
           await discard();
           throw error;
         }
-        await syncDirectory(folder);
+        const opened = folderHandle;
+        folderHandle = undefined;
+        const handle = await (opened ?? fs.open(folder, 'r'));
+        try {
+          await handle.sync();
+        } finally {
+          void handle.close().catch(() => {});
+        }
       },
       discard,
     };
@@ -92,18 +128,18 @@ export function createFsBlobStore(options: { dir: string }): BlobStore {
  * Creates `temp` (exclusively) in `folder`, making the folder only when it is missing: most
  * puts land in one of the 256 folders that already exist, and skip a mkdir call.
  */
-async function createIn(folder: string, temp: string) {
+async function createIn(fs: BlobFs, folder: string, temp: string) {
   try {
-    return await open(temp, 'wx', 0o644);
+    return await fs.open(temp, 'wx', 0o644);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-    await mkdir(folder, { recursive: true });
-    return open(temp, 'wx', 0o644);
+    await fs.mkdir(folder, { recursive: true });
+    return fs.open(temp, 'wx', 0o644);
   }
 }
 
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
+async function existsWith(fs: BlobFs, path: string): Promise<boolean> {
+  return fs.stat(path).then(
     () => true,
     (e: NodeJS.ErrnoException) => {
       if (e.code === 'ENOENT') return false;
@@ -115,13 +151,4 @@ async function exists(path: string): Promise<boolean> {
 function absentAsUndefined(e: NodeJS.ErrnoException): undefined {
   if (e.code === 'ENOENT') return undefined;
   throw e;
-}
-
-async function syncDirectory(path: string): Promise<void> {
-  const handle = await open(path, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }
