@@ -14,10 +14,10 @@ import { makeTestRegistry } from './helpers/test-registry.ts';
 const url = PG_URL;
 
 /** Queries per publish through the whole request: token, early checks, claim, commit. */
-const MAX_NEW_VERSION = 18;
-const MAX_NEW_BUNDLE = 27;
+const MAX_NEW_VERSION = 17;
+const MAX_NEW_BUNDLE = 26;
 /** Of a new version's queries, how many at least are named prepared statements. */
-const MIN_NAMED = 16;
+const MIN_NAMED = 15;
 
 describe.skipIf(!url)('PostgreSQL round trips per publish (needs DATABASE_URL=postgres://…)', () => {
   const schema = useTestSchemas()();

@@ -36,6 +36,31 @@ export function lifecycleContract(makeStore: MakeStore): void {
       await store.close();
     });
 
+    test('a publish moves it by the same rule: over prereleases, after everything was yanked', async () => {
+      const store = await setup(['1.0.0-alpha.1']);
+      await publish(store, { name: 'tool', version: '0.9.0-rc.1', user: 'alice' });
+      expect(await latestOf(store, 'tool')).toBe('1.0.0-alpha.1');
+      await publish(store, { name: 'tool', version: '0.5.0', user: 'alice' });
+      expect(await latestOf(store, 'tool')).toBe('0.5.0');
+      await publish(store, { name: 'tool', version: '0.6.0-rc.1', user: 'alice' });
+      await publish(store, { name: 'tool', version: '0.4.0', user: 'alice' });
+      expect(await latestOf(store, 'tool')).toBe('0.5.0');
+      for (const version of ['1.0.0-alpha.1', '0.9.0-rc.1', '0.5.0', '0.6.0-rc.1', '0.4.0'])
+        await store.setYanked({ name: 'tool', version, yanked: true }, audit());
+      expect(await latestOf(store, 'tool')).toBeUndefined();
+      await publish(store, { name: 'tool', version: '0.1.0-rc.1', user: 'alice' });
+      expect(await latestOf(store, 'tool')).toBe('0.1.0-rc.1');
+      await publish(store, {
+        name: 'tool',
+        version: '0.0.1',
+        user: 'alice',
+        doc: { description: 'now 0.0.1' },
+      });
+      expect(await latestOf(store, 'tool')).toBe('0.0.1');
+      expect((await store.getBundle('tool'))?.bundle.description).toBe('now 0.0.1');
+      await store.close();
+    });
+
     test('set by hand it is pinned until that version is yanked; set to the automatic choice it follows again', async () => {
       const store = await setup(['1.0.0', '2.0.0']);
       expect(await store.setDistTag({ name: 'tool', tag: 'latest', version: '1.0.0' }, audit())).toEqual({

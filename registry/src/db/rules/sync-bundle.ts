@@ -19,7 +19,10 @@ export interface BundleState {
 export interface KnownToSync {
   /** The bundle as it is inside this write (read in it, or just inserted). */
   bundle?: BundleState;
-  /** A version this write just inserted, with its document: not read back if it becomes latest. */
+  /**
+   * A version this write just inserted (live), with its document: not read back if it becomes
+   * latest; with `bundle`, the versions are not listed either (see `syncBundle`).
+   */
   fresh?: { version: string; document: StoredVersion };
 }
 
@@ -120,7 +123,17 @@ export function bundleSync(d: Dialect): BundleSync {
       if (!bundle) return;
       let latest = bundle.latest ?? undefined;
       if (!bundle.pinned || latest === undefined) {
-        const all = await listVersions(q, { name });
+        // An unpinned `latest` is the rule's pick over the versions before this write (every
+        // change to them ends in this sync), and the rule picks a maximum: with one new live
+        // version and the bundle read in this write, the pick over all of them is the pick
+        // between the two, so the versions need not be listed.
+        const all =
+          fresh && known.bundle && !bundle.pinned
+            ? [
+                ...(latest === undefined ? [] : [{ version: latest, yanked: false }]),
+                { version: fresh.version, yanked: false },
+              ]
+            : await listVersions(q, { name });
         const picked = pickLatest(all);
         // Written only when it moves: the same version again would change nothing.
         if (picked === undefined) {
