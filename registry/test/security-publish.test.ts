@@ -286,6 +286,9 @@ describe('row 16: hidden instructions are recorded as warnings', () => {
     ].join('\n');
     const res = await r.publish(alice, 'sneaky', bundleTarball('sneaky', '1.0.0', { body }));
     expect(res.status).toBe(201);
+    expect(res.headers.get('content-type')).toBe('application/json');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('x-request-id')).toBeTruthy();
     const result = (await res.json()) as { warnings: { code: string }[] };
     const codes = new Set(result.warnings.map((w) => w.code));
     for (const code of ['INSTRUCTION_OVERRIDE', 'PIPE_TO_SHELL', 'ZERO_WIDTH', 'BIDI_CONTROL'])
