@@ -22,12 +22,13 @@ export function createFsBlobStore(options: { dir: string; fs?: BlobFs }): BlobSt
   const exists = (path: string) => existsWith(fs, path);
   /**
    * Writes `bytes` to a temp file in the blob's folder and fsyncs it. `place` renames it into
-   * place and fsyncs the folder, unless the blob is there by then (blobs never change).
+   * place and fsyncs the folder, unless the blob was there already (blobs never change: one
+   * that lands after the look is replaced by the same bytes).
    * Each file call is a trip to libuv's thread pool, so what `place` needs besides the rename
-   * and the fsync is done beside the staging: the folder is opened while the temp file is
-   * written, and the temp file closed while the caller claims the version (`place` waits for
-   * that close, which is done by then). The folder's handle is closed after its fsync, unawaited
-   * (closing a read-only directory handle loses nothing).
+   * and the fsync is done beside the staging: the folder is opened and the blob looked for
+   * while the temp file is written, and the temp file closed while the caller claims the
+   * version (`place` waits for that close, which is done by then). The folder's handle is
+   * closed after its fsync, unawaited (closing a read-only directory handle loses nothing).
    */
   async function stage(digest: string, bytes: Uint8Array) {
     assertDigest(digest, bytes);
@@ -41,10 +42,13 @@ export function createFsBlobStore(options: { dir: string; fs?: BlobFs }): BlobSt
       void opened?.then((h) => h.close()).catch(() => {});
     };
     let closing: Promise<void>;
+    let there: Promise<boolean>;
     try {
       const file = await createIn(fs, folder, temp);
       folderHandle = fs.open(folder, 'r');
       folderHandle.catch(() => {});
+      there = exists(final);
+      there.catch(() => {});
       try {
         await file.writeFile(bytes);
         await file.sync();
@@ -68,7 +72,7 @@ export function createFsBlobStore(options: { dir: string; fs?: BlobFs }): BlobSt
       async place() {
         try {
           await closing;
-          if (await exists(final)) return await discard();
+          if (await there) return await discard();
           await fs.rename(temp, final);
         } catch (error) {
           await discard();
