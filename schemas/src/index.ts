@@ -1,5 +1,6 @@
 export * from './api-documents.ts';
 export * from './api-errors.ts';
+export * from './bundle-document-check.ts';
 export * from './bundle-manifest.ts';
 export * from './capabilities.ts';
 export * from './discovery-index.ts';

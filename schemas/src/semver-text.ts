@@ -21,6 +21,9 @@ export const publishableVersionSchema = z.lazy(() =>
   ),
 );
 
+/** What a dependency specifier may hold: printable ASCII and spaces. */
+export const RANGE_PATTERN = /^[\x21-\x7e ]+$/;
+
 /**
  * A dependency specifier: a semver range or a dist-tag, or in skills.json a source other than the
  * registry (`file:PATH`, `git+https://…#REF`, `git+file:///…#REF`). Checked loosely here; the CLI
@@ -31,7 +34,7 @@ export const rangeSchema = z.lazy(() =>
     .string()
     .min(1, 'must not be empty')
     .max(256, 'is too long')
-    .regex(/^[\x21-\x7e ]+$/, 'must be a semver range, a dist-tag or a file:/git+ source'),
+    .regex(RANGE_PATTERN, 'must be a semver range, a dist-tag or a file:/git+ source'),
 );
 
 export const distTagSchema = z.lazy(() =>
@@ -44,8 +47,8 @@ export const distTagSchema = z.lazy(() =>
 );
 
 /** `sha512-<base64>` Subresource Integrity. */
+export const INTEGRITY_PATTERN = /^sha512-[A-Za-z0-9+/]{86}==$/;
+
 export const integritySchema = z.lazy(() =>
-  z
-    .string()
-    .regex(/^sha512-[A-Za-z0-9+/]{86}==$/, 'must be a sha512 Subresource Integrity string (sha512-…)'),
+  z.string().regex(INTEGRITY_PATTERN, 'must be a sha512 Subresource Integrity string (sha512-…)'),
 );
