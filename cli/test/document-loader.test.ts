@@ -1,6 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { bundleDocumentSchema, bundleDocumentsResponseSchema } from '@skills/schemas';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createRegistryClient } from '../src/lib/registry/client.ts';
 import { documentsDirOf } from '../src/lib/registry/document-disk-cache.ts';
 import { createDocumentLoader } from '../src/lib/registry/document-loader.ts';
@@ -145,6 +146,42 @@ describe('bundle documents kept between runs (createDocumentLoader)', () => {
       ]);
       expect(srv.requests[2]!.headers['if-none-match']).toBeUndefined();
     } finally {
+      await srv.close();
+    }
+  });
+
+  it('checks fetched and kept documents without zod, and a kept copy zod refuses is asked for again', async () => {
+    // Building the zod schema costs a fresh process ~10 ms; valid documents never need it.
+    const zod = [
+      vi.spyOn(bundleDocumentSchema, 'safeParse'),
+      vi.spyOn(bundleDocumentsResponseSchema, 'safeParse'),
+    ];
+    const srv = await startScriptedServer(registryScript({ many: true }));
+    try {
+      const client = createRegistryClient({ url: srv.url, retries: 0 });
+      const docs = documentsDirOf(dir, srv.url);
+      const loaderRun = () => {
+        const loader = createDocumentLoader({ client, dir: docs, now });
+        return Promise.all(names.map((n) => loader.get(n)));
+      };
+      await loaderRun();
+      await loaderRun(); // from the kept copies
+      expect(srv.requests).toHaveLength(1);
+      expect(zod.map((spy) => spy.mock.calls.length)).toEqual([0, 0]);
+
+      const file = join(docs, 'b1.json');
+      const kept = JSON.parse(await readFile(file, 'utf8'));
+      await writeFile(file, JSON.stringify({ ...kept, document: { ...kept.document, downloads: -1 } }));
+      expect((await createDocumentLoader({ client, dir: docs, now }).get('b1')).downloads).toBe(0);
+      // zod was asked about the refused copy only (read once fresh, once after the 304), for its answer
+      expect(zod[0]!.mock.calls.map(([doc]) => (doc as { downloads: number }).downloads)).toEqual([-1, -1]);
+      expect(summary(srv.requests)).toEqual([
+        'POST /v1/bundles/-/documents',
+        'POST /v1/bundles/-/documents',
+        'GET /v1/bundles/b1',
+      ]);
+    } finally {
+      for (const spy of zod) spy.mockRestore();
       await srv.close();
     }
   });

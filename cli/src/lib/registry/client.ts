@@ -3,8 +3,8 @@ import {
   BUNDLE_VERSION_HEADER,
   type BundleDocument,
   type BundleDocumentsEntry,
-  bundleDocumentSchema,
-  bundleDocumentsResponseSchema,
+  bundleDocumentParser,
+  bundleDocumentsResponseParser,
   type KeysDocument,
   keysDocumentSchema,
   type PublishResult,
@@ -182,7 +182,7 @@ function bundleCalls({ base, call }: RegistryCaller, maxTarballBytes: number): B
         notFoundHint(e, name),
       );
       if (res.status === 304) return 'not-modified';
-      const document = parseDocument(res, 'bundle document', bundleDocumentSchema);
+      const document = parseDocument(res, 'bundle document', bundleDocumentParser);
       if (document.name !== name) throw mismatch(`asked for "${name}", got "${document.name}"`);
       return { document, etag: res.headers.get('etag') ?? undefined };
     },
@@ -200,7 +200,7 @@ function bundleCalls({ base, call }: RegistryCaller, maxTarballBytes: number): B
         [200, 404, 405],
       );
       if (res.status !== 200) return 'unsupported';
-      const { results } = parseDocument(res, 'bundle documents', bundleDocumentsResponseSchema);
+      const { results } = parseDocument(res, 'bundle documents', bundleDocumentsResponseParser);
       for (const name of names) {
         const entry = results[name];
         if (!entry) throw mismatch(`asked for "${name}", got no answer for it`);

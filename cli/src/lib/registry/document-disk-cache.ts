@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { type BundleDocument, bundleDocumentSchema } from '@skills/schemas';
+import { type BundleDocument, bundleDocumentParser } from '@skills/schemas';
 
 /**
  * Where a registry's bundle documents are kept between runs:
@@ -50,9 +50,12 @@ export function isFresh(fetchedAt: number | undefined, now: number, maxAgeMs: nu
   return fetchedAt !== undefined && now >= fetchedAt && now - fetchedAt < maxAgeMs;
 }
 
-/** A kept document checked again like an answer (schema, name); undefined when it fails. */
+/**
+ * A kept document checked again like an answer (schema, name); undefined when it fails. Through
+ * `bundleDocumentParser`: the schema's answers without building the zod schema in this process.
+ */
 export function validKept(data: unknown, name: string): BundleDocument | undefined {
-  const parsed = bundleDocumentSchema.safeParse(data);
+  const parsed = bundleDocumentParser.safeParse(data);
   return parsed.success && parsed.data.name === name ? parsed.data : undefined;
 }
 
