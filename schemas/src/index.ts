@@ -7,6 +7,7 @@ export * from './discovery-index.ts';
 export * from './frontmatter.ts';
 export * from './json-schemas.ts';
 export * from './lockfile.ts';
+export * from './lockfile-check.ts';
 export * from './names.ts';
 export * from './pipeline.ts';
 export * from './problems.ts';

@@ -6,6 +6,10 @@ import { integritySchema, rangeSchema, semverSchema } from './semver-text.ts';
 
 export const LOCKFILE_VERSION = 1;
 
+/** Where a locked bundle came from: an http(s) URL, `file:PATH` or `git+URL#<40-hex commit>`. */
+export const RESOLVED_PATTERN =
+  /^(?:https?:\/\/|file:[^\x00-\x1f\x7f]+$|git\+(?:https|file):\/\/[^#\s]+#[0-9a-f]{40}$)/;
+
 /** One resolved bundle in `skills-lock.json`. */
 export const lockedBundleSchema = z.lazy(() =>
   z.strictObject({
@@ -18,10 +22,7 @@ export const lockedBundleSchema = z.lazy(() =>
     resolved: z
       .string()
       .max(4096, 'is too long')
-      .regex(
-        /^(?:https?:\/\/|file:[^\x00-\x1f\x7f]+$|git\+(?:https|file):\/\/[^#\s]+#[0-9a-f]{40}$)/,
-        'must be an http(s) URL, file:PATH or git+URL#<40-hex commit>',
-      ),
+      .regex(RESOLVED_PATTERN, 'must be an http(s) URL, file:PATH or git+URL#<40-hex commit>'),
     integrity: integritySchema,
     /** The registry's signature over `NAME@VER:INTEGRITY`, when the registry signs. */
     signature: z.strictObject({ keyid: z.string(), sig: z.string() }).optional(),

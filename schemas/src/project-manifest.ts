@@ -2,9 +2,12 @@ import { z } from 'zod';
 import { bundleNameSchema } from './names.ts';
 import { rangeSchema } from './semver-text.ts';
 
+/** An agent's name, as `--agent` and skills.json give it. */
+export const AGENT_NAME_PATTERN = /^[a-z][a-z0-9-]*$/;
+
 /** The agents the CLI knows how to make skills visible to (see the CLI's agent table). */
 export const agentNameSchema = z.lazy(() =>
-  z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be an agent name such as claude or codex'),
+  z.string().regex(AGENT_NAME_PATTERN, 'must be an agent name such as claude or codex'),
 );
 
 /** `skills.json`, the project manifest. */
