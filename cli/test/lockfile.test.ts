@@ -1,8 +1,8 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Lockfile } from '@skills/schemas';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type Lockfile, lockfileSchema } from '@skills/schemas';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SkillsError } from '../src/lib/errors.ts';
 import {
   emptyLockfile,
@@ -101,6 +101,22 @@ describe('lockfile', () => {
     expect(await readLockfile(dir)).toEqual(parseLockfile(serializeLockfile(sample())));
     expect(await readFile(join(dir, LOCKFILE_NAME), 'utf8')).toBe(serializeLockfile(sample()));
     expect(await readLockfile(join(dir, 'none'))).toBeUndefined();
+  });
+
+  it('checks a valid lockfile, written and read, without building the zod schema', async () => {
+    // Building lockfileSchema (and zod's first use) cost a warm install ~9 ms; zod is asked only
+    // about a lockfile the hand-written check refuses, for its answer.
+    const zod = [vi.spyOn(lockfileSchema, 'safeParse'), vi.spyOn(lockfileSchema, 'parse')];
+    try {
+      await writeLockfile(dir, sample());
+      expect(await readLockfile(dir)).toEqual(parseLockfile(serializeLockfile(sample())));
+      expect(zod.map((spy) => spy.mock.calls.length)).toEqual([0, 0]);
+      await writeFile(join(dir, LOCKFILE_NAME), '{"lockfileVersion":1,"bundles":{"x":{}}}');
+      await expect(readLockfile(dir)).rejects.toThrow(SkillsError);
+      expect(zod[0]!.mock.calls.length).toBe(1);
+    } finally {
+      for (const spy of zod) spy.mockRestore();
+    }
   });
 
   it('refuses to write a lockfile that would not read back', async () => {

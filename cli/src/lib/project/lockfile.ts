@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { LOCKFILE_VERSION, type Lockfile, lockfileSchema } from '@skills/schemas';
+import { LOCKFILE_VERSION, type Lockfile, lockfileParser } from '@skills/schemas';
 import { writeFileAtomic } from '../atomic-write.ts';
 import { SkillsError } from '../errors.ts';
 import { stringifySorted } from '../sorted-json.ts';
@@ -53,7 +53,7 @@ export function parseLockfile(text: string): Lockfile {
       },
     );
   }
-  const parsed = lockfileSchema.safeParse(data);
+  const parsed = lockfileParser.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue ? safePath(issue.path) : '';
@@ -85,8 +85,9 @@ export function serializeLockfile(lock: Lockfile): string {
  * @example await writeLockfile(root, lock)
  */
 export async function writeLockfile(projectDir: string, lock: Lockfile): Promise<void> {
-  const checked = lockfileSchema.parse(lock);
-  await writeFileAtomic(join(projectDir, LOCKFILE_NAME), serializeLockfile(checked));
+  const checked = lockfileParser.safeParse(lock);
+  if (!checked.success) throw checked.error; // what lockfileSchema.parse throws
+  await writeFileAtomic(join(projectDir, LOCKFILE_NAME), serializeLockfile(checked.data));
 }
 
 /** How skills.json's dependencies differ from those the lockfile was resolved for. */
