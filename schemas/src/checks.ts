@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { CATEGORIES } from './bundle-manifest.ts';
-import { BUNDLE_NAME_PATTERN, SKILL_NAME_MAX, SKILL_NAME_PATTERN } from './names.ts';
+import { isBundleName, SKILL_NAME_MAX, SKILL_NAME_PATTERN } from './names.ts';
 import { INTEGRITY_PATTERN, RANGE_PATTERN, SEMVER_PATTERN } from './semver-text.ts';
 import { CONTENT_WARNING_CODES } from './warnings.ts';
 
@@ -67,6 +67,11 @@ export function text(v: unknown, min: number, max: number, pattern?: RegExp): st
   return v;
 }
 
+/** `z.number()`: finite. */
+export function num(v: unknown): number {
+  return typeof v === 'number' && Number.isFinite(v) ? v : no();
+}
+
 export function count(v: unknown, min: number): number {
   return typeof v === 'number' && Number.isSafeInteger(v) && v >= min ? v : no();
 }
@@ -85,9 +90,7 @@ export const strings = (v: unknown) => array(v, str);
 export const nonnegative = (v: unknown) => count(v, 0);
 
 export function bundleName(v: unknown): string {
-  if (typeof v !== 'string' || v.length > SKILL_NAME_MAX * 2 + 2) no();
-  const m = BUNDLE_NAME_PATTERN.exec(v);
-  return m && m[2]!.length <= SKILL_NAME_MAX ? v : no();
+  return isBundleName(v) ? (v as string) : no();
 }
 
 const SIGNATURE_KEYS = new Set(['keyid', 'sig']);

@@ -12,5 +12,6 @@ export * from './names.ts';
 export * from './pipeline.ts';
 export * from './problems.ts';
 export * from './project-manifest.ts';
+export * from './search-response-check.ts';
 export * from './semver-text.ts';
 export * from './warnings.ts';

@@ -31,6 +31,17 @@ export const bundleNameSchema = z.lazy(() =>
     }),
 );
 
+/**
+ * Whether `v` is a bundle name: `bundleNameSchema.safeParse(v).success`, without building the
+ * schema (a command that checks a name and nothing else need not pay for zod).
+ * @example isBundleName('@acme/deploy') // true
+ */
+export function isBundleName(v: unknown): boolean {
+  if (typeof v !== 'string' || v.length > SKILL_NAME_MAX * 2 + 2) return false;
+  const m = BUNDLE_NAME_PATTERN.exec(v);
+  return m !== null && m[2]!.length <= SKILL_NAME_MAX;
+}
+
 export interface BundleNameParts {
   scope: string | undefined;
   name: string;
