@@ -11,7 +11,7 @@ import {
   parseBundleName,
   publishResultSchema,
   type SearchResponse,
-  searchResponseSchema,
+  searchResponseParser,
   type TokenInfo,
   type TokenScope,
   type tokenCreatedSchema,
@@ -246,7 +246,7 @@ function bundleCalls({ base, call }: RegistryCaller, maxTarballBytes: number): B
       if (limit !== undefined) params.set('limit', String(limit));
       if (offset !== undefined) params.set('offset', String(offset));
       const res = await call({ method: 'GET', path: `/v1/search?${params}`, ...opts });
-      return parseDocument(res, 'search result', searchResponseSchema);
+      return parseDocument(res, 'search result', searchResponseParser);
     },
   };
   return calls;

@@ -4,7 +4,7 @@ import {
   type BundleDocumentsEntry,
   MAX_DOCUMENTS_PER_REQUEST,
   type SearchResponse,
-  searchResponseSchema,
+  searchResponseParser,
 } from '@skills/schemas';
 import { mapLimit } from '../parallel.ts';
 import type { RegistryClient } from './client.ts';
@@ -164,7 +164,7 @@ export function createDocumentLoader(opts: {
       }
       const k = await readKept(file);
       if (k && isFresh(k.fetchedAt, now(), maxAgeMs)) {
-        const parsed = searchResponseSchema.safeParse(k.document);
+        const parsed = searchResponseParser.safeParse(k.document);
         if (parsed.success) return parsed.data;
       }
       const answer = await client.search({ q, limit: 10 }, { retries: 0 });

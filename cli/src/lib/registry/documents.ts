@@ -1,4 +1,4 @@
-import { bundleNameSchema, formatIssuePath } from '@skills/schemas';
+import { formatIssuePath, isBundleName } from '@skills/schemas';
 import { SkillsError } from '../errors.ts';
 import type { HttpResponse } from './http.ts';
 
@@ -42,7 +42,7 @@ export function parseDocument<T>(res: HttpResponse, what: string, schema: Parser
  * @example validateName('@acme/deploy') // '@acme/deploy'
  */
 export function validateName(name: string): string {
-  if (!bundleNameSchema.safeParse(name).success) {
+  if (!isBundleName(name)) {
     throw new SkillsError(
       'USAGE',
       `"${name.replace(/[^\x20-\x7e]/g, '?').slice(0, 140)}" is not a valid bundle name`,

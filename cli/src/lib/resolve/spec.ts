@@ -1,4 +1,4 @@
-import { bundleNameSchema, distTagSchema } from '@skills/schemas';
+import { distTagSchema, isBundleName } from '@skills/schemas';
 import semver from 'semver';
 import { SkillsError } from '../errors.ts';
 
@@ -25,7 +25,7 @@ export function parseSpec(spec: string): BundleSpec {
   const at = spec.indexOf('@', 1);
   const name = at === -1 ? spec : spec.slice(0, at);
   const rest = at === -1 ? undefined : spec.slice(at + 1).trim();
-  if (!bundleNameSchema.safeParse(name).success) {
+  if (!isBundleName(name)) {
     throw new SkillsError('USAGE', `"${printableSpec(name)}" is not a valid bundle name`, {
       hint: 'bundle names are "name" or "@scope/name": lowercase letters and digits separated by hyphens',
       exitCode: 2,
