@@ -153,6 +153,31 @@ describe('search cache, stale while revalidate', () => {
     expect(await total(again)).toBe(3);
   });
 
+  test('at most two refreshes run at once: a third stale page is answered as it is, and refreshed later', async () => {
+    const w = world();
+    const pages = ['a', 'b', 'c'].map((t) => w.cache.search(q(t)));
+    await settle();
+    for (let i = 0; i < 3; i++) await w.answerNext();
+    expect(await Promise.all(pages.map(total))).toEqual([1, 2, 3]);
+
+    w.advance(10_000);
+    // All three stale at once: two refreshes start, c is answered stale with none of its own.
+    expect(await Promise.all(['a', 'b', 'c'].map((t) => total(w.cache.search(q(t)))))).toEqual([1, 2, 3]);
+    expect(w.calls.map((c) => c.query.match?.terms[0])).toEqual(['a', 'b']);
+    expect(await total(w.cache.search(q('c')))).toBe(3);
+    expect(w.calls).toHaveLength(2);
+
+    // One refresh answers: the next request for c starts c's.
+    expect(await w.answerNext()).toBe(4);
+    expect(await total(w.cache.search(q('c')))).toBe(3);
+    expect(w.calls.map((c) => c.query.match?.terms[0])).toEqual(['b', 'c']);
+    // A failed refresh frees its place too.
+    w.calls.shift()?.fail(new Error('database busy'));
+    await settle();
+    expect(await total(w.cache.search(q('b')))).toBe(2);
+    expect(w.calls.map((c) => c.query.match?.terms[0])).toEqual(['c', 'b']);
+  });
+
   test("each page's ttl is shortened by its own jitter, so pages filled together go stale apart", async () => {
     const draws = [0, 0.5, 1 - Number.EPSILON];
     const w = world({ random: () => draws.shift() ?? 0 });

@@ -23,6 +23,13 @@ export interface SearchCacheOptions {
    * this long after their flush, usually within `ttlMs`. Default 2 × `ttlMs`.
    */
   maxAgeMs?: number;
+  /**
+   * Background refreshes (of stale pages) running at once, at most; a stale page whose refresh
+   * would pass it is answered as it is, and refreshed by a later request. Pages filled together
+   * go stale together: without a cap their refreshes would take every database connection at
+   * once, and the revision read and every waiting search would queue behind them. Default 2.
+   */
+  maxRefreshes?: number;
   /** Pages kept (least recently used dropped first). Default 256: at most 25,600 results (limit ≤ 100). */
   maxEntries?: number;
   /** Milliseconds from any fixed origin; tests inject one. Default `performance.now`. */
@@ -43,7 +50,13 @@ export interface SearchCache {
   invalidate(): void;
 }
 
-export const SEARCH_CACHE_DEFAULTS = { pollMs: 1000, ttlMs: 10_000, jitter: 0.1, maxEntries: 256 } as const;
+export const SEARCH_CACHE_DEFAULTS = {
+  pollMs: 1000,
+  ttlMs: 10_000,
+  jitter: 0.1,
+  maxEntries: 256,
+  maxRefreshes: 2,
+} as const;
 
 interface Entry {
   /** When the search that filled it started. */
@@ -72,7 +85,7 @@ export function createSearchCache(
   source: { search(query: SearchQuery): Promise<SearchPage>; revision(): Promise<number> },
   options: SearchCacheOptions = {},
 ): SearchCache {
-  const { pollMs, ttlMs, jitter, maxEntries } = { ...SEARCH_CACHE_DEFAULTS, ...options };
+  const { pollMs, ttlMs, jitter, maxEntries, maxRefreshes } = { ...SEARCH_CACHE_DEFAULTS, ...options };
   const maxAgeMs = options.maxAgeMs ?? 2 * ttlMs;
   const now = options.now ?? (() => performance.now());
   const random = options.random ?? Math.random;
@@ -80,6 +93,7 @@ export function createSearchCache(
   let revision: number | undefined;
   let readAt = Number.NEGATIVE_INFINITY;
   let reading: Promise<void> | undefined;
+  let refreshing = 0;
 
   const drop = () => {
     pages = createLru(maxEntries);
@@ -116,18 +130,24 @@ export function createSearchCache(
     return entry;
   }
 
-  /** Starts the one background search that replaces `entry`, unless it runs already. */
+  /**
+   * Starts the one background search that replaces `entry`, unless it runs already or
+   * `maxRefreshes` run already (then a later request for the page starts it).
+   */
   function revalidate(into: Lru<Entry>, key: string, entry: Entry, query: SearchQuery): void {
-    if (entry.refresh) return;
+    if (entry.refresh || refreshing >= maxRefreshes) return;
     const at = now();
     const refresh = source.search(query);
     entry.refresh = refresh;
+    refreshing++;
     refresh.then(
       () => {
+        refreshing--;
         // A drop (revision moved, a write here) or a newer page since: this answer is not wanted.
         if (into === pages && into.get(key) === entry) put(into, key, at, refresh);
       },
       () => {
+        refreshing--;
         entry.refresh = undefined;
       },
     );
