@@ -97,9 +97,18 @@ export async function publishAllToOurs(
 }
 
 /** The bare hono + SQLite ceiling of `bare-hono.ts`, as its own process; routes `/v1/bundles/bundle-0` … `-19`. */
-export async function startBareHono(opts: { logFile: string }): Promise<ServerProcess> {
+export function startBareHono(opts: { logFile: string }): Promise<ServerProcess> {
+  return startFloor('bare-hono.ts', [], opts);
+}
+
+/** The 304 row's floor (`bare-node.ts`) serving the documents in `documentsFile`. */
+export function startBareNode(opts: { logFile: string; documentsFile: string }): Promise<ServerProcess> {
+  return startFloor('bare-node.ts', [opts.documentsFile], opts);
+}
+
+async function startFloor(script: string, args: string[], opts: { logFile: string }): Promise<ServerProcess> {
   const { child, match } = await spawnUntil(
-    ['--import', 'tsx', join(REPO_ROOT, 'bench', 'lib', 'bare-hono.ts')],
+    ['--import', 'tsx', join(REPO_ROOT, 'bench', 'lib', script), ...args],
     {
       ready: /^listening on (http:\/\/\S+)/,
       logFile: opts.logFile,
