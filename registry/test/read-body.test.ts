@@ -36,7 +36,10 @@ afterAll(() => new Promise((resolve) => server.close(resolve)));
 afterEach(() => vi.restoreAllMocks());
 
 /** PUTs `chunks` (with a pause between them), with a Content-Length or chunked. */
-function put(chunks: string[], options: { length?: number; chunked?: boolean; pauseMs?: number } = {}) {
+function put(
+  chunks: string[],
+  options: { length?: number; chunked?: boolean; pauseMs?: number; stall?: boolean } = {},
+) {
   return new Promise<{ status: number; body: Record<string, unknown> }>((resolve, reject) => {
     const headers: Record<string, string> = options.chunked
       ? { 'transfer-encoding': 'chunked' }
@@ -54,7 +57,7 @@ function put(chunks: string[], options: { length?: number; chunked?: boolean; pa
         if (i > 0 && options.pauseMs) await new Promise((r) => setTimeout(r, options.pauseMs));
         req.write(chunk);
       }
-      if (!options.length || options.length === chunks.join('').length) req.end();
+      if (!options.stall && (!options.length || options.length === chunks.join('').length)) req.end();
     };
     void send();
   });
@@ -81,6 +84,7 @@ describe('readBody under @hono/node-server', () => {
     expect((await put([big], { chunked: true })).body).toEqual({ code: 'TOO_LARGE' });
     // Declares 10 bytes, sends 3, then nothing.
     expect((await put(['abc'], { length: 10 })).body).toEqual({ code: 'REQUEST_TIMEOUT' });
+    expect((await put(['abc'], { chunked: true, stall: true })).body).toEqual({ code: 'REQUEST_TIMEOUT' });
     const empty = await put([]);
     expect(empty).toEqual({ status: 200, body: { text: '' } });
   });

@@ -1,5 +1,5 @@
-import type { IncomingMessage } from 'node:http';
-import { readStreamBounded } from '@skills/archive';
+import { Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { formatIssuePath } from '@skills/schemas';
 import type { Context } from 'hono';
 import { MAX_JSON_BYTES } from '../deps.ts';
@@ -25,48 +25,61 @@ export async function readBody(
   // for `c.req.raw.body` builds a fetch Request, its Headers and a web stream around the socket,
   // most of the cost of reading a small body (~0.5 ms of a publish's main-thread CPU).
   const direct = incoming !== undefined && Number.isFinite(declared) && incoming.readableFlowing === null;
-  const stream = direct ? undefined : c.req.raw.body;
-  if (!direct && !stream) return Buffer.alloc(0);
+  const web = direct ? undefined : c.req.raw.body;
+  if (!direct && !web) return Buffer.alloc(0);
   invitePendingBody(c);
-  const guard = direct ? undefined : idleGuard(idleMs, options.onChunk);
   let body: Buffer | undefined;
   try {
     body = direct
-      ? await readIncomingBounded(incoming, maxBytes, idleMs, options.onChunk)
-      : await readStreamBounded(stream!.pipeThrough(guard!.stream), maxBytes);
+      ? // Stopped by pausing: the answer still goes out on this request's socket.
+        await readBounded(incoming, {
+          maxBytes,
+          idleMs,
+          onChunk: options.onChunk,
+          stop: () => incoming.pause(),
+        })
+      : await readWebBounded(web!, { maxBytes, idleMs, onChunk: options.onChunk });
   } catch (e) {
     if (!(e instanceof BodyIdleError)) throw e;
     c.header('Connection', 'close');
     throw new RegistryError('REQUEST_TIMEOUT', `no byte of the request body came for ${idleMs} ms`);
-  } finally {
-    guard?.stop();
   }
   if (!body) throw tooLarge(maxBytes);
   return body;
 }
 
+interface BoundedRead {
+  maxBytes: number;
+  /** Longest wait for the next chunk: past it the read fails with BodyIdleError. */
+  idleMs: number;
+  /** Sees each chunk's size as it arrives; what it throws ends the read and is rejected with. */
+  onChunk?: ((bytes: number) => void) | undefined;
+}
+
+/** `readBounded` over a web stream (`app.request`, or a chunked body): stopped by cancelling it. */
+function readWebBounded(web: ReadableStream<Uint8Array>, read: BoundedRead): Promise<Buffer | undefined> {
+  const source = Readable.fromWeb(web as WebReadableStream<Uint8Array>);
+  return readBounded(source, { ...read, stop: () => source.destroy() });
+}
+
 /**
- * `readStreamBounded` with `idleGuard`'s timeout and `onChunk`, on a Node request: the same
- * answers (undefined past `maxBytes`; BodyIdleError after `idleMs` without a byte; what `onChunk`
- * throws); on each of them the request is read no further.
+ * The body of `source`, counted as it arrives: undefined past `maxBytes`, BodyIdleError after
+ * `idleMs` without a chunk, what `onChunk` throws, or the stream's own error. On the first three
+ * the source is read no further (`stop`).
  */
-function readIncomingBounded(
-  incoming: IncomingMessage,
-  maxBytes: number,
-  idleMs: number,
-  onChunk: ((bytes: number) => void) | undefined,
-): Promise<Buffer | undefined> {
+function readBounded(source: Readable, read: BoundedRead & { stop(): void }): Promise<Buffer | undefined> {
+  const { maxBytes, idleMs, onChunk, stop } = read;
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let total = 0;
-    const finish = (error: unknown, body?: Buffer, stop = false) => {
+    const finish = (error: unknown, body?: Buffer, stopping = false) => {
       clearTimeout(timer);
-      incoming.off('data', onData);
-      incoming.off('end', onEnd);
-      incoming.off('error', onError);
-      incoming.off('close', onClose);
+      source.off('data', onData);
+      source.off('end', onEnd);
+      source.off('error', onError);
+      source.off('close', onClose);
       // Read no further; the answer closes the connection (its caller says `Connection: close`).
-      if (stop) incoming.pause();
+      if (stopping) stop();
       if (error === undefined) resolve(body);
       else reject(error);
     };
@@ -89,10 +102,10 @@ function readIncomingBounded(
     const onEnd = () => finish(undefined, Buffer.concat(chunks, total));
     const onError = (e: Error) => finish(e);
     const onClose = () => finish(new Error('the request was aborted before its body ended'));
-    incoming.on('data', onData);
-    incoming.on('end', onEnd);
-    incoming.on('error', onError);
-    incoming.on('close', onClose);
+    source.on('data', onData);
+    source.on('end', onEnd);
+    source.on('error', onError);
+    source.on('close', onClose);
   });
 }
 
@@ -103,30 +116,6 @@ export function declaredLength(c: Context<AppEnv>): number {
 }
 
 class BodyIdleError extends Error {}
-
-/**
- * Passes chunks through, showing each to `onChunk`; errors the stream (cancelling the request
- * body) after `ms` without a chunk.
- */
-function idleGuard(
-  ms: number,
-  onChunk: ((bytes: number) => void) | undefined,
-): { stream: TransformStream<Uint8Array, Uint8Array>; stop(): void } {
-  let timer: NodeJS.Timeout | undefined;
-  const arm = (controller: TransformStreamDefaultController<Uint8Array>) => {
-    clearTimeout(timer);
-    timer = setTimeout(() => controller.error(new BodyIdleError()), ms);
-  };
-  const stream = new TransformStream<Uint8Array, Uint8Array>({
-    start: arm,
-    transform(chunk, controller) {
-      onChunk?.(chunk.byteLength);
-      controller.enqueue(chunk);
-      arm(controller);
-    },
-  });
-  return { stream, stop: () => clearTimeout(timer) };
-}
 
 /**
  * Reads and validates a JSON body with `schema`: malformed JSON or a failed check is 400
