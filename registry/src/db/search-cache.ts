@@ -6,7 +6,8 @@ export interface SearchCacheOptions {
   /**
    * How often the shared search revision is read again: a publish, yank or tag change made by
    * another process shows in this process's results at most this long after its commit.
-   * Default 1000 ms.
+   * A search or peek past `READ_AHEAD` of it starts the next read in the background, so under
+   * steady traffic no search waits for one. Default 1000 ms.
    */
   pollMs?: number;
   /**
@@ -41,14 +42,23 @@ export interface SearchCacheOptions {
 export interface SearchCache {
   search(query: SearchQuery): Promise<SearchPage>;
   /**
-   * The page `search` would answer at once with no work at all, synchronously: answered, within
-   * its ttl, and the revision read less than `pollMs` ago. Otherwise undefined (ask `search`,
-   * which reads the revision, waits for a page or refreshes a stale one). Never starts anything.
+   * The page `search` would answer at once, synchronously: answered, younger than `maxAgeMs`,
+   * and the revision read less than `pollMs` ago. Otherwise undefined (ask `search`, which
+   * reads the revision or waits for a page). Like `search`, a stale page starts its background
+   * refresh, and a search here starts the revision read ahead of time (see `pollMs`).
    */
   peek(query: SearchQuery): SearchPage | undefined;
   /** This process changed what search returns: drop every page, read the revision again. */
   invalidate(): void;
 }
+
+/**
+ * The fraction of `pollMs` after which a search or peek starts the next revision read in the
+ * background: it completes (one primary-key read) before the revision is due, so neither a
+ * search waits for it nor the server's fast lane hands searches to the app meanwhile. The read
+ * counts from its start, so no answer is ever staler than `pollMs` allows.
+ */
+export const READ_AHEAD = 0.75;
 
 export const SEARCH_CACHE_DEFAULTS = {
   pollMs: 1000,
@@ -98,9 +108,9 @@ export function createSearchCache(
   const drop = () => {
     pages = createLru(maxEntries);
   };
-  const fresh = (): Promise<void> | undefined => {
-    if (now() - readAt < pollMs) return undefined;
-    reading ??= (async () => {
+  /** The revision read running, or one started now. */
+  const readRevision = (): Promise<void> =>
+    (reading ??= (async () => {
       const startedAt = now();
       try {
         const current = await source.revision();
@@ -110,8 +120,14 @@ export function createSearchCache(
       } finally {
         reading = undefined;
       }
-    })();
-    return reading;
+    })());
+  /** The revision read to wait for when the revision is due; starts one ahead of time before. */
+  const fresh = (): Promise<void> | undefined => {
+    const age = now() - readAt;
+    if (age >= pollMs) return readRevision();
+    // A failed read ahead is no answer's business: the read when due reports its own failure.
+    if (age >= pollMs * READ_AHEAD && reading === undefined) readRevision().catch(() => {});
+    return undefined;
   };
 
   /** An entry for `page`, whose search started at `at`, put in `into` under `key`. */
@@ -171,9 +187,21 @@ export function createSearchCache(
       return put(pages, key, now(), source.search(query)).page;
     },
     peek(query) {
-      if (now() - readAt >= pollMs) return undefined;
-      const cached = pages.get(keyOf(query));
-      return cached && now() - cached.at < cached.ttl ? cached.value : undefined;
+      const due = fresh();
+      if (due) {
+        // The search the app runs next waits for this read and reports its failure.
+        due.catch(() => {});
+        return undefined;
+      }
+      const key = keyOf(query);
+      const cached = pages.get(key);
+      if (!cached?.answered) return undefined;
+      const age = now() - cached.at;
+      if (age < cached.ttl) return cached.value;
+      if (age >= maxAgeMs) return undefined;
+      // Stale: answered as `search` would answer it, while one background search replaces it.
+      revalidate(pages, key, cached, query);
+      return cached.value;
     },
     invalidate() {
       drop();
