@@ -76,6 +76,28 @@ describe('the fast lane for searches', () => {
     expect(reg.deps.metrics.render()).toMatch(/route="\/v1\/search",status="200"} 4/);
   });
 
+  it('parses a search URL once: the same URL asks the cache with the same query, a long URL anew', async () => {
+    await start();
+    const peek = vi.spyOn(reg.deps.store, 'peekSearch');
+    const lastQuery = () => peek.mock.calls.at(-1)?.[0];
+    const short = '/v1/search?q=deploy';
+    await get(short); // the app fills the cache; the lane only peeked
+    const calls = lane.appCalls();
+    await get(short);
+    const first = lastQuery();
+    await get(short);
+    expect(lastQuery()).toBe(first);
+    // Past 512 characters a URL is not kept: each request parses it again, to an equal query.
+    const long = `/v1/search?q=deploy&pad=${'x'.repeat(600)}`;
+    await get(long);
+    const once = lastQuery();
+    const answer = await get(long);
+    expect(lastQuery()).not.toBe(once);
+    expect(lastQuery()).toEqual(once);
+    expect(names(answer.body)).toEqual(['deploy-vercel']);
+    expect(lane.appCalls()).toBe(calls);
+  });
+
   it('takes the fallback page for several terms from the cache too', async () => {
     await start();
     const fromApp = await get('/v1/search?q=deploy+nothingmatches');

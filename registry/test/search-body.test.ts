@@ -29,7 +29,7 @@ describe('searchBundlesJson', () => {
     const first = await searchBundlesJson({ deps, input });
     expect(await searchBundlesJson({ deps, input })).toBe(first);
     expect(built).toBe(1);
-    expect(JSON.parse(first)).toEqual({ total: 1, results: [{ ...hit }] });
+    expect(JSON.parse(Buffer.from(first).toString('utf8'))).toEqual({ total: 1, results: [{ ...hit }] });
     page = pageOf(); // the cache refreshed the page
     await searchBundlesJson({ deps, input });
     expect(built).toBe(2);

@@ -210,6 +210,14 @@ export function createSearchCache(
   };
 }
 
+/** Each query object's key, while it lives: the server's fast lane asks again with the same object. */
+const keys = new WeakMap<SearchQuery, string>();
+
 function keyOf(query: SearchQuery): string {
-  return JSON.stringify([query.match?.terms, query.match?.every, query.category, query.limit, query.offset]);
+  let key = keys.get(query);
+  if (key === undefined) {
+    key = JSON.stringify([query.match?.terms, query.match?.every, query.category, query.limit, query.offset]);
+    keys.set(query, key);
+  }
+  return key;
 }

@@ -2,8 +2,9 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import { getRequestListener } from '@hono/node-server';
 import { getQueryParam } from 'hono/utils/url';
 import type { Deps } from '../deps.ts';
+import { createLru, type Lru } from '../lru.ts';
 import { getCachedTarball } from '../services/get-tarball.ts';
-import { peekSearchBundlesJson } from '../services/search-bundles.ts';
+import { peekSearchBundlesJson, type StoreQueries, storeQueries } from '../services/search-bundles.ts';
 import { takeHeldToken } from '../services/take-rate-limit.ts';
 import { clientAddress } from './auth.ts';
 import { matchesEtag } from './etag.ts';
@@ -27,6 +28,15 @@ const DOCUMENT_ROUTE = '/v1/bundles/:name';
 const TARBALL_ROUTE = '/v1/bundles/:name/-/:file';
 const SEARCH_ROUTE = '/v1/search';
 
+/**
+ * Search URLs whose store queries the lane keeps (least recently used dropped first): popular
+ * searches come back with the same URL, and parsing one (hono's query parser, the input checks,
+ * the match expressions) cost more allocation than the rest of the answer.
+ */
+const PARSED_SEARCHES = 256;
+/** Longer search URLs are parsed each time, not kept: the memo stays under ~128 KiB of URLs. */
+const PARSED_URL_MAX = 512;
+
 export type FastLaneDeps = Pick<
   Deps,
   | 'documents'
@@ -47,7 +57,7 @@ export type FastLaneDeps = Pick<
 interface HotAnswer {
   status: number;
   headers: Record<string, string>;
-  body?: string | Buffer;
+  body?: string | Uint8Array;
   route: string;
   path: string;
 }
@@ -65,11 +75,14 @@ interface HotAnswer {
  */
 export function createFastLane(deps: FastLaneDeps): (req: IncomingMessage, res: ServerResponse) => boolean {
   const nextId = requestIds();
+  const searches = createLru<StoreQueries>(PARSED_SEARCHES);
   return (req, res) => {
     if (req.method !== 'GET') return false;
     const url = req.url ?? '';
     const start = performance.now();
-    const answer = url.startsWith(SEARCH_ROUTE) ? searchAnswer(deps, req, url) : bundleAnswer(deps, req, url);
+    const answer = url.startsWith(SEARCH_ROUTE)
+      ? searchAnswer(deps, req, url, searches)
+      : bundleAnswer(deps, req, url);
     if (answer === undefined) return false;
     const { status, headers, body } = answer;
     const requestId = requestIdOf(req.headers['x-request-id'] as string | undefined, nextId);
@@ -122,19 +135,25 @@ function bundleAnswer(deps: FastLaneDeps, req: IncomingMessage, url: string): Ho
  * holds a token of the client's search bucket (taken only then), or undefined. The parameters
  * are read by hono's own query parser, so they are what the app's route would read.
  */
-function searchAnswer(deps: FastLaneDeps, req: IncomingMessage, url: string): HotAnswer | undefined {
-  if (!SEARCH_URL.test(url)) return undefined;
-  // hono reads parameters from the request's whole URL (it looks for `?` from index 8).
-  const whole = `http://-${url}`;
-  let body: string | undefined;
-  try {
-    body = peekSearchBundlesJson({
-      deps,
-      input: searchInputOf((k) => getQueryParam(whole, k) as string | undefined),
-    });
-  } catch {
-    return undefined; // a parameter the app refuses, with its error
+function searchAnswer(
+  deps: FastLaneDeps,
+  req: IncomingMessage,
+  url: string,
+  searches: Lru<StoreQueries>,
+): HotAnswer | undefined {
+  let queries = searches.get(url);
+  if (queries === undefined) {
+    if (!SEARCH_URL.test(url)) return undefined;
+    // hono reads parameters from the request's whole URL (it looks for `?` from index 8).
+    const whole = `http://-${url}`;
+    try {
+      queries = storeQueries(searchInputOf((k) => getQueryParam(whole, k) as string | undefined));
+    } catch {
+      return undefined; // a parameter the app refuses, with its error
+    }
+    if (url.length <= PARSED_URL_MAX) searches.set(url, queries);
   }
+  const body = peekSearchBundlesJson({ deps, queries });
   if (body === undefined) return undefined;
   const peer = req.socket.remoteAddress;
   const who = clientAddress(
@@ -142,7 +161,7 @@ function searchAnswer(deps: FastLaneDeps, req: IncomingMessage, url: string): Ho
     deps.trustProxy ? (req.headers['x-forwarded-for'] as string | undefined) : undefined,
   );
   if (!takeHeldToken({ deps, input: { kind: 'search', who: who ?? 'unknown' } })) return undefined;
-  const headers = { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(body)) };
+  const headers = { 'Content-Type': 'application/json', 'Content-Length': String(body.length) };
   return { status: 200, headers, body, route: SEARCH_ROUTE, path: SEARCH_ROUTE };
 }
 
