@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { setFlagsFromString } from 'node:v8';
 import { main } from './command-line/main.ts';
 
 /** The `skills-registry` executable: wires the process to `main` and exits with its status. */
@@ -11,6 +12,7 @@ const code = await main(process.argv.slice(2), {
     for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
     return Buffer.concat(chunks).toString('utf8');
   },
+  setV8Flags: setFlagsFromString,
   stopSignal: () =>
     new Promise((resolve) => {
       process.once('SIGTERM', () => resolve('SIGTERM'));

@@ -80,6 +80,40 @@ test('serve --search-limit N --trust-proxy: N searches a minute per forwarded cl
   expect(await exited).toBe(0);
 });
 
+test('serve --heap-growth: the flag, else SKILLS_HEAP_GROWTH, else 100 percent, set as a V8 flag; 0 sets none', async () => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'registry-cli-'));
+  dirs.push(dataDir);
+  /** The V8 flags one serve set, started and stopped at once. */
+  const flagsOf = async (args: string[], env: NodeJS.ProcessEnv = {}) => {
+    const run = fakeIo('', env);
+    const set: string[] = [];
+    run.io.setV8Flags = (flags) => set.push(flags);
+    run.io.stopSignal = () => Promise.resolve('SIGTERM');
+    expect(await main(['serve', '--port', '0', '--data-dir', dataDir, ...args], run.io), run.out.stderr).toBe(
+      0,
+    );
+    return set;
+  };
+  expect(await flagsOf([])).toEqual(['--heap-growing-percent=100']);
+  expect(await flagsOf([], { SKILLS_HEAP_GROWTH: '50' })).toEqual(['--heap-growing-percent=50']);
+  expect(await flagsOf(['--heap-growth', '400'], { SKILLS_HEAP_GROWTH: '50' })).toEqual([
+    '--heap-growing-percent=400',
+  ]);
+  expect(await flagsOf(['--heap-growth', '0'])).toEqual([]);
+  expect(await flagsOf([], { SKILLS_HEAP_GROWTH: '0' })).toEqual([]);
+  for (const [args, env, named] of [
+    [['--heap-growth', '401'], {}, '--heap-growth'],
+    [['--heap-growth', '1.5'], {}, '--heap-growth'],
+    [['--heap-growth=-1'], {}, '--heap-growth'],
+    [[], { SKILLS_HEAP_GROWTH: 'lots' }, 'SKILLS_HEAP_GROWTH'],
+  ] as const) {
+    const bad = fakeIo('', env);
+    bad.io.setV8Flags = () => expect.unreachable('a refused serve sets no V8 flag');
+    expect(await main(['serve', '--data-dir', dataDir, ...args], bad.io)).toBe(2);
+    expect(bad.out.stderr).toContain(`${named} must be a whole number of percent from 0`);
+  }
+});
+
 test('serve limits: each has a flag in --help and an env variable; flags win; bad values are refused', async () => {
   const help = fakeIo();
   await main(['--help'], help.io);

@@ -13,19 +13,21 @@ const USAGE = `usage:
                         [--max-connections N] [--max-connections-per-address N]
                         [--max-upload-bytes-in-flight BYTES] [--upload-workers N]
                         [--upload-timeout MS] [--upload-queue N] [--search-threads N]
-                        [--search-limit N] [--trust-proxy]
+                        [--search-limit N] [--heap-growth PERCENT] [--trust-proxy]
   skills-registry user add NAME --password-stdin [--admin] [--email E] [--data-dir D] [--database-url URL]
   skills-registry token create --user NAME [--scope read|publish] [--expires 30d] [--name N] [--data-dir D]
 
 serve limits (defaults): --headers-timeout 10000, --request-timeout 120000, --body-idle-timeout
 30000, --max-connections 512, --max-connections-per-address 64, --max-upload-bytes-in-flight
 67108864, --upload-workers min(2, cores), --upload-timeout 20000, --upload-queue 64,
---search-threads 1 (0 to 16; SQLite on a file only, 0 searches on the main connection)
+--search-threads 1 (0 to 16; SQLite on a file only, 0 searches on the main connection);
+--heap-growth 100 (percent the V8 heap may grow past its live size before a full collection;
+0 to 400, 0 leaves it to V8)
 
 environment: HOST, PORT, SKILLS_DATA_DIR, DATABASE_URL, SKILLS_BLOB_STORE, SKILLS_PUBLIC_URL,
 SKILLS_SIGNING_KEY, SKILLS_DRAIN_DELAY, SKILLS_SIGNUP=closed, SKILLS_RATE_LIMIT=off,
 SKILLS_MARKETPLACE_NAME, SKILLS_MARKETPLACE_OWNER, SKILLS_MARKETPLACE_SIZE, SKILLS_SEARCH_LIMIT,
-SKILLS_TRUST_PROXY=1, and for each limit SKILLS_ + its flag in upper case, ending _MS for times
+SKILLS_HEAP_GROWTH, SKILLS_TRUST_PROXY=1, and for each limit SKILLS_ + its flag in upper case, ending _MS for times
 (SKILLS_HEADERS_TIMEOUT_MS, SKILLS_MAX_CONNECTIONS, …); for SKILLS_BLOB_STORE=s3://…:
 AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION
 `;
