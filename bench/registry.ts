@@ -11,9 +11,9 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { numberFlag, parseBenchArgs } from './lib/args.ts';
-import type { FloorDocument } from './lib/bare-node.ts';
 import { generateBundles, skillTarball } from './lib/bundles.ts';
 import { OWN_BOOLEANS, OWN_STRINGS, REGISTRY_FLAGS } from './lib/flags.ts';
+import { floorDocuments } from './lib/floor-documents.ts';
 import { machineLine, warnIfBusy } from './lib/machine.ts';
 import {
   createPublisher,
@@ -367,31 +367,6 @@ async function httpRows(
     );
   };
   return { rows: out, print };
-}
-
-/** Each requested document's body and our headers for its 200 and its 304, for `bare-node.ts`. */
-async function floorDocuments(url: string, conditional: WrkRequest[]): Promise<FloorDocument[]> {
-  // Headers a server adds on its own to every answer: the floor's Node adds them itself.
-  const OWN_HEADERS = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding']);
-  const headersOf = (res: Response) =>
-    Object.fromEntries([...res.headers].filter(([k]) => !OWN_HEADERS.has(k)));
-  const out: FloorDocument[] = [];
-  for (const { path, headers } of conditional) {
-    const ok = await fetch(url + path);
-    const body = await ok.text();
-    const notModified = await fetch(url + path, { headers: headers ?? {} });
-    await notModified.arrayBuffer();
-    if (ok.status !== 200 || notModified.status !== 304)
-      throw new Error(`GET ${path}: HTTP ${ok.status}, with its ETag ${notModified.status}`);
-    out.push({
-      path,
-      body,
-      etag: ok.headers.get('etag') ?? '',
-      ok: headersOf(ok),
-      notModified: headersOf(notModified),
-    });
-  }
-  return out;
 }
 
 /** No response() hook in the wrk script (it would cost the generator CPU): a 200 instead of a 304 shows as a body, so the average response must be smaller than the smallest body. */
