@@ -16,17 +16,23 @@ export async function startOurRegistry(opts: {
   databaseUrl?: string;
   noRateLimits?: boolean;
   searchLimit?: number;
+  /** `--blob-store URL` (an `s3://` URL); its keys come from `env`. */
+  blobStore?: string;
+  /** Variables added to this process's environment. */
+  env?: Record<string, string>;
   /** Extra flags for node itself, e.g. `--cpu-prof`. */
   nodeArgs?: string[];
 }): Promise<ServerProcess> {
   const script = [REGISTRY_BIN, 'serve', '--host', '127.0.0.1', '--port', '0', '--data-dir', opts.dataDir];
   if (opts.databaseUrl) script.push('--database-url', opts.databaseUrl);
+  if (opts.blobStore) script.push('--blob-store', opts.blobStore);
   if (opts.noRateLimits) script.push('--no-rate-limit');
   else if (opts.searchLimit) script.push('--search-limit', String(opts.searchLimit));
   const { child, match } = await spawnUntil([...(opts.nodeArgs ?? []), ...script], {
     ready: /^listening on (http:\/\/\S+)/,
     logFile: opts.logFile,
     cwd: REPO_ROOT,
+    ...(opts.env ? { env: { ...process.env, ...opts.env } } : {}),
     // Seconds on a busy machine when PostgreSQL migrates first.
     timeoutMs: 60_000,
   });
