@@ -115,7 +115,7 @@ function searchLimit(text: string | undefined): RateLimitRule | undefined {
  * How far V8 lets the old generation grow past what the last full collection kept, in percent,
  * before it collects again. V8's own choice (0 here) goes up to 4x on a machine with memory to
  * spare: a registry keeps ~20 MB alive, so under steady traffic its heap swung to ~90 MB before
- * each collection (RSS 157-178 MB over 40k cached searches a second, 138-146 MB at 100).
+ * each collection (RSS 151-178 MB over 40k cached searches a second on SQLite, 143-146 MB at 100).
  */
 export const DEFAULT_HEAP_GROWTH = 100;
 const MAX_HEAP_GROWTH = 400;
