@@ -9,22 +9,25 @@
  * figures are medians, and ratios are against SQLite + files in the same run.
  *
  * Needs PostgreSQL (`DATABASE_URL`, default the local one), Ceph RGW (`scripts/s3/start-ceph.sh`;
- * `SKILLS_TEST_S3` names its env file) and `/usr/sbin/haproxy`; rows without them say why.
+ * `SKILLS_TEST_S3` names its env file) and haproxy; rows without them say why. HAProxy and the
+ * buckets come from the scale-out tests' own helpers (`registry/test/helpers/cluster.ts`,
+ * `s3-world.ts`), so the benchmark deploys exactly what those tests prove.
  */
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { freePort, haveHaproxy, startHaproxy } from '../registry/test/helpers/cluster.ts';
+import { createTestBucket, type S3TestServer, s3TestServer } from '../registry/test/helpers/s3-world.ts';
 import { numberFlag, parseBenchArgs } from './lib/args.ts';
 import { generateBundles, skillTarball } from './lib/bundles.ts';
-import { HAPROXY_BIN, startHaproxy } from './lib/haproxy.ts';
 import { gitCommit, machineLine, warnIfBusy } from './lib/machine.ts';
 import { createPublisher, publishAllToOurs, publishToOurs, startOurRegistry } from './lib/our-registry.ts';
 import { makeRunDir } from './lib/paths.ts';
 import { createDatabase, dropDatabase, pgProblem, runDatabaseName } from './lib/pg.ts';
 import type { ServerProcess } from './lib/proc.ts';
+import { type PublishTiming, timePublishes } from './lib/publish-rows.ts';
 import { layouts, runRounds, summarize, type Target } from './lib/rounds.ts';
-import { createRunBucket, s3Server } from './lib/s3-bucket.ts';
-import { fmtMs, fmtNum, fmtRatio, percentile, printTable } from './lib/stats.ts';
+import { fmtMs, fmtNum, fmtRatio, printTable } from './lib/stats.ts';
 import { fmtUs } from './lib/wrk.ts';
 
 const flags = parseBenchArgs(['duration', 'rounds', 'warmup', 'publishes', 'publish-seconds'], ['keep']);
@@ -43,8 +46,7 @@ const PUBLISH_MS = numberFlag(flags, 'publish-seconds', 10) * 1000;
 interface Deployment {
   label: string;
   /** The URL clients use: the process, or HAProxy in front of the processes. */
-  server: ServerProcess;
-  processes: ServerProcess[];
+  server: Pick<ServerProcess, 'url' | 'pid'>;
   docPaths: string[];
   tarPaths: string[];
   token: string;
@@ -86,10 +88,16 @@ async function deploy(
     processes.push(p);
     cleanups.push(() => p.stop());
   }
-  let server = processes[0]!;
+  let server: Deployment['server'] = processes[0]!;
   if (opts.proxied) {
-    server = await startHaproxy({ backends: processes.map((p) => p.url), dir: run.dir });
-    cleanups.push(server.stop);
+    // The scale-out tests' HAProxy: docs/operating.md's configuration, health checks every 200 ms.
+    const proxy = await startHaproxy(
+      processes.map((p) => Number(new URL(p.url).port)),
+      run.dir,
+      await freePort(),
+    );
+    cleanups.push(proxy.stop);
+    server = proxy;
   }
   const token = await createPublisher(server.url);
   await publishAllToOurs(
@@ -105,65 +113,58 @@ async function deploy(
     const doc = (await res.json()) as { versions: Record<string, { tarball: string }> };
     tarPaths.push(new URL(doc.versions['1.0.0']!.tarball).pathname);
   }
-  return { label, server, processes, docPaths, tarPaths, token };
+  return { label, server, docPaths, tarPaths, token };
 }
 
 /** Distinct versions of the 20 bundles, one after another, up to `PUBLISHES` or `PUBLISH_MS`. */
-async function timePublishes(d: Deployment): Promise<{ perSec: number; p50: number; count: number }> {
-  const times: number[] = [];
-  const start = performance.now();
-  for (let i = 0; i < PUBLISHES && performance.now() - start < PUBLISH_MS; i++) {
+function publishes(d: Deployment): Promise<PublishTiming> {
+  return timePublishes(PUBLISHES, PUBLISH_MS, async (i) => {
     const b = bundles[i % bundles.length]!;
     const tarball = skillTarball(b, `1.1.${Math.floor(i / bundles.length)}`);
-    const t = performance.now();
     const status = await publishToOurs(d.server.url, d.token, b.name, tarball);
     if (status !== 201) throw new Error(`${d.label}: publish ${b.name} #${i}: HTTP ${status}`);
-    times.push(performance.now() - t);
-  }
-  return {
-    perSec: times.length / ((performance.now() - start) / 1000),
-    p50: percentile(times, 50),
-    count: times.length,
-  };
+  });
+}
+
+/** The S3 server of `SKILLS_TEST_S3`, else of the env file `scripts/s3/start-ceph.sh` writes by default. */
+function s3(env: NodeJS.ProcessEnv = process.env): S3TestServer | string {
+  const file = env.SKILLS_TEST_S3 || '/tmp/skills-ceph-s3/s3.env';
+  if (!existsSync(file)) return `no S3 server: ${file} is missing (run scripts/s3/start-ceph.sh)`;
+  return s3TestServer({ SKILLS_TEST_S3: file }) ?? `no S3 server in ${file}`;
 }
 
 try {
   const deployments: Deployment[] = [await deploy('SQLite + files', { count: 1, proxied: false })];
   const pgWhy = await pgProblem();
   if (pgWhy) skipped.push(`PostgreSQL rows: ${pgWhy}`);
-  const s3 = s3Server();
-  if (typeof s3 === 'string') skipped.push(`S3 rows: ${s3}`);
-  const haproxy = existsSync(HAPROXY_BIN);
-  if (!haproxy) skipped.push(`HAProxy rows: no ${HAPROXY_BIN} (apt-get install haproxy)`);
+  const s3Server = s3();
+  if (typeof s3Server === 'string') skipped.push(`S3 rows: ${s3Server}`);
+  if (!haveHaproxy) skipped.push('HAProxy rows: no haproxy (apt-get install haproxy)');
   const database = async () => {
     const name = runDatabaseName('skills_bench_topo');
     const url = await createDatabase(name);
     cleanups.push(() => dropDatabase(name));
     return url;
   };
-  const bucket = async () => {
-    if (typeof s3 === 'string') throw new Error(s3);
-    const b = await createRunBucket(
-      s3,
-      `skills-bench-${process.pid}-${Date.now().toString(36)}-${cleanups.length}`,
-    );
+  const bucket = async (server: S3TestServer) => {
+    const b = await createTestBucket(server);
     cleanups.push(b.drop);
-    return { blobStore: b.blobStore, env: b.env };
+    return { blobStore: b.url, env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } };
   };
   if (!pgWhy) {
     deployments.push(
       await deploy('PostgreSQL + files', { count: 1, proxied: false, databaseUrl: await database() }),
     );
-    if (typeof s3 !== 'string') {
+    if (typeof s3Server !== 'string') {
       const s3Deployments: [string, number, boolean][] = [['PostgreSQL + S3', 1, false]];
-      if (haproxy)
+      if (haveHaproxy)
         s3Deployments.push(
           ['PostgreSQL + S3, HAProxy, 1 process', 1, true],
           ['PostgreSQL + S3, HAProxy, 2 processes', 2, true],
         );
       for (const [label, count, proxied] of s3Deployments)
         deployments.push(
-          await deploy(label, { count, proxied, databaseUrl: await database(), ...(await bucket()) }),
+          await deploy(label, { count, proxied, databaseUrl: await database(), ...(await bucket(s3Server)) }),
         );
     }
   }
@@ -182,8 +183,8 @@ try {
     threads: 2,
   });
   console.error(`publishes: up to ${PUBLISHES} per deployment, at most ${PUBLISH_MS / 1000} s each`);
-  const publishes = new Map<string, Awaited<ReturnType<typeof timePublishes>>>();
-  for (const d of deployments) publishes.set(d.label, await timePublishes(d));
+  const published = new Map<string, PublishTiming>();
+  for (const d of deployments) published.set(d.label, await publishes(d));
 
   console.log(`machine at end:   ${machineLine()}`);
   console.log(
@@ -192,7 +193,7 @@ try {
   const base = {
     doc: summarize(results.get('SQLite + files: doc')).rps,
     tar: summarize(results.get('SQLite + files: tarball')).rps,
-    pub: publishes.get('SQLite + files')!.perSec,
+    pub: published.get('SQLite + files')!.perSec,
   };
   const table = [
     [
@@ -210,7 +211,7 @@ try {
   for (const d of deployments) {
     const doc = summarize(results.get(`${d.label}: doc`));
     const tar = summarize(results.get(`${d.label}: tarball`));
-    const pub = publishes.get(d.label)!;
+    const pub = published.get(d.label)!;
     table.push([
       d.label,
       fmtNum(doc.rps),

@@ -121,7 +121,7 @@ export async function publishRows(opts: {
 }
 
 /** Runs `publish(i)` for i = 0… one after another until `count` or `maxMs`. */
-async function timePublishes(
+export async function timePublishes(
   count: number,
   maxMs: number,
   publish: (i: number) => Promise<void>,

@@ -31,7 +31,8 @@ export function layouts(): Layout[] {
 
 export interface Target {
   label: string;
-  server: ServerProcess;
+  /** What is loaded (its URL), pinned and sampled (its pid). */
+  server: Pick<ServerProcess, 'url' | 'pid'>;
   requests: WrkRequest[];
   /**
    * Called before each run (warm-up included) for requests that must be fresh, e.g. each

@@ -56,6 +56,7 @@ export function storeQueries(input: SearchInput): StoreQueries {
  * a new string of the body's size for every answer.
  */
 const bodies = new WeakMap<SearchPage, Uint8Array<ArrayBuffer>>();
+const utf8 = new TextEncoder();
 
 /**
  * Full-text search over names, descriptions, keywords and skills, ranked by bm25 blended with
@@ -88,7 +89,7 @@ export function peekSearchBundlesJson(args: {
 function bodyOf(page: SearchPage): Uint8Array<ArrayBuffer> {
   let body = bodies.get(page);
   if (body === undefined) {
-    body = new TextEncoder().encode(JSON.stringify(toResponse(page)));
+    body = utf8.encode(JSON.stringify(toResponse(page)));
     bodies.set(page, body);
   }
   return body;

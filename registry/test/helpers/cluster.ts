@@ -74,6 +74,7 @@ export async function startRegistryProcess(options: {
 
 export interface Haproxy {
   url: string;
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -126,6 +127,7 @@ ${backends.map((p, i) => `  server r${i} 127.0.0.1:${p} check`).join('\n')}
   }
   return {
     url,
+    pid: child.pid!,
     async stop() {
       child.kill('SIGTERM');
       await exited;
